@@ -1,0 +1,45 @@
+"""taizhang's event log: an append-only PostgreSQL log, published to RabbitMQ from the log,
+consumed into read models exactly once in effect. One library for every service."""
+
+from eventlog.config import Settings
+from eventlog.db import Database
+from eventlog.memory import InMemoryEventStore
+from eventlog.model import (
+    ANY_VERSION,
+    NO_STREAM,
+    START,
+    UPCASTERS,
+    ConcurrencyConflict,
+    DuplicateEventIdMismatch,
+    EventLogError,
+    Metadata,
+    NewEvent,
+    Position,
+    StoredEvent,
+    category_of,
+    utcnow,
+)
+from eventlog.projection import Projection, ProjectionRunner
+from eventlog.store import PostgresEventStore
+
+__all__ = [
+    "ANY_VERSION",
+    "NO_STREAM",
+    "START",
+    "UPCASTERS",
+    "ConcurrencyConflict",
+    "Database",
+    "DuplicateEventIdMismatch",
+    "EventLogError",
+    "InMemoryEventStore",
+    "Metadata",
+    "NewEvent",
+    "Position",
+    "PostgresEventStore",
+    "Projection",
+    "ProjectionRunner",
+    "Settings",
+    "StoredEvent",
+    "category_of",
+    "utcnow",
+]

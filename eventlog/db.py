@@ -1,0 +1,119 @@
+"""A small psycopg2 connection pool with transaction scopes, shared by the store and projections.
+
+Under eventlet's monkey-patching psycopg2 waits cooperatively, so one pool serves every green
+thread of a nameko worker pool; the pool's lock is then a green lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg2
+import psycopg2.extras
+from psycopg2.extensions import connection as Connection
+from psycopg2.extensions import cursor as Cursor
+
+psycopg2.extras.register_uuid()
+
+
+class Database:
+    """Connections to one PostgreSQL database, lent out one transaction at a time."""
+
+    def __init__(self, url: str, max_connections: int = 10):
+        self.url = url
+        self._max = max_connections
+        self._idle: list[Connection] = []
+        self._lent = 0
+        self._lock = threading.Condition()
+
+    def connect(self) -> Connection:
+        """A connection of its own (not pooled), e.g. for a session-level advisory lock."""
+        return psycopg2.connect(self.url)
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        conn = self._borrow()
+        try:
+            yield conn
+        finally:
+            self._give_back(conn)
+
+    @contextmanager
+    def transaction(self, dict_rows: bool = False) -> Iterator[Cursor]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        with self.connection() as conn:
+            factory = psycopg2.extras.RealDictCursor if dict_rows else None
+            try:
+                with conn.cursor(cursor_factory=factory) as cur:
+                    yield cur
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+
+    @contextmanager
+    def statement(self, dict_rows: bool = False) -> Iterator[Cursor]:
+        """A cursor in autocommit mode: each statement is its own transaction.
+
+        A single INSERT is atomic on its own, so this saves the BEGIN and COMMIT round trips.
+        """
+        with self.connection() as conn:
+            conn.autocommit = True
+            factory = psycopg2.extras.RealDictCursor if dict_rows else None
+            try:
+                with conn.cursor(cursor_factory=factory) as cur:
+                    yield cur
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False
+
+    def fetch_all(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
+        with self.statement(dict_rows=True) as cur:
+            cur.execute(sql, params)
+            return [dict(row) for row in cur.fetchall()]
+
+    def fetch_one(self, sql: str, params: Any = None) -> dict[str, Any] | None:
+        rows = self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    def execute(self, sql: str, params: Any = None) -> None:
+        with self.transaction() as cur:
+            cur.execute(sql, params)
+
+    def close(self) -> None:
+        with self._lock:
+            while self._idle:
+                self._idle.pop().close()
+
+    def _borrow(self) -> Connection:
+        with self._lock:
+            while not self._idle and self._lent >= self._max:
+                self._lock.wait()
+            self._lent += 1
+            conn = self._idle.pop() if self._idle else None
+        if conn is None or conn.closed:
+            try:
+                conn = psycopg2.connect(self.url)
+            except BaseException:
+                self._release_slot()
+                raise
+        return conn
+
+    def _give_back(self, conn: Connection) -> None:
+        # A connection left broken (server restart, killed backend) is dropped, not pooled.
+        healthy = not conn.closed and conn.status == psycopg2.extensions.STATUS_READY
+        with self._lock:
+            self._lent -= 1
+            if healthy:
+                self._idle.append(conn)
+            self._lock.notify()
+        if not healthy and not conn.closed:
+            conn.close()
+
+    def _release_slot(self) -> None:
+        with self._lock:
+            self._lent -= 1
+            self._lock.notify()

@@ -1,0 +1,134 @@
+"""An in-memory event store with the PostgreSQL store's contract: the fake for unit tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from eventlog.model import (
+    START,
+    ConcurrencyConflict,
+    DuplicateEventIdMismatch,
+    Metadata,
+    NewEvent,
+    Position,
+    StoredEvent,
+    category_of,
+    utcnow,
+)
+from eventlog.store import Append, encode
+
+
+class InMemoryEventStore:
+    def __init__(self, source: str = "test"):
+        self.source = source
+        self._events: list[StoredEvent] = []
+        self._by_id: dict[str, StoredEvent] = {}
+        self._lock = threading.Lock()
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: int | None,
+        *,
+        metadata: Metadata = Metadata(),
+    ) -> list[StoredEvent]:
+        return self.append_batch([(stream_id, expected_version, events)], metadata=metadata)
+
+    def append_batch(
+        self, appends: Sequence[Append], *, metadata: Metadata = Metadata()
+    ) -> list[StoredEvent]:
+        with self._lock:
+            ids = [str(e.event_id) for _, _, events in appends for e in events]
+            found = [self._by_id[i] for i in ids if i in self._by_id]
+            if found and len(found) == len(ids):
+                return found
+            if found:
+                raise DuplicateEventIdMismatch(f"{len(found)} of {len(ids)} event ids already stored")
+            for stream_id, expected, _ in appends:
+                actual = self._version(stream_id)
+                if expected is not None and actual != expected:
+                    raise ConcurrencyConflict(stream_id, expected, actual)
+            transaction_id = len(self._events) + 1
+            stored = [
+                self._store(stream_id, event, metadata, transaction_id)
+                for stream_id, _, events in appends
+                for event in events
+            ]
+            return stored
+
+    def _store(self, stream_id: str, event: NewEvent, meta: Metadata, tx: int) -> StoredEvent:
+        encode(event.data)  # the same refusal of non-JSON data as the real store
+        now = utcnow()
+        stored = StoredEvent(
+            event_id=event.event_id,
+            stream_id=stream_id,
+            version=self._version(stream_id) + 1,
+            type=event.type,
+            schema_version=event.schema_version,
+            data=event.data,
+            source=self.source,
+            position=Position(tx, len(self._events) + 1),
+            occurred_at=event.occurred_at or now,
+            recorded_at=now,
+        )
+        stored = replace(
+            stored,
+            branch_id=meta.branch_id,
+            actor_id=meta.actor_id,
+            correlation_id=meta.correlation_id,
+            causation_id=meta.causation_id,
+        )
+        self._events.append(stored)
+        self._by_id[str(event.event_id)] = stored
+        return stored
+
+    def _version(self, stream_id: str) -> int:
+        return sum(1 for e in self._events if e.stream_id == stream_id)
+
+    def stream_version(self, stream_id: str) -> int:
+        return self._version(stream_id)
+
+    def read_stream(
+        self,
+        stream_id: str,
+        from_version: int = 1,
+        to_version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> list[StoredEvent]:
+        events = []
+        for e in self._events:
+            if e.stream_id != stream_id or e.version < from_version:
+                continue
+            if (to_version is not None and e.version > to_version) or (
+                as_of is not None and e.occurred_at > as_of
+            ):
+                break
+            events.append(e)
+        return events
+
+    def read_all(
+        self,
+        after: Position = START,
+        *,
+        categories: Collection[str] | None = None,
+        types: Collection[str] | None = None,
+        limit: int = 1000,
+    ) -> list[StoredEvent]:
+        selected = [
+            e
+            for e in self._events
+            if e.position > after
+            and (categories is None or category_of(e.stream_id) in categories)
+            and (types is None or e.type in types)
+        ]
+        return selected[:limit]
+
+    def iterate(self, after: Position = START, batch: int = 1000, **filters) -> Iterable[StoredEvent]:
+        return self.read_all(after, limit=len(self._events), **filters)
+
+    def head(self) -> Position:
+        return self._events[-1].position if self._events else START

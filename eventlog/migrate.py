@@ -1,0 +1,38 @@
+"""Creates the event log's schema as its owner and grants the service role what it may do."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import psycopg2
+from psycopg2 import sql
+from psycopg2.extensions import parse_dsn
+
+from eventlog.config import Settings
+
+# The service role reads and appends; it may never UPDATE, DELETE or TRUNCATE events or seals.
+_GRANTS = """
+GRANT USAGE ON SCHEMA eventlog TO {role};
+REVOKE ALL ON ALL TABLES IN SCHEMA eventlog FROM {role};
+GRANT SELECT, INSERT ON eventlog.events, eventlog.seals TO {role};
+GRANT SELECT, INSERT, UPDATE ON eventlog.relay_checkpoints TO {role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON eventlog.subscriptions, eventlog.tracking TO {role};
+"""
+
+
+def service_role(settings: Settings) -> str:
+    return parse_dsn(settings.database_url)["user"]
+
+
+def migrate(settings: Settings) -> None:
+    ddl = files("eventlog").joinpath("schema.sql").read_text()
+    role = sql.Identifier(service_role(settings))
+    conn = psycopg2.connect(settings.admin_database_url)
+    try:
+        with conn, conn.cursor() as cur:
+            # Serialise concurrent migrations (several services starting at once).
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('eventlog.migrate'))")
+            cur.execute(ddl)
+            cur.execute(sql.SQL(_GRANTS).format(role=role))
+    finally:
+        conn.close()

@@ -1,0 +1,234 @@
+"""Read models fed from the log, each event taking effect exactly once and in stream order.
+
+Two paths feed a read model, and both go through `_apply`:
+- the bus (`handle`): low latency; RabbitMQ may duplicate, reorder or drop messages;
+- the log (`catch_up`): on start and then every few seconds, from the subscription's place in
+  the log. This is the guarantee: whatever the bus lost is applied from here.
+
+Per stream, a tracking row holds the last version applied; it is updated in the same transaction
+as the read-model change. A duplicate finds its version already applied and is skipped; an event
+that arrives before its predecessor first applies the missing versions, read from the log. The
+tracking row is locked for the transaction, so competing workers apply one stream one at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg2.extensions import cursor as Cursor
+from psycopg2.extras import execute_values
+
+from eventlog import metrics
+from eventlog.db import Database
+from eventlog.model import START, Position, StoredEvent, utcnow
+from eventlog.store import PostgresEventStore
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Cursor, StoredEvent], None]
+Progress = Callable[[int, int], None]
+
+_TRACK = (
+    # Live appliers share the subscription's lock; a rebuild takes it alone (see `rebuild`).
+    "SELECT pg_advisory_xact_lock_shared(%(lock)s);"
+    " INSERT INTO eventlog.tracking AS t (subscription, stream_id, version)"
+    " VALUES (%(name)s, %(stream)s, 0)"
+    " ON CONFLICT (subscription, stream_id) DO UPDATE SET version = t.version"
+    " RETURNING version"
+)
+_ADVANCE = (
+    "UPDATE eventlog.tracking SET version = %s WHERE subscription = %s AND stream_id = %s"
+)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A read model: which categories it reads, its tables, and a handler per event type."""
+
+    name: str
+    categories: tuple[str, ...]
+    schema_sql: str
+    tables: tuple[str, ...]
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
+
+    @property
+    def lock_key(self) -> int:
+        return zlib.crc32(f"eventlog.projection.{self.name}".encode())
+
+
+class ProjectionRunner:
+    def __init__(self, db: Database, store: PostgresEventStore, projection: Projection):
+        self.db, self.store, self.projection = db, store, projection
+        self.name = projection.name
+
+    def setup(self) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (self.projection.lock_key,))
+            cur.execute(self.projection.schema_sql)
+            cur.execute(
+                "INSERT INTO eventlog.subscriptions (name) VALUES (%s) ON CONFLICT DO NOTHING",
+                (self.name,),
+            )
+
+    # -- the bus path --------------------------------------------------------------------------
+
+    def handle(self, body: Mapping[str, Any]) -> None:
+        """Applies one event received from the bus (a relay message)."""
+        self.apply([StoredEvent.from_message(body)])
+
+    def apply(self, events: Iterable[StoredEvent]) -> int:
+        """Applies events (e.g. those a command just appended, for read-your-writes)."""
+        return sum(self._apply(event) for event in events if self._wants(event))
+
+    def _wants(self, event: StoredEvent) -> bool:
+        return event.category in self.projection.categories
+
+    def _apply(self, event: StoredEvent) -> int:
+        with self.db.transaction() as cur:
+            cur.execute(
+                _TRACK,
+                {"lock": self.projection.lock_key, "name": self.name, "stream": event.stream_id},
+            )
+            applied = cur.fetchone()[0]
+            if event.version <= applied:
+                metrics.EVENTS_SKIPPED.labels(self.name).inc()
+                return 0
+            pending = [event]
+            if event.version > applied + 1:  # predecessors not applied yet: take them from the log
+                pending = self.store.read_stream_in(cur, event.stream_id, applied + 1, event.version)
+            for each in pending:
+                self._run_handler(cur, each)
+            cur.execute(_ADVANCE, (pending[-1].version, self.name, event.stream_id))
+        metrics.EVENTS_APPLIED.labels(self.name).inc(len(pending))
+        return len(pending)
+
+    def _run_handler(self, cur: Cursor, event: StoredEvent) -> None:
+        handler = self.projection.handlers.get(event.type)
+        if handler is not None:
+            handler(cur, event)
+
+    # -- the log path --------------------------------------------------------------------------
+
+    def catch_up(self, batch: int = 500) -> int:
+        """Applies everything in the log after the subscription's place; returns how many.
+
+        Stops at an event whose handler raises, without passing it: the next call retries it.
+        """
+        after, applied = self._place(), 0
+        while events := self.store.read_all(after, categories=self.projection.categories, limit=batch):
+            done = self._versions({e.stream_id for e in events})
+            for event in events:
+                if event.version > done.get(event.stream_id, 0):
+                    try:
+                        applied += self._apply(event)
+                    except Exception:
+                        metrics.APPLY_FAILURES.labels(self.name).inc()
+                        log.exception("%s: applying %s failed; retried later", self.name, event.event_id)
+                        self._save_place(after)
+                        return applied
+                    done[event.stream_id] = event.version
+                after = event.position
+            self._save_place(after)
+        self._measure_lag(after)
+        return applied
+
+    def _place(self) -> Position:
+        row = self.db.fetch_one(
+            "SELECT transaction_id::text AS tx, position FROM eventlog.subscriptions WHERE name = %s",
+            (self.name,),
+        )
+        return Position(int(row["tx"]), row["position"]) if row else START
+
+    def _save_place(self, place: Position) -> None:
+        self.db.execute(
+            "UPDATE eventlog.subscriptions SET transaction_id = %s::text::xid8, position = %s,"
+            " updated_at = now() WHERE name = %s"
+            " AND (transaction_id, position) < (%s::text::xid8, %s)",
+            (str(place.transaction_id), place.position, self.name,
+             str(place.transaction_id), place.position),
+        )
+
+    def _versions(self, streams: set[str]) -> dict[str, int]:
+        rows = self.db.fetch_all(
+            "SELECT stream_id, version FROM eventlog.tracking"
+            " WHERE subscription = %s AND stream_id = ANY(%s)",
+            (self.name, list(streams)),
+        )
+        return {row["stream_id"]: row["version"] for row in rows}
+
+    def _measure_lag(self, place: Position) -> None:
+        behind = self.store.read_all(place, categories=self.projection.categories, limit=1)
+        metrics.CONSUMER_LAG_SECONDS.labels(self.name).set(
+            (utcnow() - behind[0].recorded_at).total_seconds() if behind else 0
+        )
+        metrics.CONSUMER_LAG_EVENTS.labels(self.name).set(self.lag(place))
+
+    def lag(self, place: Position | None = None) -> int:
+        """Events of the subscription's categories after its place (counted up to 100,000)."""
+        place = place or self._place()
+        row = self.db.fetch_one(
+            "SELECT count(*) AS n FROM (SELECT 1 FROM eventlog.events"
+            " WHERE (transaction_id, position) > (%s::text::xid8, %s) AND category = ANY(%s)"
+            " LIMIT 100000) AS behind",
+            (str(place.transaction_id), place.position, list(self.projection.categories)),
+        )
+        return row["n"] if row else 0
+
+    # -- rebuild -------------------------------------------------------------------------------
+
+    def rebuild(self, progress: Progress | None = None, batch: int = 2000) -> int:
+        """Empties the read model and replays the whole log into it, in one transaction.
+
+        The exclusive lock makes live appliers wait until the rebuilt model commits, so they never
+        write into a half-built one; readers see the old model until then.
+        """
+        self.setup()
+        categories = self.projection.categories
+        total = self._count(categories)
+        with self.db.transaction() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (self.projection.lock_key,))
+            cur.execute("TRUNCATE " + ", ".join(self.projection.tables))
+            cur.execute("DELETE FROM eventlog.tracking WHERE subscription = %s", (self.name,))
+            versions, after, done = {}, START, 0
+            for event in self.store.iterate(START, batch, categories=categories):
+                self._replay(cur, event, versions)
+                after, done = event.position, done + 1
+                if progress and (done % batch == 0 or done == total):
+                    progress(done, max(total, done))
+            self._write_tracking(cur, versions)
+            cur.execute(
+                "UPDATE eventlog.subscriptions SET transaction_id = %s::text::xid8, position = %s,"
+                " updated_at = now() WHERE name = %s",
+                (str(after.transaction_id), after.position, self.name),
+            )
+        metrics.EVENTS_APPLIED.labels(self.name).inc(done)
+        return done
+
+    def _replay(self, cur: Cursor, event: StoredEvent, versions: dict[str, int]) -> None:
+        seen = versions.get(event.stream_id, 0)
+        if event.version <= seen:
+            return
+        pending = [event]
+        if event.version > seen + 1:
+            pending = self.store.read_stream_in(cur, event.stream_id, seen + 1, event.version)
+        for each in pending:
+            self._run_handler(cur, each)
+        versions[event.stream_id] = event.version
+
+    def _write_tracking(self, cur: Cursor, versions: dict[str, int]) -> None:
+        execute_values(
+            cur,
+            "INSERT INTO eventlog.tracking (subscription, stream_id, version) VALUES %s",
+            [(self.name, stream, version) for stream, version in versions.items()],
+            page_size=1000,
+        )
+
+    def _count(self, categories: tuple[str, ...]) -> int:
+        row = self.db.fetch_one(
+            "SELECT count(*) AS n FROM eventlog.events WHERE category = ANY(%s)", (list(categories),)
+        )
+        return row["n"] if row else 0

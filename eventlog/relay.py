@@ -1,0 +1,238 @@
+"""Publishes the log to RabbitMQ, in log order, as nameko events; seals what it published.
+
+At-least-once: a batch is published and confirmed by the broker before the checkpoint moves past
+it, so a crash between the two publishes the batch again (consumers skip duplicates). The
+checkpoint, and the seals of the batch, are written on the connection that holds the relay's
+session-level advisory lock: only the holder relays, and if its connection dies the lock goes
+with it and another relay takes over from the same checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import zlib
+from collections.abc import Callable, Sequence
+
+import amqp
+import psycopg2
+from psycopg2.extras import execute_values
+
+from eventlog import metrics
+from eventlog.model import Position, StoredEvent, utcnow
+from eventlog.seal import EVENT_HASH_SQL, GENESIS, chain
+from eventlog.store import PostgresEventStore
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = zlib.crc32(b"eventlog.relay")
+
+
+class BrokerPublisher:
+    """Publishes a batch with publisher confirms, waiting once for the whole batch."""
+
+    def __init__(self, amqp_uri: str, confirm_timeout: float = 30.0):
+        self.amqp_uri, self.confirm_timeout = amqp_uri, confirm_timeout
+        self._conn: amqp.Connection | None = None
+        self._channel: amqp.Channel | None = None
+        self._declared: set[str] = set()
+        self._unconfirmed: set[int] = set()
+        self._nacked = False
+        self._tag = 0
+
+    def publish(self, events: Sequence[StoredEvent]) -> None:
+        channel = self._open()
+        for event in events:
+            exchange = self._exchange(channel, event.source)
+            self._tag += 1
+            self._unconfirmed.add(self._tag)
+            channel.basic_publish(_message(event), exchange=exchange, routing_key=event.type)
+        deadline = time.monotonic() + self.confirm_timeout
+        while self._unconfirmed and not self._nacked:
+            if time.monotonic() > deadline:
+                raise TimeoutError("broker did not confirm the batch in time")
+            self._conn.drain_events(timeout=max(0.01, deadline - time.monotonic()))
+        if self._nacked:
+            self.close()
+            raise RuntimeError("broker refused (nacked) part of the batch")
+
+    def _open(self) -> amqp.Channel:
+        if self._channel is None:
+            self._conn = _connect(self.amqp_uri)
+            channel = self._conn.channel()
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
+            self._channel, self._tag, self._declared = channel, 0, set()
+            self._unconfirmed, self._nacked = set(), False
+        return self._channel
+
+    def _exchange(self, channel: amqp.Channel, source: str) -> str:
+        name = f"{source}.events"  # nameko's event exchange for that service
+        if name not in self._declared:
+            channel.exchange_declare(name, "topic", durable=True, auto_delete=False)
+            self._declared.add(name)
+        return name
+
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        if multiple:
+            self._unconfirmed = {t for t in self._unconfirmed if t > delivery_tag}
+        else:
+            self._unconfirmed.discard(delivery_tag)
+
+    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._nacked = True
+
+    def close(self) -> None:
+        conn, self._conn, self._channel = self._conn, None, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # closing a broken connection: nothing left to save
+                log.debug("closing broker connection failed", exc_info=True)
+
+
+def _connect(uri: str) -> amqp.Connection:
+    from kombu.utils.url import url_to_parts
+
+    scheme, host, port, user, password, vhost, _ = url_to_parts(uri)
+    conn = amqp.Connection(
+        host=f"{host or '127.0.0.1'}:{port or 5672}",
+        userid=user or "guest",
+        password=password or "guest",
+        virtual_host=vhost or "/",
+        connect_timeout=5,
+    )
+    conn.connect()
+    return conn
+
+
+def _message(event: StoredEvent) -> amqp.Message:
+    headers = {"nameko.correlation_id": event.correlation_id or str(event.event_id)}
+    return amqp.Message(
+        json.dumps(event.to_message(), ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json",
+        content_encoding="utf-8",
+        delivery_mode=2,
+        message_id=str(event.event_id),
+        application_headers=headers,
+    )
+
+
+class Relay:
+    """Moves the checkpoint along the log: read a batch, publish it, seal it, checkpoint it."""
+
+    def __init__(
+        self,
+        store: PostgresEventStore,
+        publisher: BrokerPublisher,
+        name: str = "main",
+        batch: int = 500,
+        poll_seconds: float = 0.02,
+    ):
+        self.store, self.publisher, self.name = store, publisher, name
+        self.batch, self.poll_seconds = batch, poll_seconds
+        self._lock_conn: psycopg2.extensions.connection | None = None
+
+    def run(self, should_stop: Callable[[], bool] = lambda: False) -> None:
+        backoff = 0.5
+        while not should_stop():
+            try:
+                if not self.acquire():
+                    time.sleep(1.0)  # standby: another relay holds the lock
+                    continue
+                if self.relay_once() == 0:
+                    time.sleep(self.poll_seconds)
+                backoff = 0.5
+            except Exception:
+                metrics.RELAY_FAILURES.inc()
+                log.exception("relay batch failed; retrying in %.1fs", backoff)
+                self.release()
+                time.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+        self.release()
+
+    def acquire(self) -> bool:
+        """Takes the relay lock if free; True while this relay holds it."""
+        if self._lock_conn is not None and not self._lock_conn.closed:
+            return True
+        conn = self.store.db.connect()
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
+            if not cur.fetchone()[0]:
+                conn.close()
+                return False
+            cur.execute(
+                "INSERT INTO eventlog.relay_checkpoints (name, transaction_id, position, chain_hash)"
+                " VALUES (%s, '0', 0, %s) ON CONFLICT DO NOTHING",
+                (self.name, GENESIS),
+            )
+        self._lock_conn = conn
+        metrics.RELAY_ACTIVE.set(1)
+        log.info("relay %s: holding the relay lock", self.name)
+        return True
+
+    def release(self) -> None:
+        conn, self._lock_conn = self._lock_conn, None
+        metrics.RELAY_ACTIVE.set(0)
+        self.publisher.close()
+        if conn is not None and not conn.closed:
+            conn.close()  # ends the session, and with it the advisory lock
+
+    def relay_once(self) -> int:
+        place, previous = self._checkpoint()
+        events = self.store.read_all(place, limit=self.batch)
+        self._measure_lag(events)
+        if not events:
+            return 0
+        self.publisher.publish(events)
+        self._seal(events, previous)
+        metrics.RELAY_PUBLISHED.inc(len(events))
+        return len(events)
+
+    def _checkpoint(self) -> tuple[Position, bytes]:
+        with self._lock_conn.cursor() as cur:
+            cur.execute(
+                "SELECT transaction_id::text, position, chain_hash"
+                " FROM eventlog.relay_checkpoints WHERE name = %s",
+                (self.name,),
+            )
+            tx, position, chain_hash = cur.fetchone()
+        return Position(int(tx), position), bytes(chain_hash)
+
+    def _seal(self, events: Sequence[StoredEvent], previous: bytes) -> None:
+        conn = self._lock_conn
+        with conn.cursor() as cur:
+            cur.execute(
+                f"SELECT position, {EVENT_HASH_SQL} FROM eventlog.events WHERE position = ANY(%s)",
+                ([e.position.position for e in events],),
+            )
+            hashes = {position: bytes(h) for position, h in cur.fetchall()}
+            seals = []
+            for event in events:
+                previous = chain(previous, hashes[event.position.position])
+                seals.append((event.position.position, str(event.position.transaction_id),
+                               hashes[event.position.position], previous))
+            cur.execute("BEGIN")
+            execute_values(
+                cur,
+                "INSERT INTO eventlog.seals (position, transaction_id, event_hash, chain_hash)"
+                " VALUES %s ON CONFLICT DO NOTHING",
+                seals,
+                template="(%s, %s::text::xid8, %s, %s)",
+            )
+            last = events[-1].position
+            cur.execute(
+                "UPDATE eventlog.relay_checkpoints SET transaction_id = %s::text::xid8,"
+                " position = %s, chain_hash = %s, updated_at = now() WHERE name = %s",
+                (str(last.transaction_id), last.position, previous, self.name),
+            )
+            cur.execute("COMMIT")
+
+    def _measure_lag(self, pending: Sequence[StoredEvent]) -> None:
+        metrics.RELAY_LAG_EVENTS.set(len(pending))
+        metrics.RELAY_LAG_SECONDS.set(
+            (utcnow() - pending[0].recorded_at).total_seconds() if pending else 0
+        )

@@ -1,0 +1,266 @@
+"""The event log in PostgreSQL.
+
+Log order, and why a tailing reader never misses a late commit
+---------------------------------------------------------------
+`position` comes from a sequence when a row is inserted, but transactions commit in any order:
+a reader that has read up to position 11 can later see position 10 commit, and would skip it for
+ever (the late commit that Marten's and Axon's users meet). Locking the table makes insert order
+equal commit order, but it serialises every writer and defeats PostgreSQL's group commit.
+
+Instead each row records its transaction's 64-bit id, and the log order is
+(transaction_id, position). A reader reads only rows whose transaction id is below the oldest
+transaction still in progress, `pg_snapshot_xmin(pg_current_snapshot())`. Every transaction
+below that bound has finished, so no row can ever appear before a place the reader has passed:
+the reader waits for a slow writer instead of skipping it, and writers never wait for each other.
+A transaction that stays open after writing anywhere in the database holds readers back (it
+delays delivery, it never loses an event): keep write transactions short.
+
+Stream order agrees with log order because every append is ONE statement that checks the
+stream's version and writes: the statement's transaction id is taken after the version it saw
+had committed, so a later version always has a larger transaction id.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import psycopg2
+from psycopg2.extensions import cursor as Cursor
+
+from eventlog import metrics
+from eventlog.db import Database
+from eventlog.model import (
+    START,
+    UPCASTERS,
+    ConcurrencyConflict,
+    DuplicateEventIdMismatch,
+    Metadata,
+    NewEvent,
+    Position,
+    StoredEvent,
+    Upcasters,
+)
+
+Append = tuple[str, int | None, Sequence[NewEvent]]
+
+_COLUMNS = (
+    "event_id, stream_id, version, event_type, schema_version, data, source, "
+    "transaction_id::text, position, occurred_at, recorded_at, "
+    "branch_id, actor_id, correlation_id, causation_id"
+)
+_INSERT = (
+    "INSERT INTO eventlog.events (event_id, stream_id, version, event_type, schema_version, "
+    "source, data, branch_id, actor_id, correlation_id, causation_id, occurred_at) "
+    "SELECT * FROM (VALUES {rows}) AS v WHERE {guard} RETURNING " + _COLUMNS
+)
+_ROW = "(%s::uuid, %s, {version}, %s, %s::smallint, %s, %s::jsonb, %s, %s, %s, %s, {occurred})"
+_AT_END = "(SELECT coalesce(max(version), 0) FROM eventlog.events WHERE stream_id = %s) + {n}"
+_SAFE = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    raise TypeError(f"event data must be JSON: {type(value).__name__} is not")
+
+
+def encode(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+
+
+class PostgresEventStore:
+    """Appends to and reads from `eventlog.events`; `source` names the writing service."""
+
+    def __init__(self, db: Database, source: str, upcasters: Upcasters = UPCASTERS):
+        self.db, self.source, self._upcasters = db, source, upcasters
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: int | None,
+        *,
+        metadata: Metadata = Metadata(),
+    ) -> list[StoredEvent]:
+        return self.append_batch([(stream_id, expected_version, events)], metadata=metadata)
+
+    def append_batch(
+        self, appends: Sequence[Append], *, metadata: Metadata = Metadata()
+    ) -> list[StoredEvent]:
+        """Appends to several streams atomically: all of it is stored, or none of it."""
+        appends = [(s, e, list(evs)) for s, e, evs in appends if evs]
+        if not appends:
+            return []
+        started = time.perf_counter()
+        with self.db.statement() as cur:
+            try:
+                stored = self._insert(cur, appends, metadata)
+            except psycopg2.errors.UniqueViolation:
+                stored = self._after_unique_violation(cur, appends)
+        metrics.observe_append(self.source, stored, time.perf_counter() - started)
+        return stored
+
+    def _insert(self, cur: Cursor, appends: list[Append], meta: Metadata) -> list[StoredEvent]:
+        rows, guards, params = [], [], []
+        for stream_id, expected, events in appends:
+            for n, event in enumerate(events, start=1):
+                version_sql = "%s" if expected is not None else _AT_END.format(n=n)
+                occurred = "%s::timestamptz" if event.occurred_at else "now()"
+                rows.append(_ROW.format(version=version_sql, occurred=occurred))
+                params += [event.event_id, stream_id]
+                params.append(expected + n if expected is not None else stream_id)
+                params += [event.type, event.schema_version, self.source, encode(event.data)]
+                params += [meta.branch_id, meta.actor_id, meta.correlation_id, meta.causation_id]
+                if event.occurred_at:
+                    params.append(event.occurred_at)
+            if expected:  # the stream must reach exactly `expected`: a gap is a conflict too
+                guards.append(
+                    "EXISTS (SELECT 1 FROM eventlog.events WHERE stream_id = %s AND version = %s)"
+                )
+                params += [stream_id, expected]
+        sql = _INSERT.format(rows=", ".join(rows), guard=" AND ".join(guards) or "true")
+        cur.execute(sql, params)
+        stored = [self._event(row) for row in cur.fetchall()]
+        if not stored:  # a guard failed: some stream is behind the version its writer expected
+            raise self._conflict(cur, [(s, e) for s, e, _ in appends if e])
+        return sorted(stored, key=lambda e: e.position)
+
+    def _after_unique_violation(self, cur: Cursor, appends: list[Append]) -> list[StoredEvent]:
+        """A retry of an append that already happened returns it; anything else is a conflict."""
+        ids = [e.event_id for _, _, events in appends for e in events]
+        cur.execute(f"SELECT {_COLUMNS} FROM eventlog.events WHERE event_id = ANY(%s)", (ids,))
+        found = {e.event_id: e for e in map(self._event, cur.fetchall())}
+        if len(found) == len(ids):
+            return sorted(found.values(), key=lambda e: e.position)
+        if found:
+            raise DuplicateEventIdMismatch(f"{len(found)} of {len(ids)} event ids already stored")
+        metrics.APPEND_CONFLICTS.labels(self.source).inc()
+        raise self._conflict(cur, [(s, e) for s, e, _ in appends])
+
+    def _conflict(self, cur: Cursor, expectations: list[tuple[str, int | None]]) -> Exception:
+        for stream_id, expected in expectations:
+            actual = self._version(cur, stream_id)
+            if expected is not None and actual != expected:
+                return ConcurrencyConflict(stream_id, expected, actual)
+        stream_id, expected = expectations[0]
+        return ConcurrencyConflict(stream_id, expected, self._version(cur, stream_id))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def stream_version(self, stream_id: str) -> int:
+        with self.db.statement() as cur:
+            return self._version(cur, stream_id)
+
+    def read_stream(
+        self,
+        stream_id: str,
+        from_version: int = 1,
+        to_version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> list[StoredEvent]:
+        """A stream in version order; `as_of`: the prefix whose events occurred by then."""
+        with self.db.statement() as cur:
+            return self.read_stream_in(cur, stream_id, from_version, to_version, as_of)
+
+    def read_stream_in(
+        self,
+        cur: Cursor,
+        stream_id: str,
+        from_version: int = 1,
+        to_version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> list[StoredEvent]:
+        """`read_stream` on the caller's cursor, e.g. inside a projection's transaction."""
+        sql = f"SELECT {_COLUMNS} FROM eventlog.events WHERE stream_id = %s AND version >= %s"
+        params: list[Any] = [stream_id, from_version]
+        if to_version is not None:
+            sql += " AND version <= %s"
+            params.append(to_version)
+        if as_of is not None:
+            sql += (
+                " AND version < coalesce((SELECT min(version) FROM eventlog.events"
+                " WHERE stream_id = %s AND occurred_at > %s), 2147483647)"
+            )
+            params += [stream_id, as_of]
+        cur.execute(sql + " ORDER BY version", params)
+        return [self._event(row) for row in cur.fetchall()]
+
+    def read_all(
+        self,
+        after: Position = START,
+        *,
+        categories: Collection[str] | None = None,
+        types: Collection[str] | None = None,
+        limit: int = 1000,
+    ) -> list[StoredEvent]:
+        """Events after `after` in log order, only those no late commit can precede."""
+        sql = (
+            f"SELECT {_COLUMNS} FROM eventlog.events"
+            f" WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {_SAFE}"
+        )
+        params: list[Any] = [str(after.transaction_id), after.position]
+        if categories is not None:
+            sql += " AND category = ANY(%s)"
+            params.append(list(categories))
+        if types is not None:
+            sql += " AND event_type = ANY(%s)"
+            params.append(list(types))
+        sql += " ORDER BY transaction_id, position LIMIT %s"
+        with self.db.statement() as cur:
+            cur.execute(sql, [*params, limit])
+            return [self._event(row) for row in cur.fetchall()]
+
+    def iterate(self, after: Position = START, batch: int = 1000, **filters) -> Iterable[StoredEvent]:
+        """Every safely readable event after `after`, fetched in batches."""
+        while events := self.read_all(after, limit=batch, **filters):
+            yield from events
+            after = events[-1].position
+
+    def head(self) -> Position:
+        """The last position a reader can safely have read up to now."""
+        with self.db.statement() as cur:
+            cur.execute(
+                "SELECT transaction_id::text, position FROM eventlog.events"
+                f" WHERE {_SAFE} ORDER BY transaction_id DESC, position DESC LIMIT 1"
+            )
+            row = cur.fetchone()
+        return Position(int(row[0]), row[1]) if row else START
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _version(cur: Cursor, stream_id: str) -> int:
+        cur.execute(
+            "SELECT coalesce(max(version), 0) FROM eventlog.events WHERE stream_id = %s",
+            (stream_id,),
+        )
+        return cur.fetchone()[0]
+
+    def _event(self, row: tuple) -> StoredEvent:
+        schema_version, data = self._upcasters.upcast(row[3], row[4], row[5])
+        return StoredEvent(
+            event_id=row[0],
+            stream_id=row[1],
+            version=row[2],
+            type=row[3],
+            schema_version=schema_version,
+            data=data,
+            source=row[6],
+            position=Position(int(row[7]), row[8]),
+            occurred_at=row[9],
+            recorded_at=row[10],
+            branch_id=row[11],
+            actor_id=row[12],
+            correlation_id=row[13],
+            causation_id=row[14],
+        )
