@@ -19,6 +19,14 @@ from psycopg2.extensions import cursor as Cursor
 psycopg2.extras.register_uuid()
 
 
+def one(cur: Cursor) -> tuple:
+    """The single row a statement must return (an aggregate, a RETURNING of one row)."""
+    row = cur.fetchone()
+    if row is None:
+        raise LookupError("the statement returned no row")
+    return row
+
+
 class Database:
     """Connections to one PostgreSQL database, lent out one transaction at a time."""
 

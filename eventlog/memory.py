@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from eventlog.model import (
+    NO_METADATA,
     START,
     ConcurrencyConflict,
     DuplicateEventIdMismatch,
@@ -34,12 +35,12 @@ class InMemoryEventStore:
         events: Sequence[NewEvent],
         expected_version: int | None,
         *,
-        metadata: Metadata = Metadata(),
+        metadata: Metadata = NO_METADATA,
     ) -> list[StoredEvent]:
         return self.append_batch([(stream_id, expected_version, events)], metadata=metadata)
 
     def append_batch(
-        self, appends: Sequence[Append], *, metadata: Metadata = Metadata()
+        self, appends: Sequence[Append], *, metadata: Metadata = NO_METADATA
     ) -> list[StoredEvent]:
         with self._lock:
             ids = [str(e.event_id) for _, _, events in appends for e in events]
@@ -47,7 +48,9 @@ class InMemoryEventStore:
             if found and len(found) == len(ids):
                 return found
             if found:
-                raise DuplicateEventIdMismatch(f"{len(found)} of {len(ids)} event ids already stored")
+                raise DuplicateEventIdMismatch(
+                    f"{len(found)} of {len(ids)} event ids already stored"
+                )
             for stream_id, expected, _ in appends:
                 actual = self._version(stream_id)
                 if expected is not None and actual != expected:
@@ -127,7 +130,9 @@ class InMemoryEventStore:
         ]
         return selected[:limit]
 
-    def iterate(self, after: Position = START, batch: int = 1000, **filters) -> Iterable[StoredEvent]:
+    def iterate(
+        self, after: Position = START, batch: int = 1000, **filters
+    ) -> Iterable[StoredEvent]:
         return self.read_all(after, limit=len(self._events), **filters)
 
     def head(self) -> Position:

@@ -17,7 +17,8 @@ APPEND_SECONDS = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 APPEND_CONFLICTS = Counter(
-    "eventlog_append_conflicts_total", "Appends refused: the stream was not at the expected version",
+    "eventlog_append_conflicts_total",
+    "Appends refused: the stream was not at the expected version",
     ["source"],
 )
 RELAY_PUBLISHED = Counter("eventlog_relay_published_total", "Events the relay published")
@@ -30,7 +31,8 @@ RELAY_FAILURES = Counter(
     "eventlog_relay_failures_total", "Relay batches that failed and will be retried"
 )
 CONSUMER_LAG_EVENTS = Gauge(
-    "eventlog_consumer_lag_events", "Events in the log a subscription has not passed yet",
+    "eventlog_consumer_lag_events",
+    "Events in the log a subscription has not passed yet",
     ["subscription"],
 )
 CONSUMER_LAG_SECONDS = Gauge(

@@ -30,7 +30,7 @@ class ConcurrencyConflict(EventLogError):
 
 
 class DuplicateEventIdMismatch(EventLogError):
-    """An event id was reused for a different stream position: a retry that is not the same retry."""
+    """An event id was reused for different events: a retry that is not the same retry."""
 
 
 def category_of(stream_id: str) -> str:
@@ -54,6 +54,9 @@ class Metadata:
             correlation_id=event.correlation_id or str(event.event_id),
             causation_id=str(event.event_id),
         )
+
+
+NO_METADATA = Metadata()
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,14 @@
 """The event log inside nameko services, as DependencyProviders.
 
-    class LedgerService:
-        name = "ledger"
-        log = EventLog()                    # the store, writing as source "ledger"
-        read_model = ReadModel(PROJECTION)  # catch-up from the log on start and every few seconds
-        relay = LogRelay()                  # publishes the log; only one in the cluster is active
+class LedgerService:
+    name = "ledger"
+    log = EventLog()                    # the store, writing as source "ledger"
+    read_model = ReadModel(PROJECTION)  # catch-up from the log on start and every few seconds
+    relay = LogRelay()                  # publishes the log; only one in the cluster is active
 
-        @event_handler("ledger", "#")       # every event the relay publishes for "ledger"
-        def on_event(self, body):
-            self.read_model.handle(body)
+    @event_handler("ledger", "#")       # every event the relay publishes for "ledger"
+    def on_event(self, body):
+        self.read_model.handle(body)
 """
 
 from __future__ import annotations
@@ -85,7 +85,9 @@ class LogRelay(DependencyProvider):
         settings = Settings.from_env()
         self.db = _database(settings, size=2)
         store = PostgresEventStore(self.db, source=self.container.service_name)
-        self.relay = Relay(store, BrokerPublisher(settings.amqp_uri))
+        # nameko's own AMQP_URI when configured, so events go where the service's consumers listen
+        amqp_uri = self.container.config.get("AMQP_URI") or settings.amqp_uri
+        self.relay = Relay(store, BrokerPublisher(amqp_uri))
         self._stopping = False
 
     def start(self) -> None:

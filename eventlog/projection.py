@@ -23,7 +23,7 @@ from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
 from eventlog import metrics
-from eventlog.db import Database
+from eventlog.db import Database, one
 from eventlog.model import START, Position, StoredEvent, utcnow
 from eventlog.store import PostgresEventStore
 
@@ -40,9 +40,7 @@ _TRACK = (
     " ON CONFLICT (subscription, stream_id) DO UPDATE SET version = t.version"
     " RETURNING version"
 )
-_ADVANCE = (
-    "UPDATE eventlog.tracking SET version = %s WHERE subscription = %s AND stream_id = %s"
-)
+_ADVANCE = "UPDATE eventlog.tracking SET version = %s WHERE subscription = %s AND stream_id = %s"
 
 
 @dataclass(frozen=True)
@@ -93,13 +91,15 @@ class ProjectionRunner:
                 _TRACK,
                 {"lock": self.projection.lock_key, "name": self.name, "stream": event.stream_id},
             )
-            applied = cur.fetchone()[0]
+            applied = one(cur)[0]
             if event.version <= applied:
                 metrics.EVENTS_SKIPPED.labels(self.name).inc()
                 return 0
             pending = [event]
             if event.version > applied + 1:  # predecessors not applied yet: take them from the log
-                pending = self.store.read_stream_in(cur, event.stream_id, applied + 1, event.version)
+                pending = self.store.read_stream_in(
+                    cur, event.stream_id, applied + 1, event.version
+                )
             for each in pending:
                 self._run_handler(cur, each)
             cur.execute(_ADVANCE, (pending[-1].version, self.name, event.stream_id))
@@ -119,7 +119,9 @@ class ProjectionRunner:
         Stops at an event whose handler raises, without passing it: the next call retries it.
         """
         after, applied = self._place(), 0
-        while events := self.store.read_all(after, categories=self.projection.categories, limit=batch):
+        while events := self.store.read_all(
+            after, categories=self.projection.categories, limit=batch
+        ):
             done = self._versions({e.stream_id for e in events})
             for event in events:
                 if event.version > done.get(event.stream_id, 0):
@@ -127,7 +129,9 @@ class ProjectionRunner:
                         applied += self._apply(event)
                     except Exception:
                         metrics.APPLY_FAILURES.labels(self.name).inc()
-                        log.exception("%s: applying %s failed; retried later", self.name, event.event_id)
+                        log.exception(
+                            "%s: applying %s failed; retried later", self.name, event.event_id
+                        )
                         self._save_place(after)
                         return applied
                     done[event.stream_id] = event.version
@@ -138,7 +142,8 @@ class ProjectionRunner:
 
     def _place(self) -> Position:
         row = self.db.fetch_one(
-            "SELECT transaction_id::text AS tx, position FROM eventlog.subscriptions WHERE name = %s",
+            "SELECT transaction_id::text AS tx, position FROM eventlog.subscriptions"
+            " WHERE name = %s",
             (self.name,),
         )
         return Position(int(row["tx"]), row["position"]) if row else START
@@ -148,8 +153,13 @@ class ProjectionRunner:
             "UPDATE eventlog.subscriptions SET transaction_id = %s::text::xid8, position = %s,"
             " updated_at = now() WHERE name = %s"
             " AND (transaction_id, position) < (%s::text::xid8, %s)",
-            (str(place.transaction_id), place.position, self.name,
-             str(place.transaction_id), place.position),
+            (
+                str(place.transaction_id),
+                place.position,
+                self.name,
+                str(place.transaction_id),
+                place.position,
+            ),
         )
 
     def _versions(self, streams: set[str]) -> dict[str, int]:
@@ -193,7 +203,8 @@ class ProjectionRunner:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (self.projection.lock_key,))
             cur.execute("TRUNCATE " + ", ".join(self.projection.tables))
             cur.execute("DELETE FROM eventlog.tracking WHERE subscription = %s", (self.name,))
-            versions, after, done = {}, START, 0
+            versions: dict[str, int] = {}
+            after, done = START, 0
             for event in self.store.iterate(START, batch, categories=categories):
                 self._replay(cur, event, versions)
                 after, done = event.position, done + 1
@@ -229,6 +240,7 @@ class ProjectionRunner:
 
     def _count(self, categories: tuple[str, ...]) -> int:
         row = self.db.fetch_one(
-            "SELECT count(*) AS n FROM eventlog.events WHERE category = ANY(%s)", (list(categories),)
+            "SELECT count(*) AS n FROM eventlog.events WHERE category = ANY(%s)",
+            (list(categories),),
         )
         return row["n"] if row else 0

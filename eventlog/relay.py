@@ -20,6 +20,7 @@ import psycopg2
 from psycopg2.extras import execute_values
 
 from eventlog import metrics
+from eventlog.db import one
 from eventlog.model import Position, StoredEvent, utcnow
 from eventlog.seal import EVENT_HASH_SQL, GENESIS, chain
 from eventlog.store import PostgresEventStore
@@ -42,7 +43,7 @@ class BrokerPublisher:
         self._tag = 0
 
     def publish(self, events: Sequence[StoredEvent]) -> None:
-        channel = self._open()
+        channel, conn = self._open()
         for event in events:
             exchange = self._exchange(channel, event.source)
             self._tag += 1
@@ -52,13 +53,13 @@ class BrokerPublisher:
         while self._unconfirmed and not self._nacked:
             if time.monotonic() > deadline:
                 raise TimeoutError("broker did not confirm the batch in time")
-            self._conn.drain_events(timeout=max(0.01, deadline - time.monotonic()))
+            conn.drain_events(timeout=max(0.01, deadline - time.monotonic()))
         if self._nacked:
             self.close()
             raise RuntimeError("broker refused (nacked) part of the batch")
 
-    def _open(self) -> amqp.Channel:
-        if self._channel is None:
+    def _open(self) -> tuple[amqp.Channel, amqp.Connection]:
+        if self._channel is None or self._conn is None:
             self._conn = _connect(self.amqp_uri)
             channel = self._conn.channel()
             channel.confirm_select()
@@ -66,7 +67,7 @@ class BrokerPublisher:
             channel.events["basic_nack"].add(self._on_nack)
             self._channel, self._tag, self._declared = channel, 0, set()
             self._unconfirmed, self._nacked = set(), False
-        return self._channel
+        return self._channel, self._conn
 
     def _exchange(self, channel: amqp.Channel, source: str) -> str:
         name = f"{source}.events"  # nameko's event exchange for that service
@@ -96,7 +97,7 @@ class BrokerPublisher:
 def _connect(uri: str) -> amqp.Connection:
     from kombu.utils.url import url_to_parts
 
-    scheme, host, port, user, password, vhost, _ = url_to_parts(uri)
+    _, host, port, user, password, vhost, _ = url_to_parts(uri)
     conn = amqp.Connection(
         host=f"{host or '127.0.0.1'}:{port or 5672}",
         userid=user or "guest",
@@ -161,11 +162,12 @@ class Relay:
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
-            if not cur.fetchone()[0]:
+            if not one(cur)[0]:
                 conn.close()
                 return False
             cur.execute(
-                "INSERT INTO eventlog.relay_checkpoints (name, transaction_id, position, chain_hash)"
+                "INSERT INTO eventlog.relay_checkpoints"
+                " (name, transaction_id, position, chain_hash)"
                 " VALUES (%s, '0', 0, %s) ON CONFLICT DO NOTHING",
                 (self.name, GENESIS),
             )
@@ -173,6 +175,11 @@ class Relay:
         metrics.RELAY_ACTIVE.set(1)
         log.info("relay %s: holding the relay lock", self.name)
         return True
+
+    def _held(self) -> psycopg2.extensions.connection:
+        if self._lock_conn is None or self._lock_conn.closed:
+            raise RuntimeError("the relay lock is not held")
+        return self._lock_conn
 
     def release(self) -> None:
         conn, self._lock_conn = self._lock_conn, None
@@ -193,18 +200,17 @@ class Relay:
         return len(events)
 
     def _checkpoint(self) -> tuple[Position, bytes]:
-        with self._lock_conn.cursor() as cur:
+        with self._held().cursor() as cur:
             cur.execute(
                 "SELECT transaction_id::text, position, chain_hash"
                 " FROM eventlog.relay_checkpoints WHERE name = %s",
                 (self.name,),
             )
-            tx, position, chain_hash = cur.fetchone()
+            tx, position, chain_hash = one(cur)
         return Position(int(tx), position), bytes(chain_hash)
 
     def _seal(self, events: Sequence[StoredEvent], previous: bytes) -> None:
-        conn = self._lock_conn
-        with conn.cursor() as cur:
+        with self._held().cursor() as cur:
             cur.execute(
                 f"SELECT position, {EVENT_HASH_SQL} FROM eventlog.events WHERE position = ANY(%s)",
                 ([e.position.position for e in events],),
@@ -213,8 +219,14 @@ class Relay:
             seals = []
             for event in events:
                 previous = chain(previous, hashes[event.position.position])
-                seals.append((event.position.position, str(event.position.transaction_id),
-                               hashes[event.position.position], previous))
+                seals.append(
+                    (
+                        event.position.position,
+                        str(event.position.transaction_id),
+                        hashes[event.position.position],
+                        previous,
+                    )
+                )
             cur.execute("BEGIN")
             execute_values(
                 cur,

@@ -91,7 +91,9 @@ def verify(db: Database) -> Report:
             previous = _check_chain(report, previous, seal)
             seal = next(seals, None)
         elif seal:
-            report.problems.append(f"event at position {event[0][1]} was inserted among sealed ones")
+            report.problems.append(
+                f"event at position {event[0][1]} was inserted among sealed ones"
+            )
         else:
             report.unsealed += 1
         event = next(events, None)

@@ -34,8 +34,9 @@ import psycopg2
 from psycopg2.extensions import cursor as Cursor
 
 from eventlog import metrics
-from eventlog.db import Database
+from eventlog.db import Database, one
 from eventlog.model import (
+    NO_METADATA,
     START,
     UPCASTERS,
     ConcurrencyConflict,
@@ -90,12 +91,12 @@ class PostgresEventStore:
         events: Sequence[NewEvent],
         expected_version: int | None,
         *,
-        metadata: Metadata = Metadata(),
+        metadata: Metadata = NO_METADATA,
     ) -> list[StoredEvent]:
         return self.append_batch([(stream_id, expected_version, events)], metadata=metadata)
 
     def append_batch(
-        self, appends: Sequence[Append], *, metadata: Metadata = Metadata()
+        self, appends: Sequence[Append], *, metadata: Metadata = NO_METADATA
     ) -> list[StoredEvent]:
         """Appends to several streams atomically: all of it is stored, or none of it."""
         appends = [(s, e, list(evs)) for s, e, evs in appends if evs]
@@ -220,7 +221,9 @@ class PostgresEventStore:
             cur.execute(sql, [*params, limit])
             return [self._event(row) for row in cur.fetchall()]
 
-    def iterate(self, after: Position = START, batch: int = 1000, **filters) -> Iterable[StoredEvent]:
+    def iterate(
+        self, after: Position = START, batch: int = 1000, **filters
+    ) -> Iterable[StoredEvent]:
         """Every safely readable event after `after`, fetched in batches."""
         while events := self.read_all(after, limit=batch, **filters):
             yield from events
@@ -244,7 +247,7 @@ class PostgresEventStore:
             "SELECT coalesce(max(version), 0) FROM eventlog.events WHERE stream_id = %s",
             (stream_id,),
         )
-        return cur.fetchone()[0]
+        return one(cur)[0]
 
     def _event(self, row: tuple) -> StoredEvent:
         schema_version, data = self._upcasters.upcast(row[3], row[4], row[5])

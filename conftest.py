@@ -1,0 +1,58 @@
+"""Shared fixtures. nameko's pytest plugin no longer monkey-patches: eventlet is patched here,
+before anything imports socket or psycopg2, as `nameko run` would do."""
+
+import eventlet
+
+eventlet.monkey_patch()
+
+import psycopg2  # noqa: E402
+import pytest  # noqa: E402
+
+from eventlog import Database, PostgresEventStore, Settings  # noqa: E402
+from eventlog.migrate import migrate  # noqa: E402
+
+SERVER_FIXTURES = {"settings", "db", "store", "fresh_log"}
+SERVICE_SCHEMAS = ("ledger", "appraisal", "notify", "gateway")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that touches a real server is marked, so `make unit` can leave them out."""
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.servers)
+
+
+def _reset(settings: Settings) -> None:
+    """Starts the test database from an empty log: the log itself refuses DELETE and TRUNCATE,
+    so its schema is dropped by its owner, and each service's schema by the service role."""
+    for url, schemas in (
+        (settings.admin_database_url, ("eventlog",)),
+        (settings.database_url, SERVICE_SCHEMAS),
+    ):
+        conn = psycopg2.connect(url)
+        with conn, conn.cursor() as cur:
+            for schema in schemas:
+                cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.close()
+    migrate(settings)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    settings = Settings.from_env()
+    if not settings.database_url.rstrip("/").endswith("_test"):
+        pytest.exit("tests drop schemas: point TAIZHANG_DATABASE_URL at a *_test database")
+    _reset(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def db(settings):
+    database = Database(settings.database_url, max_connections=20)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def store(db) -> PostgresEventStore:
+    return PostgresEventStore(db, source="test")

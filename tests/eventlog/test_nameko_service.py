@@ -1,0 +1,83 @@
+"""The library inside a real nameko service, over the real RabbitMQ: command → log → relay →
+bus → event_handler → read model; and catch-up from the log after the service was down."""
+
+import time
+import uuid
+
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.testing.services import entrypoint_hook
+
+from eventlog import NewEvent, PostgresEventStore, Projection
+from eventlog.nameko import EventLog, LogRelay, ReadModel
+
+TABLE = "projtest.nameko_counts"
+
+
+def count(cur, event) -> None:
+    cur.execute(
+        f"INSERT INTO {TABLE} (stream_id, n) VALUES (%s, 1)"
+        f" ON CONFLICT (stream_id) DO UPDATE SET n = {TABLE}.n + 1",
+        (event.stream_id,),
+    )
+
+
+PROJECTION = Projection(
+    name="nameko-counts",
+    categories=("tally",),
+    schema_sql=(
+        "CREATE SCHEMA IF NOT EXISTS projtest;"
+        f" CREATE TABLE IF NOT EXISTS {TABLE} (stream_id text PRIMARY KEY, n int)"
+    ),
+    tables=(TABLE,),
+    handlers={"Counted": count},
+)
+
+
+class TallyService:
+    name = "tally"
+    log = EventLog()
+    read_model = ReadModel(PROJECTION, sweep_seconds=3600)  # only the start-up catch-up sweeps
+    relay = LogRelay()
+
+    @rpc
+    def count(self, stream_id: str) -> int:
+        return self.log.append(stream_id, [NewEvent("Counted", {})], None)[-1].version
+
+    @event_handler("tally", "#")
+    def on_event(self, body) -> None:
+        self.read_model.handle(body)
+
+
+def wait_for(probe, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while not (result := probe()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+    return result
+
+
+def counted(db, stream_id: str) -> int:
+    row = db.fetch_one(f"SELECT n FROM {TABLE} WHERE stream_id = %s", (stream_id,))
+    return row["n"] if row else 0
+
+
+def test_a_command_reaches_the_read_model_through_the_bus(db, rabbit_config, container_factory):
+    container = container_factory(TallyService, rabbit_config)
+    container.start()
+    stream = f"tally-{uuid.uuid4()}"
+    with entrypoint_hook(container, "count") as count_rpc:
+        assert [count_rpc(stream) for _ in range(3)] == [1, 2, 3]
+    wait_for(lambda: counted(db, stream) == 3)
+    container.stop()
+
+
+def test_events_stored_while_the_service_was_down_are_applied_on_start(
+    db, rabbit_config, container_factory
+):
+    stream = f"tally-{uuid.uuid4()}"
+    PostgresEventStore(db, "tally").append(stream, [NewEvent("Counted", {})], 0)
+    container = container_factory(TallyService, rabbit_config)
+    container.start()
+    wait_for(lambda: counted(db, stream) == 1)
+    container.stop()

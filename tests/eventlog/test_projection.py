@@ -1,0 +1,103 @@
+"""Read models apply each event exactly once in effect, in stream order, whatever the bus does."""
+
+import uuid
+
+import pytest
+
+from eventlog import NewEvent, Projection, ProjectionRunner
+from eventlog.model import StoredEvent
+
+
+def recorder(table: str, fail_on: set):
+    def record(cur, event: StoredEvent) -> None:
+        if event.data.get("n") in fail_on:
+            raise RuntimeError("handler bug")
+        cur.execute(
+            f"INSERT INTO {table} (stream_id, seen) VALUES (%s, ARRAY[%s])"
+            f" ON CONFLICT (stream_id) DO UPDATE SET seen = {table}.seen || %s",
+            (event.stream_id, event.version, event.version),
+        )
+
+    return record
+
+
+@pytest.fixture
+def model(db, store):
+    """A projection of its own category: records the versions it applied, per stream."""
+    name = f"p{uuid.uuid4().hex[:10]}"
+    table, fail_on = f"projtest.{name}", set()
+    projection = Projection(
+        name=name,
+        categories=(name,),
+        schema_sql=(
+            "CREATE SCHEMA IF NOT EXISTS projtest;"
+            f" CREATE TABLE IF NOT EXISTS {table} (stream_id text PRIMARY KEY, seen int[])"
+        ),
+        tables=(table,),
+        handlers={"Happened": recorder(table, fail_on)},
+    )
+    runner = ProjectionRunner(db, store, projection)
+    runner.setup()
+    runner.fail_on = fail_on
+    runner.seen = lambda: {
+        row["stream_id"]: row["seen"] for row in db.fetch_all(f"SELECT * FROM {table}")
+    }
+    return runner
+
+
+def append(store, runner: ProjectionRunner, count: int) -> list[StoredEvent]:
+    stream = f"{runner.name}-{uuid.uuid4()}"
+    return store.append(stream, [NewEvent("Happened", {"n": i}) for i in range(count)], 0)
+
+
+def test_a_duplicate_delivery_is_skipped(store, model):
+    events = append(store, model, 2)
+    assert model.apply(events) == 2
+    assert model.apply(events) == 0
+    assert model.seen() == {events[0].stream_id: [1, 2]}
+
+
+def test_an_event_ahead_of_its_predecessors_applies_them_first_from_the_log(store, model):
+    events = append(store, model, 3)
+    model.handle(events[2].to_message())  # the bus delivered v3 first
+    model.handle(events[0].to_message())
+    assert model.seen() == {events[0].stream_id: [1, 2, 3]}
+
+
+def test_catch_up_applies_what_the_bus_lost(store, model):
+    one, two = append(store, model, 2), append(store, model, 1)
+    model.apply(one[:1])
+    assert model.catch_up() == 2
+    assert model.seen() == {one[0].stream_id: [1, 2], two[0].stream_id: [1]}
+    assert model.catch_up() == 0
+    assert model.lag() == 0
+
+
+def test_a_handler_that_raises_loses_nothing(store, model):
+    model.fail_on.add(1)
+    events = append(store, model, 3)
+    with pytest.raises(RuntimeError):
+        model.apply(events[1:2])  # v2 needs v1 (fetched), then v2 raises: nothing is kept
+    assert model.seen() == {}
+    assert model.catch_up() == 1  # v1 applied; stops at v2 without passing it
+    assert model.seen() == {events[0].stream_id: [1]}
+    model.fail_on.clear()  # the bug is fixed and the service restarted
+    assert model.catch_up() == 2
+    assert model.seen() == {events[0].stream_id: [1, 2, 3]}
+
+
+def test_rebuild_from_the_log_equals_the_live_model(store, model):
+    for count in (3, 1, 4):
+        model.apply(append(store, model, count))
+    live = model.seen()
+    progress = []
+    assert model.rebuild(progress=lambda done, total: progress.append((done, total))) == 8
+    assert model.seen() == live
+    assert progress[-1] == (8, 8)
+    assert model.catch_up() == 0
+
+
+def test_events_of_other_categories_are_ignored(store, model):
+    stray = store.append(f"other-{uuid.uuid4()}", [NewEvent("Happened", {"n": 0})], 0)
+    assert model.apply(stray) == 0
+    assert model.seen() == {}

@@ -1,0 +1,119 @@
+"""The relay publishes the stored log to RabbitMQ in log order, as nameko events, and seals it."""
+
+import json
+import time
+import uuid
+
+import kombu
+import psycopg2
+import pytest
+
+from eventlog import NewEvent, PostgresEventStore
+from eventlog.relay import BrokerPublisher, Relay
+from eventlog.seal import verify
+
+from .test_append_only import owner_tampers
+
+
+@pytest.fixture
+def relay(settings, db):
+    relay = Relay(PostgresEventStore(db, "relay"), BrokerPublisher(settings.amqp_uri), batch=50)
+    assert relay.acquire()
+    relay_all(relay)  # start at the head: what earlier tests stored is published first
+    yield relay
+    relay.release()
+
+
+@pytest.fixture
+def bus(settings):
+    """A queue bound to every event the source `test` publishes."""
+    with kombu.Connection(settings.amqp_uri) as conn:
+        exchange = kombu.Exchange("test.events", type="topic", durable=True)
+        queue = kombu.Queue(
+            f"relay-test-{uuid.uuid4()}", exchange, routing_key="#", auto_delete=True
+        )
+        queue(conn.default_channel).declare()
+        yield lambda: drain(conn, queue)
+
+
+def drain(conn, queue) -> list[dict]:
+    bodies = []
+    bound = queue(conn.default_channel)
+    while (message := bound.get(no_ack=True)) is not None:
+        assert message.content_type == "application/json"
+        bodies.append((message.delivery_info["routing_key"], json.loads(message.body)))
+    return bodies
+
+
+def relay_all(relay) -> int:
+    """Relays until every committed event is sealed (an open transaction elsewhere in the
+    cluster may hold the relay back for a moment, by design)."""
+    total, deadline = 0, time.monotonic() + 30
+    while unsealed(relay.store.db):
+        assert time.monotonic() < deadline, "the relay did not catch up"
+        total += relay.relay_once()
+    return total
+
+
+def unsealed(db) -> int:
+    return db.fetch_one(
+        "SELECT count(*) AS n FROM eventlog.events e"
+        " WHERE NOT EXISTS (SELECT 1 FROM eventlog.seals s WHERE s.position = e.position)"
+    )["n"]
+
+
+def test_published_in_log_order_with_the_type_as_routing_key(store, relay, bus):
+    streams = [f"relayed-{uuid.uuid4()}" for _ in range(3)]
+    for round_ in range(40):
+        for stream in streams:
+            store.append(stream, [NewEvent("Counted", {"round": round_})], None)
+    assert relay_all(relay) == 120  # in batches of 50
+    assert relay.relay_once() == 0
+    published = bus()
+    assert {key for key, _ in published} == {"Counted"}
+    expected = list(store.iterate(categories=["relayed"]))
+    assert [body["event_id"] for _, body in published] == [str(e.event_id) for e in expected]
+
+
+def test_only_one_relay_holds_the_lock(settings, db, relay):
+    other = Relay(PostgresEventStore(db, "relay"), BrokerPublisher(settings.amqp_uri))
+    assert not other.acquire()
+    relay.release()
+    assert other.acquire()
+    other.release()
+
+
+def test_verify_accepts_the_sealed_log_and_reports_an_edit(settings, store, relay):
+    stored = store.append(f"sealed-{uuid.uuid4()}", [NewEvent("A", {"v": 1})], 0)[0]
+    relay_all(relay)
+    report = verify(store.db)
+    assert report.ok, report.problems
+    assert report.unsealed == 0 and report.sealed == report.events
+
+    owner_tampers(
+        settings,
+        "UPDATE eventlog.events SET data = '{\"v\": 2}' WHERE event_id = %s",
+        (str(stored.event_id),),
+    )
+    assert verify(store.db).problems == [f"event at position {stored.position.position} was edited"]
+
+
+def test_verify_reports_a_removed_event(settings, store, relay):
+    stored = store.append(f"sealed-{uuid.uuid4()}", [NewEvent("A", {})], 0)[0]
+    relay_all(relay)
+    owner_tampers(
+        settings, "DELETE FROM eventlog.events WHERE event_id = %s", (str(stored.event_id),)
+    )
+    problems = verify(store.db).problems
+    assert f"event at position {stored.position.position} was removed" in problems
+
+
+def test_seals_refuse_changes(settings, store, relay):
+    store.append(f"sealed-{uuid.uuid4()}", [NewEvent("A", {})], 0)
+    relay_all(relay)
+    conn = psycopg2.connect(settings.admin_database_url)
+    try:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege), conn.cursor() as cur:
+            cur.execute("UPDATE eventlog.seals SET event_hash = 'x'")
+    finally:
+        conn.close()

@@ -1,0 +1,154 @@
+"""The event store's contract, run against every implementation: the in-memory fake the unit
+tests use must behave as the PostgreSQL store does."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from eventlog import (
+    ConcurrencyConflict,
+    DuplicateEventIdMismatch,
+    InMemoryEventStore,
+    Metadata,
+    NewEvent,
+    PostgresEventStore,
+)
+from eventlog.model import Upcasters
+
+
+@pytest.fixture(
+    params=["memory", pytest.param("postgres", marks=pytest.mark.servers)],
+)
+def any_store(request):
+    if request.param == "memory":
+        return InMemoryEventStore(source="test")
+    return PostgresEventStore(request.getfixturevalue("db"), source="test")
+
+
+def new_stream(category: str = "contract") -> str:
+    return f"{category}{uuid.uuid4().hex[:8]}-{uuid.uuid4()}"
+
+
+def events(*types: str, **data) -> list[NewEvent]:
+    return [NewEvent(t, {"n": i, **data}) for i, t in enumerate(types)]
+
+
+def test_append_numbers_versions_from_one_and_reads_back_in_order(any_store):
+    stream = new_stream()
+    stored = any_store.append(stream, events("A", "B", "C"), 0)
+    assert [e.version for e in stored] == [1, 2, 3]
+    assert [e.type for e in any_store.read_stream(stream)] == ["A", "B", "C"]
+    assert [e.version for e in any_store.read_stream(stream, from_version=2)] == [2, 3]
+    assert any_store.stream_version(stream) == 3
+    assert any_store.stream_version(new_stream()) == 0
+
+
+def test_expected_version_mismatch_is_a_typed_conflict(any_store):
+    stream = new_stream()
+    any_store.append(stream, events("A"), 0)
+    with pytest.raises(ConcurrencyConflict) as behind:
+        any_store.append(stream, events("B"), 0)
+    assert (behind.value.expected, behind.value.actual) == (0, 1)
+    with pytest.raises(ConcurrencyConflict) as ahead:
+        any_store.append(stream, events("B"), 5)  # a gap is refused too
+    assert (ahead.value.expected, ahead.value.actual) == (5, 1)
+    assert any_store.stream_version(stream) == 1
+
+
+def test_any_version_appends_at_the_end(any_store):
+    stream = new_stream()
+    any_store.append(stream, events("A"), None)
+    assert [e.version for e in any_store.append(stream, events("B", "C"), None)] == [2, 3]
+
+
+def test_retrying_the_same_events_stores_them_once(any_store):
+    stream = new_stream()
+    batch = events("A", "B")
+    first = any_store.append(stream, batch, 0)
+    again = any_store.append(stream, batch, 0)
+    assert [e.event_id for e in again] == [e.event_id for e in first]
+    assert any_store.stream_version(stream) == 2
+
+
+def test_an_event_id_reused_with_new_events_is_refused(any_store):
+    stream = new_stream()
+    batch = events("A")
+    any_store.append(stream, batch, 0)
+    with pytest.raises(DuplicateEventIdMismatch):
+        any_store.append(stream, [batch[0], NewEvent("B", {})], 1)
+
+
+def test_batch_across_streams_is_all_or_nothing(any_store):
+    one, two = new_stream(), new_stream()
+    any_store.append(two, events("A"), 0)
+    with pytest.raises(ConcurrencyConflict):
+        any_store.append_batch([(one, 0, events("A")), (two, 0, events("B"))])
+    assert any_store.stream_version(one) == 0
+    stored = any_store.append_batch([(one, 0, events("A")), (two, 1, events("B"))])
+    assert [(e.stream_id, e.version) for e in stored] == [(one, 1), (two, 2)]
+
+
+def test_metadata_travels_with_every_event(any_store):
+    stream = new_stream()
+    meta = Metadata(branch_id="b1", actor_id="m7", correlation_id="c1", causation_id="e0")
+    occurred = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    stored = any_store.append(
+        stream, [NewEvent("A", {"x": "台账"}, occurred_at=occurred)], 0, metadata=meta
+    )[0]
+    read = any_store.read_stream(stream)[0]
+    assert read.metadata == meta == stored.metadata
+    assert read.occurred_at == occurred and read.recorded_at >= occurred
+    assert (read.type, read.schema_version, read.data, read.source) == (
+        "A",
+        1,
+        {"x": "台账"},
+        "test",
+    )
+    assert read.category == stream.split("-")[0]
+
+
+def test_read_all_filters_by_category_and_type_in_log_order(any_store):
+    stream_a, stream_b = new_stream(), new_stream()
+    start = any_store.head()
+    any_store.append(stream_a, events("A", "B"), 0)
+    any_store.append(stream_b, events("A"), 0)
+    everything = [(e.stream_id, e.type) for e in any_store.read_all(start)]
+    assert everything == [(stream_a, "A"), (stream_a, "B"), (stream_b, "A")]
+    only_b = any_store.read_all(start, categories=[stream_b.split("-")[0]])
+    assert [e.stream_id for e in only_b] == [stream_b]
+    assert [e.type for e in any_store.read_all(start, types=["B"])] == ["B"]
+    first = any_store.read_all(start, limit=1)
+    assert [e.type for e in any_store.read_all(first[0].position)] == ["B", "A"]
+
+
+def test_state_as_of_a_time_is_the_prefix_that_had_occurred(any_store):
+    stream = new_stream()
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    any_store.append(
+        stream,
+        [NewEvent(t, {}, occurred_at=day + timedelta(days=i)) for i, t in enumerate("ABC")],
+        0,
+    )
+    as_of = any_store.read_stream(stream, as_of=day + timedelta(days=1, hours=1))
+    assert [e.type for e in as_of] == ["A", "B"]
+    assert any_store.read_stream(stream, as_of=day - timedelta(days=1)) == []
+
+
+def test_event_data_must_be_json(any_store):
+    with pytest.raises(TypeError):
+        any_store.append(new_stream(), [NewEvent("A", {"x": object()})], 0)
+
+
+@pytest.mark.servers
+def test_older_schema_versions_are_upcast_on_read(db):
+    upcasters = Upcasters()
+
+    @upcasters.register("Renamed", 1)
+    def v1_to_v2(data):
+        return {"title": data.pop("name")}
+
+    stream = new_stream()
+    PostgresEventStore(db, "test").append(stream, [NewEvent("Renamed", {"name": "x"})], 0)
+    read = PostgresEventStore(db, "test", upcasters=upcasters).read_stream(stream)[0]
+    assert (read.schema_version, read.data) == (2, {"title": "x"})
