@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from eventlog import Database, PostgresEventStore, Settings  # noqa: E402
 from eventlog.migrate import migrate  # noqa: E402
 
-SERVER_FIXTURES = {"settings", "db", "store", "fresh_log"}
+SERVER_FIXTURES = {"settings", "db", "rabbit_config"}
 SERVICE_SCHEMAS = ("ledger", "appraisal", "notify", "gateway")
 
 

@@ -26,6 +26,7 @@ class InMemoryEventStore:
     def __init__(self, source: str = "test"):
         self.source = source
         self._events: list[StoredEvent] = []
+        self._streams: dict[str, list[StoredEvent]] = {}
         self._by_id: dict[str, StoredEvent] = {}
         self._lock = threading.Lock()
 
@@ -86,11 +87,12 @@ class InMemoryEventStore:
             causation_id=meta.causation_id,
         )
         self._events.append(stored)
+        self._streams.setdefault(stream_id, []).append(stored)
         self._by_id[str(event.event_id)] = stored
         return stored
 
     def _version(self, stream_id: str) -> int:
-        return sum(1 for e in self._events if e.stream_id == stream_id)
+        return len(self._streams.get(stream_id, ()))
 
     def stream_version(self, stream_id: str) -> int:
         return self._version(stream_id)
@@ -103,9 +105,7 @@ class InMemoryEventStore:
         as_of: datetime | None = None,
     ) -> list[StoredEvent]:
         events = []
-        for e in self._events:
-            if e.stream_id != stream_id or e.version < from_version:
-                continue
+        for e in self._streams.get(stream_id, ())[from_version - 1 :]:
             if (to_version is not None and e.version > to_version) or (
                 as_of is not None and e.occurred_at > as_of
             ):

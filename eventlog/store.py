@@ -112,7 +112,7 @@ class PostgresEventStore:
         return stored
 
     def _insert(self, cur: Cursor, appends: list[Append], meta: Metadata) -> list[StoredEvent]:
-        rows, guards, params = [], [], []
+        rows, guards, params, guard_params = [], [], [], []
         for stream_id, expected, events in appends:
             for n, event in enumerate(events, start=1):
                 version_sql = "%s" if expected is not None else _AT_END.format(n=n)
@@ -128,9 +128,9 @@ class PostgresEventStore:
                 guards.append(
                     "EXISTS (SELECT 1 FROM eventlog.events WHERE stream_id = %s AND version = %s)"
                 )
-                params += [stream_id, expected]
+                guard_params += [stream_id, expected]
         sql = _INSERT.format(rows=", ".join(rows), guard=" AND ".join(guards) or "true")
-        cur.execute(sql, params)
+        cur.execute(sql, params + guard_params)
         stored = [self._event(row) for row in cur.fetchall()]
         if not stored:  # a guard failed: some stream is behind the version its writer expected
             raise self._conflict(cur, [(s, e) for s, e, _ in appends if e])

@@ -89,6 +89,19 @@ def test_batch_across_streams_is_all_or_nothing(any_store):
     assert [(e.stream_id, e.version) for e in stored] == [(one, 1), (two, 2)]
 
 
+def test_batch_checks_every_streams_expected_version(any_store):
+    one, two, three = new_stream(), new_stream(), new_stream()
+    any_store.append_batch([(one, 0, events("A")), (two, 0, events("A", "B"))])
+    stored = any_store.append_batch(
+        [(one, 1, events("B")), (two, 2, events("C")), (three, 0, events("A"))]
+    )
+    assert [(e.stream_id, e.version) for e in stored] == [(one, 2), (two, 3), (three, 1)]
+    with pytest.raises(ConcurrencyConflict) as conflict:
+        any_store.append_batch([(one, 2, events("C")), (two, 2, events("D"))])
+    assert (conflict.value.stream_id, conflict.value.actual) == (two, 3)
+    assert any_store.stream_version(one) == 2
+
+
 def test_metadata_travels_with_every_event(any_store):
     stream = new_stream()
     meta = Metadata(branch_id="b1", actor_id="m7", correlation_id="c1", causation_id="e0")

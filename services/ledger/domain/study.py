@@ -1,0 +1,125 @@
+"""A member's study log (`study-<member_id>`): articles posted and recommended upward. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from eventlog.model import NewEvent
+
+from ..exceptions import InvalidTransition, NotFound, StudyQuotaExceeded
+
+MONTHLY_MIN = 1
+MONTHLY_MAX = 5
+
+
+def stream_id(member_id: str) -> str:
+    return f"study-{member_id}"
+
+
+@dataclass(frozen=True)
+class Article:
+    branch_id: str
+    month: str
+    recommended_by: str | None = None
+
+
+@dataclass(frozen=True)
+class StudyLog:
+    articles: Mapping[str, Article] = field(default_factory=dict)  # article id → article
+
+    def count(self, month: str) -> int:
+        return sum(1 for article in self.articles.values() if article.month == month)
+
+
+@dataclass(frozen=True)
+class PostArticle:
+    actor_id: str
+    branch_id: str
+    member_id: str
+    article_id: str
+    title: str
+    posted_on: date
+    link: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class RecommendArticle:
+    actor_id: str
+    member_id: str
+    article_id: str
+    note: str = ""
+
+
+def evolve(state: StudyLog, event: Any) -> StudyLog:
+    data = event.data
+    if event.type == "ArticlePosted":
+        article = Article(data["branch_id"], data["month"])
+        return replace(state, articles={**state.articles, data["article_id"]: article})
+    if event.type == "ArticleRecommended":
+        article = replace(state.articles[data["article_id"]], recommended_by=data["recommended_by"])
+        return replace(state, articles={**state.articles, data["article_id"]: article})
+    return state
+
+
+def decide_post(state: StudyLog, cmd: PostArticle) -> list[NewEvent]:
+    """Posts an article, refusing a sixth one in the same month.
+
+    The seed's rule is "1–5 articles a month". Five is enforced as a cap, not merely reported:
+    the cap keeps the group's reading list to what members can actually read.
+    """
+    if cmd.article_id in state.articles:
+        raise InvalidTransition(f"article {cmd.article_id} is already posted")
+    month = f"{cmd.posted_on:%Y-%m}"
+    if state.count(month) >= MONTHLY_MAX:
+        raise StudyQuotaExceeded(f"{cmd.member_id} has posted {MONTHLY_MAX} articles in {month}")
+    data = {
+        "article_id": cmd.article_id,
+        "branch_id": cmd.branch_id,
+        "member_id": cmd.member_id,
+        "title": cmd.title,
+        "link": cmd.link,
+        "text": cmd.text,
+        "posted_on": cmd.posted_on.isoformat(),
+        "month": month,
+    }
+    return [NewEvent("ArticlePosted", data)]
+
+
+def decide_recommend(state: StudyLog, cmd: RecommendArticle) -> list[NewEvent]:
+    article = require_article(state, cmd.article_id)
+    if article.recommended_by is not None:
+        raise InvalidTransition(f"article {cmd.article_id} is already recommended")
+    data = {"article_id": cmd.article_id, "recommended_by": cmd.actor_id, "note": cmd.note}
+    return [NewEvent("ArticleRecommended", data)]
+
+
+def require_article(state: StudyLog, article_id: str) -> Article:
+    if article_id not in state.articles:
+        raise NotFound(f"article {article_id} does not exist")
+    return state.articles[article_id]
+
+
+def compliance(counts: Mapping[str, int], months: list[str], today: date) -> list[dict[str, Any]]:
+    """Per month: articles posted and whether the 1–5 rule is met.
+
+    A month still under way is not yet a shortfall: the member has until its last day.
+    """
+    current = f"{today:%Y-%m}"
+    rows = []
+    for month in months:
+        count = counts.get(month, 0)
+        finished = month < current
+        rows.append(
+            {
+                "month": month,
+                "count": count,
+                "finished": finished,
+                "meets_rule": MONTHLY_MIN <= count <= MONTHLY_MAX,
+                "shortfall": finished and count < MONTHLY_MIN,
+            }
+        )
+    return rows

@@ -1,0 +1,122 @@
+"""Handlers for ledger items: planning, and the life of each occurrence."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from ..domain import goals
+from ..domain import item_commands as c
+from ..domain.items import Item, evolve, require_item
+from ..domain.permissions import ADMIN_NEEDS, Authority, require
+from ..exceptions import BadInput, NotFound
+from .common import EventStore, Outcome, Scope, commit, load, scope_of
+
+
+def stream_id(item_id: str) -> str:
+    return f"item-{item_id}"
+
+
+def plan_item(cmd: c.PlanItem, store: EventStore, now: datetime) -> Outcome:
+    scope = scope_of(store, cmd.branch_id, cmd.actor_id)
+    cmd = _placed(cmd, scope, now)
+    _require_manager(scope.who, cmd.level, cmd.group_id)
+    _check_goal(store, cmd)
+    state, version = load(store, stream_id(cmd.item_id), evolve, Item())
+    return _commit(store, c.decide_plan(state, cmd), version, cmd, cmd.branch_id, now)
+
+
+def start_item(cmd: c.StartItem, store: EventStore, now: datetime) -> Outcome:
+    return _act(cmd, store, now, c.decide_start, owner_may=True)
+
+
+def note_progress(cmd: c.NoteProgress, store: EventStore, now: datetime) -> Outcome:
+    return _act(cmd, store, now, c.decide_note, owner_may=True)
+
+
+def complete_occurrence(cmd: c.CompleteOccurrence, store: EventStore, now: datetime) -> Outcome:
+    return _act(cmd, store, now, c.decide_complete, owner_may=True)
+
+
+def cancel_item(cmd: c.CancelItem, store: EventStore, now: datetime) -> Outcome:
+    return _act(cmd, store, now, c.decide_cancel, owner_may=False)
+
+
+def reopen_item(cmd: c.ReopenItem, store: EventStore, now: datetime) -> Outcome:
+    return _act(cmd, store, now, c.decide_reopen, owner_may=False)
+
+
+def change_due_date(cmd: c.ChangeDueDate, store: EventStore, now: datetime) -> Outcome:
+    return _act(cmd, store, now, c.decide_change_due, owner_may=False)
+
+
+def reassign_item(cmd: c.ReassignItem, store: EventStore, now: datetime) -> Outcome:
+    state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
+    _require_manager(scope.who, state.plan["level"], state.plan["group_id"])
+    owner = scope.branch.members.get(cmd.owner_id)
+    if owner is None:
+        raise NotFound(f"{cmd.owner_id} is not a member of branch {scope.branch.branch_id}")
+    if state.plan["level"] == "member" and owner.group_id != state.plan["group_id"]:
+        raise BadInput({"owner_id": [f"a member of group {state.plan['group_id']}"]})
+    return _commit(store, c.decide_reassign(state, cmd), version, cmd, scope.branch.branch_id, now)
+
+
+def _act(cmd, store: EventStore, now: datetime, decide, owner_may: bool) -> Outcome:
+    """Owners work on their own items; the item's managers may also change its plan."""
+    state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
+    if not (owner_may and state.plan["owner_id"] == cmd.actor_id):
+        _require_manager(scope.who, state.plan["level"], state.plan["group_id"], owner_may)
+    return _commit(store, decide(state, cmd), version, cmd, scope.branch.branch_id, now)
+
+
+def _item_scope(store: EventStore, item_id: str, actor_id: str) -> tuple[Item, int, Scope]:
+    state, version = load(store, stream_id(item_id), evolve, Item())
+    require_item(state, item_id)
+    return state, version, scope_of(store, state.plan["branch_id"], actor_id)
+
+
+def _require_manager(who: Authority, level: str, group_id: str | None, owner_may=False) -> None:
+    allowed = who.admin if level == "branch" else who.leads(group_id)
+    manager = (
+        ADMIN_NEEDS if level == "branch" else f"group_leader of group {group_id}, or {ADMIN_NEEDS}"
+    )
+    require(allowed, f"the item's owner, or {manager}" if owner_may else manager)
+
+
+def _placed(cmd: c.PlanItem, scope: Scope, now: datetime) -> c.PlanItem:
+    """Fills what the branch implies: a member item's group, and this year for a recurring item."""
+    branch = scope.branch
+    if cmd.owner_id is not None and cmd.owner_id not in branch.members:
+        raise NotFound(f"{cmd.owner_id} is not a member of branch {branch.branch_id}")
+    if cmd.level == "member":
+        cmd = replace(cmd, group_id=branch.members[cmd.owner_id].group_id if cmd.owner_id else None)
+    elif cmd.level == "branch":
+        cmd = replace(cmd, group_id=None)
+    if cmd.group_id is not None and cmd.group_id not in branch.groups:
+        raise NotFound(f"group {cmd.group_id} does not exist in branch {branch.branch_id}")
+    if cmd.cadence != "once" and cmd.starts_on is None and cmd.ends_on is None:
+        year = scope.today(now).year
+        cmd = replace(cmd, starts_on=date(year, 1, 1), ends_on=date(year, 12, 31))
+    return cmd
+
+
+def _check_goal(store: EventStore, cmd: c.PlanItem) -> None:
+    """An item serves a goal of the year it starts (or falls due) in."""
+    if cmd.goal_id is None:
+        return
+    year = (cmd.starts_on or cmd.due_date or date.min).year
+    goal_set, _ = load(store, goals.stream_id(cmd.branch_id, year), goals.evolve, goals.GoalSet())
+    goals.require_goal(goal_set, cmd.goal_id)
+
+
+def _commit(store, events, version, cmd, branch_id, now) -> Outcome:
+    return commit(
+        store,
+        stream_id(cmd.item_id),
+        events,
+        version,
+        actor_id=cmd.actor_id,
+        branch_id=branch_id,
+        now=now,
+        id=cmd.item_id,
+    )

@@ -1,0 +1,245 @@
+"""The ledger's read model (schema `ledger`), fed from the log by SQL handlers.
+
+Handlers use only their event (and rows its own stream wrote before), never the clock, so a
+rebuild from the log yields exactly the live model. Writes are upserts: harmless if replayed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from psycopg2.extensions import cursor as Cursor
+from psycopg2.extras import execute_values
+
+from eventlog import Projection, StoredEvent
+
+from .projection_items import ITEM_HANDLERS
+
+Handler = Callable[[Cursor, StoredEvent], None]
+SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
+TABLES = (
+    "ledger.institutions",
+    "ledger.committee",
+    "ledger.goal_templates",
+    "ledger.branches",
+    "ledger.groups",
+    "ledger.members",
+    "ledger.roles",
+    "ledger.goals",
+    "ledger.items",
+    "ledger.occurrences",
+    "ledger.meeting_requirements",
+    "ledger.meetings",
+    "ledger.attendance",
+    "ledger.reports",
+    "ledger.articles",
+)
+
+
+def _sql(statement: str, *fields: str) -> Handler:
+    """A handler running one statement with the event's data fields (and its stream's id)."""
+
+    def handle(cur: Cursor, event: StoredEvent) -> None:
+        owner = event.stream_id.split("-", 1)[1]
+        params = {"owner": owner, **{name: event.data.get(name) for name in fields}}
+        cur.execute(statement, params)
+
+    return handle
+
+
+def _registered_institution(cur: Cursor, event: StoredEvent) -> None:
+    cur.execute(
+        "INSERT INTO ledger.institutions VALUES (%(institution_id)s, %(name)s, %(timezone)s)"
+        " ON CONFLICT (institution_id) DO UPDATE SET name = EXCLUDED.name,"
+        " timezone = EXCLUDED.timezone",
+        dict(event.data),
+    )
+
+
+def _goal_template(cur: Cursor, event: StoredEvent) -> None:
+    institution = event.stream_id.split("-", 1)[1]
+    cur.execute(
+        "INSERT INTO ledger.goal_templates VALUES (%s, %s, %s)"
+        " ON CONFLICT (institution_id, year) DO UPDATE SET goals = EXCLUDED.goals",
+        (institution, event.data["year"], json.dumps(event.data["goals"], ensure_ascii=False)),
+    )
+
+
+def _goal_set_opened(cur: Cursor, event: StoredEvent) -> None:
+    data = event.data
+    rows = [
+        (
+            data["branch_id"],
+            data["year"],
+            goal["goal_id"],
+            goal["code"],
+            goal["title"],
+            goal["description"],
+            True,
+            n,
+        )
+        for n, goal in enumerate(data["goals"], start=1)
+    ]
+    execute_values(
+        cur,
+        "INSERT INTO ledger.goals (branch_id, year, goal_id, code, title,"
+        " description, standard, ordinal) VALUES %s ON CONFLICT DO NOTHING",
+        rows,
+    )
+
+
+def _goal_added(cur: Cursor, event: StoredEvent) -> None:
+    branch_id, year = event.stream_id.split("-", 1)[1].rsplit(".", 1)
+    cur.execute(
+        "INSERT INTO ledger.goals (branch_id, year, goal_id, code, title, description, standard,"
+        " ordinal) VALUES (%s, %s, %s, NULL, %s, %s, false, %s) ON CONFLICT DO NOTHING",
+        (
+            branch_id,
+            int(year),
+            event.data["goal_id"],
+            event.data["title"],
+            event.data["description"],
+            100 + event.version,
+        ),
+    )
+
+
+def _responsibility(cur: Cursor, event: StoredEvent) -> None:
+    branch_id, year = event.stream_id.split("-", 1)[1].rsplit(".", 1)
+    cur.execute(
+        "UPDATE ledger.goals SET responsibility = %s"
+        " WHERE branch_id = %s AND year = %s AND goal_id = %s",
+        (json.dumps(dict(event.data)), branch_id, int(year), event.data["goal_id"]),
+    )
+
+
+def _meeting_held(cur: Cursor, event: StoredEvent) -> None:
+    data, branch_id = event.data, event.stream_id.split("-", 1)[1]
+    cur.execute(
+        "INSERT INTO ledger.meetings VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (
+            branch_id,
+            data["meeting_id"],
+            data["meeting_type"],
+            data["held_on"],
+            data["group_id"],
+            data["title"],
+            data["minutes"],
+            event.actor_id,
+        ),
+    )
+    rows = [
+        (branch_id, data["meeting_id"], member, status)
+        for member, status in sorted(data["attendance"].items())
+    ]
+    if rows:
+        execute_values(cur, "INSERT INTO ledger.attendance VALUES %s ON CONFLICT DO NOTHING", rows)
+
+
+_JOINED = (
+    "INSERT INTO ledger.members VALUES (%(owner)s, %(member_id)s, %(name)s, %(group_id)s,"
+    " %(email)s, true) ON CONFLICT (branch_id, member_id) DO UPDATE SET name = EXCLUDED.name,"
+    " group_id = EXCLUDED.group_id, email = EXCLUDED.email, active = true"
+)
+_POSTED = (
+    "INSERT INTO ledger.articles VALUES (%(member_id)s, %(article_id)s, %(branch_id)s, %(title)s,"
+    " %(link)s, %(posted_on)s, %(month)s, NULL, NULL) ON CONFLICT DO NOTHING"
+)
+
+HANDLERS: dict[str, Handler] = {
+    "InstitutionRegistered": _registered_institution,
+    "CommitteeMemberAppointed": _sql(
+        "INSERT INTO ledger.committee VALUES (%(owner)s, %(person_id)s, %(name)s)"
+        " ON CONFLICT DO NOTHING",
+        "person_id",
+        "name",
+    ),
+    "CommitteeMemberRemoved": _sql(
+        "DELETE FROM ledger.committee WHERE institution_id = %(owner)s"
+        " AND person_id = %(person_id)s",
+        "person_id",
+    ),
+    "GoalTemplateSet": _goal_template,
+    "BranchRegistered": _sql(
+        "INSERT INTO ledger.branches VALUES (%(branch_id)s, %(institution_id)s, %(name)s)"
+        " ON CONFLICT DO NOTHING",
+        "branch_id",
+        "institution_id",
+        "name",
+    ),
+    "GroupFormed": _sql(
+        "INSERT INTO ledger.groups VALUES (%(owner)s, %(group_id)s, %(name)s)"
+        " ON CONFLICT DO NOTHING",
+        "group_id",
+        "name",
+    ),
+    "MemberJoined": _sql(_JOINED, "member_id", "name", "group_id", "email"),
+    "MemberMoved": _sql(
+        "UPDATE ledger.members SET group_id = %(group_id)s"
+        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s",
+        "member_id",
+        "group_id",
+    ),
+    "MemberLeft": _sql(
+        "UPDATE ledger.members SET active = false"
+        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s",
+        "member_id",
+    ),
+    "RoleGranted": _sql(
+        "INSERT INTO ledger.roles VALUES (%(owner)s, %(member_id)s, %(role)s,"
+        " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING",
+        "member_id",
+        "role",
+        "group_id",
+    ),
+    "RoleRevoked": _sql(
+        "DELETE FROM ledger.roles WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+        " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')",
+        "member_id",
+        "role",
+        "group_id",
+    ),
+    "GoalSetOpened": _goal_set_opened,
+    "GoalAdded": _goal_added,
+    "ResponsibilityAssigned": _responsibility,
+    "MeetingRequirementSet": _sql(
+        "INSERT INTO ledger.meeting_requirements VALUES (%(owner)s, %(meeting_type)s,"
+        " %(cadence)s, %(per_group)s) ON CONFLICT (branch_id, meeting_type) DO UPDATE"
+        " SET cadence = EXCLUDED.cadence, per_group = EXCLUDED.per_group",
+        "meeting_type",
+        "cadence",
+        "per_group",
+    ),
+    "MeetingHeld": _meeting_held,
+    "ReportFiled": _sql(
+        "INSERT INTO ledger.reports VALUES (%(owner)s, %(report_id)s, %(title)s, %(kind)s,"
+        " %(filed_on)s) ON CONFLICT DO NOTHING",
+        "report_id",
+        "title",
+        "kind",
+        "filed_on",
+    ),
+    "ArticlePosted": _sql(
+        _POSTED, "member_id", "article_id", "branch_id", "title", "link", "posted_on", "month"
+    ),
+    "ArticleRecommended": _sql(
+        "UPDATE ledger.articles SET recommended_by = %(recommended_by)s,"
+        " recommended_note = %(note)s WHERE member_id = %(owner)s"
+        " AND article_id = %(article_id)s",
+        "article_id",
+        "recommended_by",
+        "note",
+    ),
+    **ITEM_HANDLERS,
+}
+
+PROJECTION = Projection(
+    name="ledger",
+    categories=("institution", "branch", "goals", "item", "orglife", "study"),
+    schema_sql=SCHEMA_SQL,
+    tables=TABLES,
+    handlers=HANDLERS,
+)

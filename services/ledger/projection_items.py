@@ -1,0 +1,118 @@
+"""Read-model handlers for ledger items (`item-<id>`): the item row and one row per occurrence."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from psycopg2.extensions import cursor as Cursor
+from psycopg2.extras import execute_values
+
+from eventlog import StoredEvent
+
+from .domain.items import PLAN_FIELDS, schedule
+
+Handler = Callable[[Cursor, StoredEvent], None]
+
+
+def _item_id(event: StoredEvent) -> str:
+    return event.stream_id.split("-", 1)[1]
+
+
+def _touch(cur: Cursor, event: StoredEvent, assignments: str = "", params: tuple = ()) -> None:
+    """Updates the item row: the given columns, plus when and at which version it last changed."""
+    cur.execute(
+        f"UPDATE ledger.items SET {assignments}{', ' if assignments else ''}"
+        "updated_at = %s, version = %s WHERE item_id = %s",
+        (*params, event.occurred_at, event.version, _item_id(event)),
+    )
+
+
+def _planned(cur: Cursor, event: StoredEvent) -> None:
+    data = dict(event.data)
+    values = [data.get(name) for name in PLAN_FIELDS]
+    values[PLAN_FIELDS.index("source")] = json.dumps(data.get("source"))
+    cur.execute(
+        f"INSERT INTO ledger.items ({', '.join(PLAN_FIELDS)}, planned_at, planned_by, updated_at,"
+        f" version) VALUES ({', '.join(['%s'] * len(PLAN_FIELDS))}, %s, %s, %s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (*values, event.occurred_at, event.actor_id, event.occurred_at, event.version),
+    )
+    rows = [(data["item_id"], key, due, "planned") for key, due in schedule(data)]
+    execute_values(
+        cur,
+        "INSERT INTO ledger.occurrences (item_id, period, due_date, status) VALUES %s"
+        " ON CONFLICT DO NOTHING",
+        rows,
+        page_size=500,
+    )
+
+
+_STATUS_CHANGES = {
+    "ItemStarted": "status = 'in_progress', started_at = coalesce(started_at, %(at)s)",
+    "ItemCompleted": "status = 'done', completed_at = %(at)s, outcome_note = %(note)s",
+    "ItemCancelled": "status = 'cancelled', completed_at = NULL, cancel_reason = %(reason)s",
+    "ItemReopened": "status = 'in_progress', completed_at = NULL",
+    "ProgressNoted": (
+        "notes = notes + 1, last_note = %(note)s, evidence = evidence || %(evidence)s::jsonb"
+    ),
+}
+
+
+def _occurrence(cur: Cursor, event: StoredEvent) -> None:
+    data = event.data
+    if data["period"] is None:  # a whole-item cancel or reopen
+        _touch(cur, event, "cancelled = %s", (event.type == "ItemCancelled",))
+        return
+    params = {
+        "at": event.occurred_at,
+        "note": data.get("note"),
+        "reason": data.get("reason"),
+        "evidence": json.dumps(data.get("evidence") or []),
+        "item": _item_id(event),
+        "period": data["period"],
+    }
+    cur.execute(
+        f"UPDATE ledger.occurrences SET {_STATUS_CHANGES[event.type]}"
+        " WHERE item_id = %(item)s AND period = %(period)s",
+        params,
+    )
+    _touch(cur, event)
+
+
+def _reassigned(cur: Cursor, event: StoredEvent) -> None:
+    _touch(cur, event, "owner_id = %s", (event.data["owner_id"],))
+
+
+def _due_changed(cur: Cursor, event: StoredEvent) -> None:
+    """Re-dates unfinished occurrences, as the domain does: done ones keep their due date."""
+    cur.execute(
+        "SELECT cadence, due_date::text, due_day, due_month, starts_on::text, ends_on::text"
+        " FROM ledger.items WHERE item_id = %s",
+        (_item_id(event),),
+    )
+    names = ("cadence", "due_date", "due_day", "due_month", "starts_on", "ends_on")
+    plan = dict(zip(names, cur.fetchone(), strict=True))
+    changed = {k: v for k, v in event.data.items() if k in ("due_date", "due_day")}
+    rows = [(_item_id(event), key, due) for key, due in schedule({**plan, **changed})]
+    execute_values(
+        cur,
+        "UPDATE ledger.occurrences AS o SET due_date = v.due::date"
+        " FROM (VALUES %s) AS v (i, p, due)"
+        " WHERE o.item_id = v.i AND o.period = v.p AND o.status <> 'done'",
+        rows,
+    )
+    assignments = ", ".join(f"{name} = %s" for name in changed)
+    _touch(cur, event, assignments, tuple(changed.values()))
+
+
+ITEM_HANDLERS: dict[str, Handler] = {
+    "ItemPlanned": _planned,
+    "ItemStarted": _occurrence,
+    "ProgressNoted": _occurrence,
+    "ItemCompleted": _occurrence,
+    "ItemCancelled": _occurrence,
+    "ItemReopened": _occurrence,
+    "ItemReassigned": _reassigned,
+    "DueDateChanged": _due_changed,
+}

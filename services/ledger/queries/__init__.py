@@ -1,0 +1,1 @@
+"""Read-model queries: SQL on the `ledger` schema, plus the rules computed with the clock."""

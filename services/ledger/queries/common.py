@@ -1,0 +1,72 @@
+"""What every branch query starts with: the branch, its clock, and whether the actor may read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from ..domain.organisation import DEFAULT_TIMEZONE
+from ..domain.permissions import require
+from ..exceptions import NotFound
+
+
+class ReadDatabase(Protocol):
+    def fetch_all(self, sql: str, params: Any = None) -> list[dict[str, Any]]: ...
+
+    def fetch_one(self, sql: str, params: Any = None) -> dict[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class Reader:
+    branch_id: str
+    institution_id: str
+    name: str
+    timezone: str
+    admin: bool
+
+    def today(self, now: datetime) -> date:
+        """Dates (due, overdue, month end) are the institution's local dates, not the server's."""
+        return now.astimezone(ZoneInfo(self.timezone)).date()
+
+
+_READER = """
+SELECT b.branch_id, b.institution_id, b.name, coalesce(i.timezone, %(tz)s) AS timezone,
+       EXISTS (SELECT 1 FROM ledger.members m WHERE m.branch_id = b.branch_id
+               AND m.member_id = %(actor)s AND m.active) AS member,
+       EXISTS (SELECT 1 FROM ledger.committee c WHERE c.institution_id = b.institution_id
+               AND c.person_id = %(actor)s) AS committee,
+       EXISTS (SELECT 1 FROM ledger.roles r WHERE r.branch_id = b.branch_id
+               AND r.member_id = %(actor)s
+               AND r.role IN ('secretary', 'committee_member')) AS admin
+FROM ledger.branches b LEFT JOIN ledger.institutions i USING (institution_id)
+WHERE b.branch_id = %(branch)s
+"""
+
+
+def reader(db: ReadDatabase, branch_id: str, actor_id: str) -> Reader:
+    """Everyone in a branch (and the institution committee) may read it; nobody else."""
+    row = db.fetch_one(_READER, {"tz": DEFAULT_TIMEZONE, "actor": actor_id, "branch": branch_id})
+    if row is None:
+        raise NotFound(f"branch {branch_id} does not exist")
+    require(row["member"] or row["committee"], "member of the branch, or institution_committee")
+    return Reader(
+        row["branch_id"],
+        row["institution_id"],
+        row["name"],
+        row["timezone"],
+        admin=row["admin"] or row["committee"],
+    )
+
+
+def item_branch(db: ReadDatabase, item_id: str) -> str:
+    row = db.fetch_one("SELECT branch_id FROM ledger.items WHERE item_id = %s", (item_id,))
+    if row is None:
+        raise NotFound(f"item {item_id} does not exist")
+    return row["branch_id"]
+
+
+def iso(row: dict[str, Any]) -> dict[str, Any]:
+    """Dates and times as ISO strings, the way every answer of the service carries them."""
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}

@@ -1,0 +1,165 @@
+-- The ledger's read model: everything here can be rebuilt from the log (`tables` in projection.py).
+-- Idempotent DDL, run at service start and before a rebuild.
+
+CREATE SCHEMA IF NOT EXISTS ledger;
+
+CREATE TABLE IF NOT EXISTS ledger.institutions (
+    institution_id text PRIMARY KEY,
+    name           text NOT NULL,
+    timezone       text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger.committee (
+    institution_id text NOT NULL,
+    person_id      text NOT NULL,
+    name           text NOT NULL,
+    PRIMARY KEY (institution_id, person_id)
+);
+CREATE TABLE IF NOT EXISTS ledger.goal_templates (
+    institution_id text NOT NULL,
+    year           integer NOT NULL,
+    goals          jsonb NOT NULL,
+    PRIMARY KEY (institution_id, year)
+);
+CREATE TABLE IF NOT EXISTS ledger.branches (
+    branch_id      text PRIMARY KEY,
+    institution_id text NOT NULL,
+    name           text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger.groups (
+    branch_id text NOT NULL,
+    group_id  text NOT NULL,
+    name      text NOT NULL,
+    PRIMARY KEY (branch_id, group_id)
+);
+-- Members who left stay (active = false): past meetings and ledgers still name them.
+CREATE TABLE IF NOT EXISTS ledger.members (
+    branch_id text NOT NULL,
+    member_id text NOT NULL,
+    name      text NOT NULL,
+    group_id  text,
+    email     text,
+    active    boolean NOT NULL,
+    PRIMARY KEY (branch_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS members_member ON ledger.members (member_id);
+-- Current roles only; their history is the branch stream. group_id '' for branch-wide roles.
+CREATE TABLE IF NOT EXISTS ledger.roles (
+    branch_id text NOT NULL,
+    member_id text NOT NULL,
+    role      text NOT NULL,
+    group_id  text NOT NULL DEFAULT '',
+    PRIMARY KEY (branch_id, member_id, role, group_id)
+);
+CREATE TABLE IF NOT EXISTS ledger.goals (
+    branch_id      text NOT NULL,
+    year           integer NOT NULL,
+    goal_id        text NOT NULL,
+    code           text,
+    title          text NOT NULL,
+    description    text NOT NULL,
+    standard       boolean NOT NULL,
+    ordinal        integer NOT NULL,
+    responsibility jsonb,
+    PRIMARY KEY (branch_id, year, goal_id)
+);
+CREATE TABLE IF NOT EXISTS ledger.items (
+    item_id     text PRIMARY KEY,
+    branch_id   text NOT NULL,
+    level       text NOT NULL,
+    kind        text NOT NULL,
+    cadence     text NOT NULL,
+    title       text NOT NULL,
+    description text NOT NULL,
+    goal_id     text,
+    group_id    text,
+    owner_id    text,
+    due_date    date,
+    due_day     integer,
+    due_month   integer,
+    starts_on   date,
+    ends_on     date,
+    source      jsonb,
+    cancelled   boolean NOT NULL DEFAULT false,
+    planned_at  timestamptz NOT NULL,
+    planned_by  text,
+    updated_at  timestamptz NOT NULL,
+    version     integer NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_branch ON ledger.items (branch_id, level, group_id);
+CREATE INDEX IF NOT EXISTS items_owner ON ledger.items (owner_id);
+CREATE TABLE IF NOT EXISTS ledger.occurrences (
+    item_id       text NOT NULL,
+    period        text NOT NULL,
+    due_date      date NOT NULL,
+    status        text NOT NULL,  -- before a whole-item cancel: see items.cancelled
+    started_at    timestamptz,
+    completed_at  timestamptz,
+    outcome_note  text,
+    cancel_reason text,
+    notes         integer NOT NULL DEFAULT 0,
+    last_note     text,
+    evidence      jsonb NOT NULL DEFAULT '[]',
+    PRIMARY KEY (item_id, period)
+);
+CREATE INDEX IF NOT EXISTS occurrences_due ON ledger.occurrences (due_date);
+CREATE TABLE IF NOT EXISTS ledger.meeting_requirements (
+    branch_id    text NOT NULL,
+    meeting_type text NOT NULL,
+    cadence      text NOT NULL,
+    per_group    boolean NOT NULL,
+    PRIMARY KEY (branch_id, meeting_type)
+);
+CREATE TABLE IF NOT EXISTS ledger.meetings (
+    branch_id    text NOT NULL,
+    meeting_id   text NOT NULL,
+    meeting_type text NOT NULL,
+    held_on      date NOT NULL,
+    group_id     text,
+    title        text NOT NULL,
+    minutes      text NOT NULL,
+    recorded_by  text,
+    PRIMARY KEY (branch_id, meeting_id)
+);
+CREATE TABLE IF NOT EXISTS ledger.attendance (
+    branch_id  text NOT NULL,
+    meeting_id text NOT NULL,
+    member_id  text NOT NULL,
+    status     text NOT NULL,
+    PRIMARY KEY (branch_id, meeting_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS attendance_member ON ledger.attendance (member_id);
+CREATE TABLE IF NOT EXISTS ledger.reports (
+    branch_id text NOT NULL,
+    report_id text NOT NULL,
+    title     text NOT NULL,
+    kind      text NOT NULL,
+    filed_on  date NOT NULL,
+    PRIMARY KEY (branch_id, report_id)
+);
+CREATE TABLE IF NOT EXISTS ledger.articles (
+    member_id        text NOT NULL,
+    article_id       text NOT NULL,
+    branch_id        text NOT NULL,
+    title            text NOT NULL,
+    link             text,
+    posted_on        date NOT NULL,
+    month            text NOT NULL,
+    recommended_by   text,
+    recommended_note text,
+    PRIMARY KEY (member_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS articles_branch_month ON ledger.articles (branch_id, month);
+
+-- One row per item occurrence with its effective status (a whole-item cancel shows on every
+-- unfinished occurrence) and the local date it was completed on (for "on time").
+CREATE OR REPLACE VIEW ledger.entries AS
+SELECT i.item_id, i.branch_id, i.level, i.kind, i.cadence, i.title, i.goal_id, i.group_id,
+       i.owner_id, o.period, o.due_date, o.started_at, o.completed_at, o.outcome_note,
+       o.cancel_reason, o.notes, o.last_note, o.evidence,
+       CASE WHEN i.cancelled AND o.status <> 'done' THEN 'cancelled' ELSE o.status END AS status,
+       (o.completed_at AT TIME ZONE coalesce(inst.timezone, 'Asia/Shanghai'))::date
+           AS completed_on
+FROM ledger.items i
+JOIN ledger.occurrences o USING (item_id)
+LEFT JOIN ledger.branches b ON b.branch_id = i.branch_id
+LEFT JOIN ledger.institutions inst ON inst.institution_id = b.institution_id;

@@ -1,0 +1,1 @@
+"""Marshmallow schemas for every RPC command and query: strict, ISO dates, enums checked."""

@@ -1,0 +1,72 @@
+"""Shared pieces of the ledger's schemas."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from zoneinfo import available_timezones
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+
+from ..exceptions import BadInput
+
+# Ids travel in stream ids (`item-<id>`): keep them short and free of spaces.
+ID_RULE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="1–64 letters, digits or _.:-")
+NOT_BLANK = validate.Length(min=1, max=500)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def Id(**options: Any) -> fields.Str:  # named like the field types it stands beside
+    return fields.Str(validate=ID_RULE, **options)
+
+
+def NewId() -> fields.Str:
+    """An id the caller may choose (to make a retry idempotent), else a fresh one."""
+    return fields.Str(validate=ID_RULE, load_default=new_id)
+
+
+def Text(required: bool = True, **options: Any) -> fields.Str:
+    if not required:
+        return fields.Str(load_default="", validate=validate.Length(max=20000), **options)
+    return fields.Str(required=True, validate=NOT_BLANK, **options)
+
+
+def Choice(choices: tuple[str, ...], **options: Any) -> fields.Str:
+    return fields.Str(validate=validate.OneOf(choices), **options)
+
+
+def TimeZone(**options: Any) -> fields.Str:
+    return fields.Str(
+        validate=validate.OneOf(
+            sorted(available_timezones()), error="an IANA time zone such as Asia/Shanghai"
+        ),
+        **options,
+    )
+
+
+class Strict(Schema):
+    """Unknown fields are refused, so a misspelt field is an error, not a silent default."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class Command(Strict):
+    """Loads into the command dataclass named by `command`."""
+
+    command: type
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Any:
+        return self.command(**data)
+
+
+def load(schema: Schema, payload: Any) -> Any:
+    """Validates `payload`, raising BadInput (a ValidationError) with the field messages."""
+    try:
+        return schema.load(payload if payload is not None else {})
+    except ValidationError as error:
+        raise BadInput(error.messages) from None

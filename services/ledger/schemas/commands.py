@@ -1,0 +1,270 @@
+"""Schemas of the commands: each loads into the domain's command dataclass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, post_load, validate, validates_schema
+
+from ..domain import branch as b
+from ..domain import goals as g
+from ..domain import item_commands as ic
+from ..domain import items, orglife, periods, study
+from ..domain import organisation as o
+from ..exceptions import BadInput
+from .base import ID_RULE, Choice, Command, Id, NewId, Strict, Text, TimeZone
+
+ACTOR = {"required": True}
+
+
+class Person(Strict):
+    person_id = Id(required=True)
+    name = Text()
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> tuple[str, str]:
+        return data["person_id"], data["name"]
+
+
+class TemplateGoal(Strict):
+    code = fields.Str(required=True, validate=validate.Length(min=1, max=20))
+    title = Text()
+    description = Text(required=False)
+
+
+class RegisterInstitution(Command):
+    command = o.RegisterInstitution
+    actor_id = Id(**ACTOR)
+    institution_id = NewId()
+    name = Text()
+    founders = fields.List(fields.Nested(Person), required=True, validate=validate.Length(min=1))
+    timezone = TimeZone(load_default=o.DEFAULT_TIMEZONE)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> o.RegisterInstitution:
+        return o.RegisterInstitution(**{**data, "founders": tuple(data["founders"])})
+
+
+class AppointCommitteeMember(Command):
+    command = o.AppointCommitteeMember
+    actor_id, institution_id, person_id = Id(**ACTOR), Id(required=True), Id(required=True)
+    name = Text()
+
+
+class RemoveCommitteeMember(Command):
+    command = o.RemoveCommitteeMember
+    actor_id, institution_id, person_id = Id(**ACTOR), Id(required=True), Id(required=True)
+    reason = Text()
+
+
+class SetGoalTemplate(Command):
+    command = o.SetGoalTemplate
+    actor_id, institution_id = Id(**ACTOR), Id(required=True)
+    year = fields.Int(required=True, validate=validate.Range(2000, 2100))
+    goals = fields.List(
+        fields.Nested(TemplateGoal),
+        required=True,
+        validate=validate.Length(equal=o.STANDARD_GOALS, error="exactly {equal} standard goals"),
+    )
+
+
+class RegisterBranch(Command):
+    command = b.RegisterBranch
+    actor_id, branch_id, institution_id = Id(**ACTOR), NewId(), Id(required=True)
+    name = Text()
+
+
+class FormGroup(Command):
+    command = b.FormGroup
+    actor_id, branch_id, group_id = Id(**ACTOR), Id(required=True), NewId()
+    name = Text()
+
+
+class AdmitMember(Command):
+    command = b.AdmitMember
+    actor_id, branch_id, member_id = Id(**ACTOR), Id(required=True), NewId()
+    name = Text()
+    group_id = Id(load_default=None, allow_none=True)
+    email = fields.Email(load_default=None, allow_none=True)
+
+
+class MoveMember(Command):
+    command = b.MoveMember
+    actor_id, branch_id, member_id, group_id = (
+        Id(**ACTOR),
+        Id(required=True),
+        Id(required=True),
+        Id(required=True),
+    )
+
+
+class RemoveMember(Command):
+    command = b.RemoveMember
+    actor_id, branch_id, member_id = Id(**ACTOR), Id(required=True), Id(required=True)
+    reason = Text()
+
+
+class GrantRole(Command):
+    command = b.GrantRole
+    actor_id, branch_id, member_id = Id(**ACTOR), Id(required=True), Id(required=True)
+    role = Choice(o.BRANCH_ROLES, required=True)
+    group_id = Id(load_default=None, allow_none=True)
+
+
+class RevokeRole(GrantRole):
+    command = b.RevokeRole
+    reason = Text()
+
+
+class OpenGoalSet(Command):
+    command = g.OpenGoalSet
+    actor_id, branch_id = Id(**ACTOR), Id(required=True)
+    year = fields.Int(required=True, validate=validate.Range(2000, 2100))
+
+
+class AddGoal(OpenGoalSet):
+    command = g.AddGoal
+    goal_id = NewId()
+    title = Text()
+    description = Text(required=False)
+
+
+class AssignResponsibility(OpenGoalSet):
+    command = g.AssignResponsibility
+    goal_id, primary, supervision, coordination = (
+        Id(required=True),
+        Id(required=True),
+        Id(required=True),
+        Id(required=True),
+    )
+    urging = fields.List(Id(), required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> g.AssignResponsibility:
+        return g.AssignResponsibility(**{**data, "urging": tuple(data["urging"])})
+
+
+class PlanItem(Command):
+    command = ic.PlanItem
+    actor_id, branch_id, item_id = Id(**ACTOR), Id(required=True), NewId()
+    level = Choice(items.LEVELS, required=True)
+    kind = Choice(items.KINDS, required=True)
+    cadence = Choice(periods.CADENCES, required=True)
+    title = Text()
+    description = Text(required=False)
+    goal_id, group_id, owner_id = (Id(load_default=None, allow_none=True) for _ in range(3))
+    due_date, starts_on, ends_on = (
+        fields.Date(load_default=None, allow_none=True) for _ in range(3)
+    )
+    due_day = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 31))
+    due_month = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 12))
+    source = fields.Dict(keys=fields.Str(), load_default=None, allow_none=True)
+
+    @validates_schema
+    def one_off_or_recurring(self, data: dict[str, Any], **_: Any) -> None:
+        once = data["cadence"] == periods.ONCE
+        wrong = ("due_day", "due_month", "starts_on", "ends_on") if once else ("due_date",)
+        errors = {
+            name: [f"not used with cadence {data['cadence']}"]
+            for name in wrong
+            if data.get(name) is not None
+        }
+        if data.get("due_month") is not None and data["cadence"] != "annual":
+            errors["due_month"] = ["only annual items have a due_month"]
+        if errors:
+            raise BadInput(errors)
+
+
+class Occurrence(Command):
+    actor_id, item_id = Id(**ACTOR), Id(required=True)
+    period = fields.Str(required=True, validate=ID_RULE)
+
+
+class StartItem(Occurrence):
+    command = ic.StartItem
+
+
+class NoteProgress(Occurrence):
+    command = ic.NoteProgress
+    note = Text()
+    evidence = fields.List(fields.Url(), load_default=list, validate=validate.Length(max=20))
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> ic.NoteProgress:
+        return ic.NoteProgress(**{**data, "evidence": tuple(data["evidence"])})
+
+
+class CompleteOccurrence(Occurrence):
+    command = ic.CompleteOccurrence
+    note = Text(required=False)
+
+
+class CancelItem(Command):
+    command = ic.CancelItem
+    actor_id, item_id = Id(**ACTOR), Id(required=True)
+    period = fields.Str(load_default=None, allow_none=True, validate=ID_RULE)
+    reason = Text()
+
+
+class ReopenItem(CancelItem):
+    command = ic.ReopenItem
+
+
+class ReassignItem(Command):
+    command = ic.ReassignItem
+    actor_id, item_id, owner_id = Id(**ACTOR), Id(required=True), Id(required=True)
+
+
+class ChangeDueDate(Command):
+    command = ic.ChangeDueDate
+    actor_id, item_id = Id(**ACTOR), Id(required=True)
+    due_date = fields.Date(load_default=None, allow_none=True)
+    due_day = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 31))
+    reason = Text()
+
+
+class SetMeetingRequirement(Command):
+    command = orglife.SetMeetingRequirement
+    actor_id, branch_id = Id(**ACTOR), Id(required=True)
+    meeting_type = Choice(orglife.MEETING_TYPES, required=True)
+    cadence = Choice(orglife.MEETING_CADENCES, required=True)
+    per_group = fields.Bool(load_default=False)
+
+
+class RecordMeeting(Command):
+    command = orglife.RecordMeeting
+    actor_id, branch_id, meeting_id = Id(**ACTOR), Id(required=True), NewId()
+    meeting_type = Choice(orglife.MEETING_TYPES, required=True)
+    held_on = fields.Date(required=True)
+    title = Text()
+    minutes = Text(required=False)
+    group_id = Id(load_default=None, allow_none=True)
+    attendance = fields.Dict(keys=Id(), values=Choice(orglife.ATTENDANCE), load_default=dict)
+
+
+class FileReport(Command):
+    command = orglife.FileReport
+    actor_id, branch_id, report_id = Id(**ACTOR), Id(required=True), NewId()
+    title = Text()
+    kind = Choice(orglife.REPORT_KINDS, required=True)
+    filed_on = fields.Date(required=True)
+
+
+class PostArticle(Command):
+    command = study.PostArticle
+    actor_id, branch_id, member_id, article_id = (
+        Id(**ACTOR),
+        Id(required=True),
+        Id(required=True),
+        NewId(),
+    )
+    title = Text()
+    posted_on = fields.Date(required=True)
+    link = fields.Url(load_default=None, allow_none=True)
+    text = Text(required=False)
+
+
+class RecommendArticle(Command):
+    command = study.RecommendArticle
+    actor_id, member_id, article_id = Id(**ACTOR), Id(required=True), Id(required=True)
+    note = Text(required=False)

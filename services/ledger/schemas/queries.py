@@ -1,0 +1,76 @@
+"""Schemas of the queries: each loads into the keyword arguments of one query function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, validate, validates_schema
+
+from ..domain import items, periods
+from ..exceptions import BadInput
+from .base import ID_RULE, Choice, Id, Strict
+
+YEAR = validate.Range(2000, 2100)
+MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month as YYYY-MM")
+
+
+class InstitutionQuery(Strict):
+    institution_id = Id(required=True)
+
+
+class MemberRolesQuery(Strict):
+    person_id = Id(required=True)
+
+
+class BranchQuery(Strict):
+    actor_id, branch_id = Id(required=True), Id(required=True)
+
+
+class ItemQuery(Strict):
+    actor_id, item_id = Id(required=True), Id(required=True)
+
+
+class YearQuery(BranchQuery):
+    year = fields.Int(required=True, validate=YEAR)
+
+
+class StudyLogQuery(YearQuery):
+    member_id = Id(load_default=None, allow_none=True)
+
+
+class ArticlesQuery(BranchQuery):
+    member_id = Id(required=True)
+    month = fields.Str(required=True, validate=MONTH)
+
+
+class MeetingQuery(BranchQuery):
+    meeting_id = Id(required=True)
+
+
+class EntriesQuery(BranchQuery):
+    level = Choice(items.LEVELS, load_default=None, allow_none=True)
+    kind = Choice(items.KINDS, load_default=None, allow_none=True)
+    cadence = Choice(periods.CADENCES, load_default=None, allow_none=True)
+    status = Choice(items.STATUSES, load_default=None, allow_none=True)
+    owner_id, group_id, goal_id = (Id(load_default=None, allow_none=True) for _ in range(3))
+    period = fields.Str(load_default=None, allow_none=True, validate=ID_RULE)
+    overdue = fields.Bool(load_default=None, allow_none=True)
+    due_from, due_to = (fields.Date(load_default=None, allow_none=True) for _ in range(2))
+    limit = fields.Int(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
+
+
+class AsOfQuery(BranchQuery):
+    as_of = fields.Date(required=True)
+    group_id = Id(load_default=None, allow_none=True)
+    owner_id = Id(load_default=None, allow_none=True)
+
+
+class MeasuresQuery(BranchQuery):
+    member_id = Id(required=True)
+    start, end = fields.Date(required=True), fields.Date(required=True)
+
+    @validates_schema
+    def ordered(self, data: dict[str, Any], **_: Any) -> None:
+        if data["start"] > data["end"]:
+            raise BadInput({"end": ["end is before start"]})

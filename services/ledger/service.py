@@ -1,0 +1,153 @@
+"""The ledger as a nameko service: thin RPC methods over the handlers and queries.
+
+Each method validates its keyword arguments with a schema (BadInput, a marshmallow
+ValidationError, carries the field messages), calls one handler or query, and returns plain JSON.
+A command's events are applied to the read model before it returns, so the caller reads its
+own write; the relay and the sweep deliver them everywhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.events import event_handler
+from nameko.rpc import rpc
+
+from eventlog import utcnow
+from eventlog.nameko import EventLog, LogRelay, ReadModel
+
+from .exceptions import EXPECTED
+from .handlers import items as item_handlers
+from .handlers import life as life_handlers
+from .handlers import organisation as org_handlers
+from .projection import PROJECTION
+from .queries import history, ledger, life, measures, organisation
+from .schemas import commands as cs
+from .schemas import queries as qs
+from .schemas.base import load
+
+# RPC name → (schema, handler): every command the service accepts.
+COMMANDS = {
+    "register_institution": (cs.RegisterInstitution, org_handlers.register_institution),
+    "appoint_committee_member": (cs.AppointCommitteeMember, org_handlers.appoint_committee_member),
+    "remove_committee_member": (cs.RemoveCommitteeMember, org_handlers.remove_committee_member),
+    "set_goal_template": (cs.SetGoalTemplate, org_handlers.set_goal_template),
+    "register_branch": (cs.RegisterBranch, org_handlers.register_branch),
+    "form_group": (cs.FormGroup, org_handlers.form_group),
+    "admit_member": (cs.AdmitMember, org_handlers.admit_member),
+    "move_member": (cs.MoveMember, org_handlers.move_member),
+    "remove_member": (cs.RemoveMember, org_handlers.remove_member),
+    "grant_role": (cs.GrantRole, org_handlers.grant_role),
+    "revoke_role": (cs.RevokeRole, org_handlers.revoke_role),
+    "open_goal_set": (cs.OpenGoalSet, life_handlers.open_goal_set),
+    "add_goal": (cs.AddGoal, life_handlers.add_goal),
+    "assign_responsibility": (cs.AssignResponsibility, life_handlers.assign_responsibility),
+    "plan_item": (cs.PlanItem, item_handlers.plan_item),
+    "start_item": (cs.StartItem, item_handlers.start_item),
+    "note_progress": (cs.NoteProgress, item_handlers.note_progress),
+    "complete_occurrence": (cs.CompleteOccurrence, item_handlers.complete_occurrence),
+    "cancel_item": (cs.CancelItem, item_handlers.cancel_item),
+    "reopen_item": (cs.ReopenItem, item_handlers.reopen_item),
+    "reassign_item": (cs.ReassignItem, item_handlers.reassign_item),
+    "change_due_date": (cs.ChangeDueDate, item_handlers.change_due_date),
+    "set_meeting_requirement": (cs.SetMeetingRequirement, life_handlers.set_meeting_requirement),
+    "record_meeting": (cs.RecordMeeting, life_handlers.record_meeting),
+    "file_report": (cs.FileReport, life_handlers.file_report),
+    "post_article": (cs.PostArticle, life_handlers.post_article),
+    "recommend_article": (cs.RecommendArticle, life_handlers.recommend_article),
+}
+SCHEMAS = {name: schema() for name, (schema, _) in COMMANDS.items()}
+
+
+def _command(name: str):
+    """An RPC method for one command: load → handle → apply to the read model → answer."""
+    schema, handle = SCHEMAS[name], COMMANDS[name][1]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def method(self, **payload: Any) -> dict[str, Any]:
+        outcome = handle(load(schema, payload), self.log, utcnow())
+        self.read_model.apply(outcome.events)
+        return outcome.as_dict()
+
+    method.__name__ = name
+    method.__doc__ = f"Command {schema.command.__name__}: returns the id, version and events."
+    return method
+
+
+class LedgerService:
+    name = "ledger"
+
+    log = EventLog()
+    read_model = ReadModel(PROJECTION)
+    relay = LogRelay()
+
+    @event_handler("ledger", "#")
+    def on_event(self, body: dict[str, Any]) -> None:
+        self.read_model.handle(body)
+
+    # Queries ---------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def institution(self, **query: Any) -> dict[str, Any]:
+        return organisation.institution(self.read_model.db, **load(qs.InstitutionQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def branch(self, **query: Any) -> dict[str, Any]:
+        return organisation.branch(self.read_model.db, **load(qs.BranchQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def member_roles(self, **query: Any) -> dict[str, Any]:
+        return organisation.member_roles(self.read_model.db, **load(qs.MemberRolesQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def goal_set(self, **query: Any) -> dict[str, Any]:
+        return ledger.goal_set(self.read_model.db, utcnow(), **load(qs.YearQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_entries(self, **query: Any) -> dict[str, Any]:
+        return ledger.list_entries(self.read_model.db, utcnow(), **load(qs.EntriesQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def item(self, **query: Any) -> dict[str, Any]:
+        return ledger.item(self.read_model.db, utcnow(), **load(qs.ItemQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def item_history(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.ItemQuery(), query)
+        return history.item_history(self.log, self.read_model.db, **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def ledger_as_of(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.AsOfQuery(), query)
+        return history.ledger_as_of(self.log, self.read_model.db, **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def org_life(self, **query: Any) -> dict[str, Any]:
+        return life.org_life(self.read_model.db, utcnow(), **load(qs.YearQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def meeting(self, **query: Any) -> dict[str, Any]:
+        return life.meeting(self.read_model.db, **load(qs.MeetingQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def reports_count(self, **query: Any) -> dict[str, Any]:
+        return life.reports_count(self.read_model.db, **load(qs.BranchQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def study_log(self, **query: Any) -> dict[str, Any]:
+        return life.study_log(self.read_model.db, utcnow(), **load(qs.StudyLogQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def articles(self, **query: Any) -> dict[str, Any]:
+        return life.articles(self.read_model.db, **load(qs.ArticlesQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def member_measures(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.MeasuresQuery(), query)
+        return measures.member_measures(self.read_model.db, utcnow(), **params)
+
+
+# The command methods are all alike, so they are made from the COMMANDS table; nameko finds
+# entrypoints on the class when a container starts, after this has run.
+for _name in COMMANDS:
+    setattr(LedgerService, _name, _command(_name))
