@@ -1,47 +1,21 @@
-"""The ledger's errors, each with a stable `code` the gateway maps to an HTTP status once.
-
-Kept few on purpose: a caller can act on "not found", "not allowed", "not now" and "bad input";
-finer distinctions live in the message.
-"""
+"""The ledger's errors: the shared vocabulary, and the one rule of its own."""
 
 from __future__ import annotations
 
-from marshmallow import ValidationError
-
 from eventlog.model import ConcurrencyConflict
+from services.common.errors import (
+    EXPECTED,
+    BadInput,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ServiceError,
+)
 
 
-class LedgerError(Exception):
-    code = "ledger_error"
-
-
-class NotFound(LedgerError):
-    code = "not_found"
-
-
-class Forbidden(LedgerError):
-    """The actor lacks the role the command needs; the message names that role."""
-
-    code = "forbidden"
-
-
-class InvalidTransition(LedgerError):
-    """The aggregate's current state does not allow the command (completing a cancelled item)."""
-
-    code = "invalid_transition"
-
-
-class StudyQuotaExceeded(LedgerError):
+class StudyQuotaExceeded(InvalidTransition):
     code = "study_quota_exceeded"
 
-
-class BadInput(ValidationError):
-    """Input that fails a schema or a rule on its shape; `messages`: field → errors."""
-
-    code = "bad_input"
-
-
-EXPECTED = (LedgerError, BadInput, ValidationError, ConcurrencyConflict)
 
 __all__ = [
     "EXPECTED",
@@ -49,7 +23,7 @@ __all__ = [
     "ConcurrencyConflict",
     "Forbidden",
     "InvalidTransition",
-    "LedgerError",
     "NotFound",
+    "ServiceError",
     "StudyQuotaExceeded",
 ]

@@ -15,6 +15,7 @@ from nameko.rpc import rpc
 
 from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
+from services.common.schemas import load
 
 from .exceptions import EXPECTED
 from .handlers import items as item_handlers
@@ -24,7 +25,6 @@ from .projection import PROJECTION
 from .queries import history, ledger, life, measures, organisation
 from .schemas import commands as cs
 from .schemas import queries as qs
-from .schemas.base import load
 
 # RPC name → (schema, handler): every command the service accepts.
 COMMANDS = {

@@ -6,13 +6,14 @@ from typing import Any
 
 from marshmallow import fields, post_load, validate, validates_schema
 
+from services.common.schemas import ID_RULE, Choice, Command, Id, NewId, Strict, Text, TimeZone
+
 from ..domain import branch as b
 from ..domain import goals as g
 from ..domain import item_commands as ic
 from ..domain import items, orglife, periods, study
 from ..domain import organisation as o
 from ..exceptions import BadInput
-from .base import ID_RULE, Choice, Command, Id, NewId, Strict, Text, TimeZone
 
 ACTOR = {"required": True}
 

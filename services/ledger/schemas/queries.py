@@ -6,9 +6,10 @@ from typing import Any
 
 from marshmallow import fields, validate, validates_schema
 
+from services.common.schemas import ID_RULE, Choice, Id, Strict
+
 from ..domain import items, periods
 from ..exceptions import BadInput
-from .base import ID_RULE, Choice, Id, Strict
 
 YEAR = validate.Range(2000, 2100)
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month as YYYY-MM")

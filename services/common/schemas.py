@@ -1,4 +1,4 @@
-"""Shared pieces of the ledger's schemas."""
+"""Building blocks of every service's marshmallow schemas: strict by default, clear messages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
-from ..exceptions import BadInput
+from services.common.errors import BadInput
 
 # Ids travel in stream ids (`item-<id>`): keep them short and free of spaces.
 ID_RULE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="1–64 letters, digits or _.:-")

@@ -1,0 +1,1 @@
+"""What every service shares beyond the event log: error vocabulary and schema building blocks."""

@@ -1,0 +1,43 @@
+"""The errors every service raises, each with a stable `code`.
+
+The gateway maps them to HTTP statuses once, by class name (nameko carries a remote error's
+type name), so every service raises these classes, or subclasses that keep their meaning.
+Kept few on purpose: a caller can act on "not found", "not allowed", "not now" and "bad input";
+finer distinctions live in the message.
+"""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError
+
+from eventlog.model import ConcurrencyConflict
+
+
+class ServiceError(Exception):
+    code = "service_error"
+
+
+class NotFound(ServiceError):
+    code = "not_found"
+
+
+class Forbidden(ServiceError):
+    """The actor lacks the role the command needs; the message names that role."""
+
+    code = "forbidden"
+
+
+class InvalidTransition(ServiceError):
+    """The current state does not allow the command (completing a cancelled item)."""
+
+    code = "invalid_transition"
+
+
+class BadInput(ValidationError):
+    """Input that fails a schema or a rule on its shape; `messages`: field → errors."""
+
+    code = "bad_input"
+
+
+# What nameko should treat as an answer to the caller, not as a crash of the service.
+EXPECTED = (ServiceError, BadInput, ValidationError, ConcurrencyConflict)
