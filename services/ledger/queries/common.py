@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from services.common.actors import is_service
+
 from ..domain.organisation import DEFAULT_TIMEZONE
 from ..domain.permissions import require
 from ..exceptions import NotFound
@@ -46,17 +48,21 @@ WHERE b.branch_id = %(branch)s
 
 
 def reader(db: ReadDatabase, branch_id: str, actor_id: str) -> Reader:
-    """Everyone in a branch (and the institution committee) may read it; nobody else."""
+    """Everyone in a branch, the institution committee and our services may read it."""
     row = db.fetch_one(_READER, {"tz": DEFAULT_TIMEZONE, "actor": actor_id, "branch": branch_id})
     if row is None:
         raise NotFound(f"branch {branch_id} does not exist")
-    require(row["member"] or row["committee"], "member of the branch, or institution_committee")
+    service = is_service(actor_id)
+    require(
+        row["member"] or row["committee"] or service,
+        "member of the branch, or institution_committee",
+    )
     return Reader(
         row["branch_id"],
         row["institution_id"],
         row["name"],
         row["timezone"],
-        admin=row["admin"] or row["committee"],
+        admin=row["admin"] or row["committee"] or service,
     )
 
 
