@@ -5,6 +5,11 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import os  # noqa: E402
+
+# Test containers serve no metrics port unless a test asks: two sessions would collide on it.
+os.environ.setdefault("TAIZHANG_METRICS_PORT", "0")
+
 import psycopg2  # noqa: E402
 import pytest  # noqa: E402
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -47,6 +48,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_relay(args: argparse.Namespace, settings: Settings) -> int:
     relay = Relay(_store(settings), BrokerPublisher(settings.amqp_uri), batch=args.batch)
+    signal.signal(signal.SIGTERM, lambda *_: relay.stop())
     try:
         relay.run()
     except KeyboardInterrupt:

@@ -18,6 +18,11 @@ from psycopg2.extensions import cursor as Cursor
 
 psycopg2.extras.register_uuid()
 
+# Log readers wait for every transaction that holds a transaction id (see store.py). A client
+# that dies or hangs inside a transaction would hold them all back until TCP gives up on it; this
+# bounds the wait. Nothing the library does stays idle in a transaction for nearly as long.
+SESSION_OPTIONS = "-c idle_in_transaction_session_timeout=30s"
+
 
 def one(cur: Cursor) -> tuple:
     """The single row a statement must return (an aggregate, a RETURNING of one row)."""
@@ -39,7 +44,7 @@ class Database:
 
     def connect(self) -> Connection:
         """A connection of its own (not pooled), e.g. for a session-level advisory lock."""
-        return psycopg2.connect(self.url)
+        return psycopg2.connect(self.url, options=SESSION_OPTIONS)
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
@@ -104,7 +109,7 @@ class Database:
             conn = self._idle.pop() if self._idle else None
         if conn is None or conn.closed:
             try:
-                conn = psycopg2.connect(self.url)
+                conn = self.connect()
             except BaseException:
                 self._release_slot()
                 raise

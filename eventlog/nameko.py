@@ -14,6 +14,7 @@ class LedgerService:
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import eventlet
 from nameko.extensions import DependencyProvider
@@ -21,6 +22,7 @@ from nameko.extensions import DependencyProvider
 from eventlog.config import Settings
 from eventlog.db import Database
 from eventlog.migrate import migrate
+from eventlog.model import NO_METADATA, Metadata
 from eventlog.projection import Projection, ProjectionRunner
 from eventlog.relay import BrokerPublisher, Relay
 from eventlog.store import PostgresEventStore
@@ -28,22 +30,59 @@ from eventlog.store import PostgresEventStore
 log = logging.getLogger(__name__)
 
 
-def _database(settings: Settings, size: int) -> Database:
-    return Database(settings.database_url, max_connections=size)
+def _database(container) -> Database:
+    """One pool per service container, shared by its providers: a worker holds at most one
+    connection at a time, and the sweep, the relay and read-your-writes need a few more."""
+    shared = container.__dict__.get("_taizhang_database")
+    if shared is None:
+        size = container.config.get("max_workers", 10) + 4
+        shared = Database(Settings.from_env().database_url, max_connections=size)
+        container.__dict__["_taizhang_database"] = shared
+    return shared
+
+
+class WorkerStore:
+    """The store as one worker sees it: its appends carry the worker's correlation id.
+
+    The id comes from nameko's context data, which travels with RPC calls and events (the
+    gateway sets it per request; the relay sets it on each published event), so every event a
+    request causes, in any service, shares the request's correlation id. It is read at append
+    time: another provider may set it after this one was handed to the worker.
+    """
+
+    def __init__(self, store: PostgresEventStore, worker_ctx):
+        self._store, self._worker_ctx = store, worker_ctx
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def append(self, stream_id, events, expected_version, *, metadata=NO_METADATA):
+        return self._store.append(
+            stream_id, events, expected_version, metadata=self._correlated(metadata)
+        )
+
+    def append_batch(self, appends, *, metadata=NO_METADATA):
+        return self._store.append_batch(appends, metadata=self._correlated(metadata))
+
+    def _correlated(self, metadata: Metadata) -> Metadata:
+        correlation_id = self._worker_ctx.data.get("correlation_id")
+        if metadata.correlation_id or not correlation_id:
+            return metadata
+        return replace(metadata, correlation_id=correlation_id)
 
 
 class EventLog(DependencyProvider):
     """Gives each worker the event store, writing as this service (its `source`)."""
 
     def setup(self) -> None:
-        self.db = _database(Settings.from_env(), size=20)
+        self.db = _database(self.container)
         self.store = PostgresEventStore(self.db, source=self.container.service_name)
 
     def stop(self) -> None:
         self.db.close()
 
-    def get_dependency(self, worker_ctx) -> PostgresEventStore:
-        return self.store
+    def get_dependency(self, worker_ctx) -> WorkerStore:
+        return WorkerStore(self.store, worker_ctx)
 
 
 class ReadModel(DependencyProvider):
@@ -55,7 +94,7 @@ class ReadModel(DependencyProvider):
     def setup(self) -> None:
         settings = Settings.from_env()
         migrate(settings)  # the log's schema first: a fresh database may start with any service
-        self.db = _database(settings, size=20)
+        self.db = _database(self.container)
         store = PostgresEventStore(self.db, source=self.container.service_name)
         self.runner = ProjectionRunner(self.db, store, self.projection)
         self.runner.setup()
@@ -79,24 +118,31 @@ class ReadModel(DependencyProvider):
 
 
 class LogRelay(DependencyProvider):
-    """Runs a relay in every service instance; the advisory lock keeps one of them active."""
+    """Runs a relay in every service instance; the advisory lock keeps one of them active.
+
+    Only the relay's own green thread touches its connections: `stop` asks it to finish and
+    waits, so a batch is never cut in the middle of a broker or database exchange.
+    """
 
     def setup(self) -> None:
-        settings = Settings.from_env()
-        self.db = _database(settings, size=2)
+        self.db = _database(self.container)
         store = PostgresEventStore(self.db, source=self.container.service_name)
         # nameko's own AMQP_URI when configured, so events go where the service's consumers listen
-        amqp_uri = self.container.config.get("AMQP_URI") or settings.amqp_uri
+        amqp_uri = self.container.config.get("AMQP_URI") or Settings.from_env().amqp_uri
         self.relay = Relay(store, BrokerPublisher(amqp_uri))
-        self._stopping = False
+        self._thread = None
 
     def start(self) -> None:
-        self.container.spawn_managed_thread(self._run, identifier="relay")
-
-    def _run(self) -> None:
-        self.relay.run(should_stop=lambda: self._stopping)
+        self._thread = self.container.spawn_managed_thread(self.relay.run, identifier="relay")
 
     def stop(self) -> None:
-        self._stopping = True
-        self.relay.release()
+        self.relay.stop()
+        if self._thread is not None:
+            self._thread.wait()
         self.db.close()
+
+    def kill(self) -> None:
+        # The container kills the thread itself; closing the lock connection frees the lock
+        # for a standby at once instead of when TCP notices.
+        self.relay.stop()
+        self.relay.release()

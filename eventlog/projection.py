@@ -29,6 +29,8 @@ from eventlog.store import PostgresEventStore
 
 log = logging.getLogger(__name__)
 
+SETUP_LOCK_KEY = zlib.crc32(b"eventlog.projection.setup")
+
 Handler = Callable[[Cursor, StoredEvent], None]
 Progress = Callable[[int, int], None]
 
@@ -65,7 +67,9 @@ class ProjectionRunner:
 
     def setup(self) -> None:
         with self.db.transaction() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (self.projection.lock_key,))
+            # One lock for every projection's DDL: two read models of one service may share a
+            # schema, and concurrent CREATE ... IF NOT EXISTS can still collide.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
             cur.execute(self.projection.schema_sql)
             cur.execute(
                 "INSERT INTO eventlog.subscriptions (name) VALUES (%s) ON CONFLICT DO NOTHING",

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import amqp
 import psycopg2
@@ -135,24 +136,30 @@ class Relay:
         self.store, self.publisher, self.name = store, publisher, name
         self.batch, self.poll_seconds = batch, poll_seconds
         self._lock_conn: psycopg2.extensions.connection | None = None
+        self._stopping = threading.Event()
 
-    def run(self, should_stop: Callable[[], bool] = lambda: False) -> None:
+    def run(self) -> None:
+        """Relays until `stop()`; every wait is cut short by it."""
         backoff = 0.5
-        while not should_stop():
+        while not self._stopping.is_set():
             try:
                 if not self.acquire():
-                    time.sleep(1.0)  # standby: another relay holds the lock
+                    self._stopping.wait(1.0)  # standby: another relay holds the lock
                     continue
                 if self.relay_once() == 0:
-                    time.sleep(self.poll_seconds)
+                    self._stopping.wait(self.poll_seconds)
                 backoff = 0.5
             except Exception:
                 metrics.RELAY_FAILURES.inc()
                 log.exception("relay batch failed; retrying in %.1fs", backoff)
                 self.release()
-                time.sleep(backoff)
+                self._stopping.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
         self.release()
+
+    def stop(self) -> None:
+        """Asks `run()` to finish its batch and release the lock (from another thread)."""
+        self._stopping.set()
 
     def acquire(self) -> bool:
         """Takes the relay lock if free; True while this relay holds it."""

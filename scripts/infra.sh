@@ -20,6 +20,7 @@ readonly RABBIT_PLUGINS_FILE=/etc/rabbitmq/enabled_plugins
 readonly MGMT_URL=http://127.0.0.1:15672/api/overview
 readonly PG_PORT=5432 # the port every default URL in the project names
 readonly DATABASES=(taizhang taizhang_test)
+readonly PG_MAX_CONNECTIONS=300
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -214,6 +215,23 @@ start_postgres() {
     log "postgresql: up (127.0.0.1:$PG_PORT)"
 }
 
+# Every service instance keeps a small pool, the tests start several service
+# containers at once, and Debian's default of 100 connections is soon reached.
+tune_postgres() {
+    local current
+    current=$(cd / && runuser -u postgres -- psql -X -At -p "$PG_PORT" -c 'SHOW max_connections')
+    ((current >= PG_MAX_CONNECTIONS)) && return 0
+    log "postgresql: max_connections $current -> $PG_MAX_CONNECTIONS (restart)"
+    (cd / && runuser -u postgres -- psql -X -q -p "$PG_PORT" \
+        -c "ALTER SYSTEM SET max_connections = $PG_MAX_CONNECTIONS") >/dev/null
+    pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" restart
+    local deadline=$((SECONDS + 60))
+    until pg_answers; do
+        ((SECONDS < deadline)) || die "PostgreSQL did not come back after the restart"
+        sleep 0.3
+    done
+}
+
 stop_postgres() {
     if ! find_pg_cluster; then
         log "postgresql: no cluster on port $PG_PORT"
@@ -279,6 +297,7 @@ cmd_up() {
     configure_rabbitmq
     launch_rabbitmq
     start_postgres
+    tune_postgres
     provision_postgres
     await_rabbitmq
 }

@@ -81,3 +81,14 @@ def test_events_stored_while_the_service_was_down_are_applied_on_start(
     container.start()
     wait_for(lambda: counted(db, stream) == 1)
     container.stop()
+
+
+def test_events_carry_the_correlation_id_of_the_request(db, rabbit_config, container_factory):
+    container = container_factory(TallyService, rabbit_config)
+    container.start()
+    stream = f"tally-{uuid.uuid4()}"
+    with entrypoint_hook(container, "count", context_data={"correlation_id": "req-42"}) as count:
+        count(stream)
+    stored = PostgresEventStore(db, "tally").read_stream(stream)
+    assert [e.correlation_id for e in stored] == ["req-42"]
+    container.stop()
