@@ -1,0 +1,175 @@
+"""One request through one endpoint: caller → target → rule → arguments → call → answer.
+
+The service's entrypoints are all this one function over the endpoint table; what differs
+between endpoints is data (endpoints/), and views (views/) for the answers that aggregate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventlet.greenpool import GreenPile
+from marshmallow import ValidationError
+from werkzeug.wrappers import Request, Response
+
+from . import idempotency
+from .access import RULE_NAMES, Access, Target, access_of
+from .endpoints.base import Endpoint
+from .errors import (
+    HttpError,
+    RemoteCallError,
+    bad_input,
+    forbidden,
+    json_response,
+    not_found,
+    to_http,
+    unauthorised,
+)
+from .users.credentials import Claims
+
+HIDDEN = ("NotFound", "Forbidden")  # either way, the caller learns only "not found"
+
+
+@dataclass
+class Context:
+    """A request's caller and the service's dependencies, for endpoints and views."""
+
+    service: Any  # the worker's service instance: its RPC proxies, log and read model
+    claims: Claims | None = None
+    who: Access = field(default_factory=lambda: Access(person_id=""))
+
+    def rpc(self, name: str) -> Any:
+        return getattr(self.service, name)
+
+    def gather(self, calls: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
+        """Several RPC calls at once: (service, method, arguments) → answers, in order."""
+        pile = GreenPile(max(len(calls), 1))
+        for service, method, arguments in calls:
+            pile.spawn(getattr(self.rpc(service), method), **arguments)
+        return list(pile)
+
+
+def handle(service: Any, endpoint: Endpoint, request: Request, path: dict[str, Any]) -> Response:
+    ctx = Context(service)
+    if endpoint.rule is not None:
+        authenticate(ctx, request)
+    body = read_body(request) if endpoint.method == "POST" else None
+    key = request.headers.get("Idempotency-Key")
+    if endpoint.method != "POST" or not key or ctx.claims is None:
+        return respond(ctx, endpoint, request, path, body)
+    described = {
+        "method": endpoint.method,
+        "path": request.path,
+        "body_hash": idempotency.body_hash(body),
+    }
+    claimed = idempotency.claim(service.log, ctx.who.person_id, key, described)
+    if isinstance(claimed, idempotency.Replay):
+        return json_response(claimed.body, claimed.status, {"Idempotent-Replayed": "true"})
+    try:
+        response = respond(ctx, endpoint, request, path, body)
+    except Exception as exc:
+        error = to_http(exc)
+        idempotency.complete(service.log, claimed, error.status, error.body())
+        raise error from exc
+    idempotency.complete(service.log, claimed, response.status_code, json.loads(response.data))
+    return response
+
+
+def respond(ctx: Context, endpoint: Endpoint, request: Request, path: dict, body: Any):
+    target = resolve(ctx, path)
+    if endpoint.rule is not None and not endpoint.rule(ctx.who, target):
+        raise forbidden(f"this needs: {RULE_NAMES[endpoint.rule]}")
+    given = validated(endpoint, body if endpoint.method == "POST" else request.args.to_dict())
+    if callable(endpoint.call):
+        result = endpoint.call(ctx, **given, **path, actor_id=ctx.who.person_id)
+    else:
+        method = getattr(ctx.rpc(endpoint.service), endpoint.call or endpoint.name)
+        result = method(**endpoint.arguments(given, path, ctx.who.person_id))
+    if isinstance(result, Response):
+        return result
+    return json_response(endpoint.response.dump(result) if endpoint.response else result)
+
+
+def authenticate(ctx: Context, request: Request) -> None:
+    """The caller from the bearer token, and their reach from the ledger (once per request)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    claims = ctx.service.tokens.read(token.strip()) if scheme.lower() == "bearer" else None
+    if claims is None:
+        raise unauthorised("a valid bearer token is needed (POST /api/v1/auth/token)")
+    roles = ctx.rpc("ledger").member_roles(person_id=claims.subject)
+    institutions = ctx.gather(
+        [("ledger", "institution", {"institution_id": i}) for i in roles["institution_committee"]]
+    )
+    ctx.claims, ctx.who = claims, access_of(roles, institutions, claims.admin)
+
+
+def resolve(ctx: Context, path: dict[str, Any]) -> Target:
+    """What the path names, refused as not found when it is outside the caller's reach."""
+    who, item = ctx.who, None
+    branch_id = path.get("branch_id")
+    if "item_id" in path:
+        item_id = path["item_id"]
+        item = _hidden(lambda: ctx.rpc("ledger").item(actor_id=who.person_id, item_id=item_id))
+        branch_id = item["branch_id"]
+    if branch_id is not None and not who.sees(branch_id):
+        raise not_found("branch")
+    institution_id = path.get("institution_id")
+    if institution_id is not None and not who.sees_institution(institution_id):
+        raise not_found("institution")
+    member_id = path.get("member_id")
+    if member_id is not None and not _member_of(ctx, member_id, branch_id):
+        raise not_found("member")
+    return Target(
+        branch_id=branch_id,
+        institution_id=institution_id or (who.institution_of(branch_id) if branch_id else None),
+        member_id=member_id,
+        item=item,
+    )
+
+
+def _member_of(ctx: Context, member_id: str, branch_id: str | None) -> bool:
+    if member_id == ctx.who.person_id:
+        return branch_id in ctx.who.memberships
+    roles = ctx.rpc("ledger").member_roles(person_id=member_id)
+    return any(row["branch_id"] == branch_id for row in roles["branches"])
+
+
+def _hidden(call) -> Any:
+    try:
+        return call()
+    except RemoteCallError as error:
+        if error.exc_type in HIDDEN:
+            raise not_found("item") from None
+        raise
+
+
+def validated(endpoint: Endpoint, given: dict[str, Any]) -> dict[str, Any]:
+    """The request's fields, checked. A service gets them as given: it loads them itself, with the
+    same schema (whose post_load builds its command); a view gets them loaded, typed."""
+    schema = endpoint.request_schema()
+    if schema is None:
+        return {}
+    if not callable(endpoint.call):
+        errors = schema.validate(given)
+        if errors:
+            raise bad_input(errors)
+        return given
+    try:
+        return schema.load(given)
+    except ValidationError as error:
+        raise bad_input(error.messages) from None
+
+
+def read_body(request: Request) -> dict[str, Any]:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError as error:
+        raise HttpError(400, "bad_json", f"the body is not valid JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise HttpError(400, "bad_json", "the body must be a JSON object")
+    return body

@@ -1,0 +1,80 @@
+"""An HTTP endpoint as data: the route, who may call it, what it takes, what it answers.
+
+The gateway's routes, its OpenAPI description and its authorisation all read the same table, so
+a capability is added in one place: a row naming the service's RPC method and schema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema
+
+from ..access import Rule
+from ..schemas import responses as r
+
+PREFIX = "/api/v1"
+INTEGER_PARAMS = ("year",)  # path parameters that are numbers; all others are ids
+_PARAM = re.compile(r"{(\w+)}")
+
+# A view: computes its answer from the request's context and its validated arguments.
+View = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str  # the operation id, and the method's name on the service
+    method: str
+    path: str  # OpenAPI style, under PREFIX: /branches/{branch_id}/groups
+    rule: Rule | None  # None: public, no token needed
+    response: Schema | None  # None: a file (see `content`)
+    schema: type[Schema] | None = None  # the body (POST) or query (GET) schema
+    service: str = "ledger"
+    call: str | View = ""  # the RPC method (default: `name`) or a view
+    tag: str = "ledger"
+    summary: str = ""
+    content: str = "application/json"
+
+    @property
+    def url(self) -> str:
+        return PREFIX + self.path
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(_PARAM.findall(self.path))
+
+    @property
+    def werkzeug_rule(self) -> str:
+        return _PARAM.sub(
+            lambda m: f"<int:{m[1]}>" if m[1] in INTEGER_PARAMS else f"<{m[1]}>", self.url
+        )
+
+    def fields(self) -> dict[str, Any]:
+        return dict(self.schema._declared_fields) if self.schema else {}
+
+    def request_schema(self) -> Schema | None:
+        """The schema without what the gateway fills in: the actor and the path's parameters."""
+        if self.schema is None:
+            return None
+        fixed = {"actor_id", *self.params} & set(self.fields())
+        return self.schema(exclude=sorted(fixed))
+
+    def arguments(self, given: dict[str, Any], path: dict[str, Any], actor_id: str) -> dict:
+        """What the call receives: the request's fields, the path's, and the caller as actor."""
+        known = self.fields()
+        fixed = {name: value for name, value in path.items() if name in known}
+        if "actor_id" in known:
+            fixed["actor_id"] = actor_id
+        return {**given, **fixed}
+
+
+def command(name: str, path: str, rule: Rule, schema: type[Schema], summary: str, **more):
+    """A POST that changes something and answers with the command's outcome."""
+    return Endpoint(name, "POST", path, rule, r.CommandResult(), schema, summary=summary, **more)
+
+
+def query(name: str, path: str, rule: Rule, schema, response: Schema, summary: str, **more):
+    return Endpoint(name, "GET", path, rule, response, schema, summary=summary, **more)

@@ -1,0 +1,186 @@
+"""The gateway's own endpoints: signing in, users, the caller, the views and the exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventlog import utcnow
+
+from ..access import admin_user, anyone, committee, reader
+from ..errors import bad_input
+from ..schemas import requests as q
+from ..schemas import responses as r
+from ..schemas import views as v
+from ..users import handlers as users
+from ..users.credentials import Claims, hash_password
+from ..users.domain import RegisterUser
+from ..views import dashboards, entries, exports
+from .base import Endpoint, query
+
+B = "/branches/{branch_id}"
+
+
+def issue_token(ctx, username: str, password: str, **_: Any) -> dict[str, Any]:
+    now = utcnow()
+    user = users.sign_in(ctx.service.log, username, password, now)
+    return ctx.service.tokens.issue(Claims(user.person_id, user.username, user.admin), now)
+
+
+def change_password(ctx, old_password: str, new_password: str, **_: Any) -> dict[str, Any]:
+    users.change_password(
+        ctx.service.log, ctx.claims.username, old_password, new_password, utcnow()
+    )
+    return {"status": "changed", "checks": {}}
+
+
+def me(ctx, **_: Any) -> dict[str, Any]:
+    roles = ctx.rpc("ledger").member_roles(person_id=ctx.who.person_id)
+    return {**roles, "username": ctx.claims.username, "admin": ctx.claims.admin}
+
+
+def register_user(ctx, username: str, person_id: str, password: str, admin: bool, actor_id: str):
+    """A user for a person the ledger knows: a member of a branch, or on a committee."""
+    roles = ctx.rpc("ledger").member_roles(person_id=person_id)
+    if not (roles["branches"] or roles["institution_committee"]):
+        raise bad_input({"person_id": ["not a member of any branch nor on a committee"]})
+    cmd = RegisterUser(username, person_id, hash_password(password), admin)
+    stored = users.register(ctx.service.log, cmd, actor_id)
+    ctx.service.read_model.apply(stored)
+    return {"id": username, "version": stored[-1].version, "events": [e.type for e in stored]}
+
+
+def list_users(ctx, **_: Any) -> dict[str, Any]:
+    rows = ctx.service.read_model.db.fetch_all(
+        "SELECT username, person_id, admin, registered_at, locked_until, last_login_at"
+        " FROM gateway.users ORDER BY username"
+    )
+    iso = [{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in u.items()} for u in rows]
+    return {"users": iso}
+
+
+ENDPOINTS = [
+    Endpoint(
+        "issue_token",
+        "POST",
+        "/auth/token",
+        None,
+        r.Token(),
+        q.TokenRequest,
+        call=issue_token,
+        tag="auth",
+        summary="Sign in: a bearer token for a username and password",
+    ),
+    Endpoint(
+        "change_password",
+        "POST",
+        "/auth/password",
+        anyone,
+        r.Check(),
+        q.PasswordChange,
+        call=change_password,
+        tag="auth",
+        summary="Change your password",
+    ),
+    query(
+        "me",
+        "/me",
+        anyone,
+        q.NoQuery,
+        r.Me(),
+        "Who you are: your branches and roles",
+        call=me,
+        tag="auth",
+    ),
+    Endpoint(
+        "register_user",
+        "POST",
+        "/users",
+        admin_user,
+        r.CommandResult(),
+        q.RegisterUser,
+        call=register_user,
+        tag="auth",
+        summary="Register a user bound to a person",
+    ),
+    query(
+        "list_users",
+        "/users",
+        admin_user,
+        q.NoQuery,
+        r.Users(),
+        "Every user",
+        call=list_users,
+        tag="auth",
+    ),
+    query(
+        "list_entries",
+        B + "/entries",
+        reader,
+        q.Entries,
+        r.Page(),
+        "The ledger, one row per item occurrence: filtered, paged, optionally as of a day",
+        call=entries.entries,
+    ),
+    query(
+        "dashboard",
+        B + "/dashboard",
+        reader,
+        q.YearView,
+        v.Dashboard(),
+        "Branch dashboard: goals, completion by level × kind × cadence, overdue, meetings, study",
+        call=dashboards.dashboard,
+        tag="views",
+    ),
+    query(
+        "group_view",
+        B + "/groups/{group_id}/view",
+        reader,
+        q.YearView,
+        v.GroupView(),
+        "A group: its items, meetings, study, and each member",
+        call=dashboards.group_view,
+        tag="views",
+    ),
+    query(
+        "member_view",
+        B + "/members/{member_id}/view",
+        reader,
+        q.YearView,
+        v.MemberView(),
+        "A member: their items, study and measures",
+        call=dashboards.member_view,
+        tag="views",
+    ),
+    query(
+        "overview",
+        "/institutions/{institution_id}/overview",
+        committee,
+        q.YearView,
+        v.Overview(),
+        "The branches side by side on the same measures, ranked",
+        call=dashboards.overview,
+        tag="views",
+    ),
+    query(
+        "export_csv",
+        B + "/exports/ledger.csv",
+        reader,
+        q.Export,
+        None,
+        "The filtered ledger as CSV",
+        call=exports.ledger_csv,
+        tag="exports",
+        content="text/csv",
+    ),
+    query(
+        "export_xlsx",
+        B + "/exports/ledger.xlsx",
+        reader,
+        q.Export,
+        None,
+        "The filtered ledger as an Excel workbook",
+        call=exports.ledger_xlsx,
+        tag="exports",
+        content=exports.XLSX,
+    ),
+]

@@ -1,0 +1,88 @@
+"""The HTTP entrypoint: JSON errors in one body, a correlation id per request, metrics.
+
+As in nameko-examples' gateway, `response_from_exception` is where errors become answers; here
+through errors.to_http, which holds the one table of remote errors. Requests that match no route
+get the same JSON body from the web server.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from prometheus_client import Counter, Histogram
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.wrappers import Request, Response
+
+from .errors import HttpError, RemoteCallError, ServiceUnavailable, error_response, to_http
+
+REQUESTS = Counter(
+    "gateway_http_requests_total", "HTTP requests answered", ["endpoint", "method", "status"]
+)
+LATENCY = Histogram(
+    "gateway_http_request_seconds",
+    "Time to answer an HTTP request",
+    ["endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+CORRELATION_HEADER = "X-Correlation-Id"
+
+
+class JsonWsgiApp(WsgiApp):
+    """nameko's WsgiApp, answering routing errors (no such path, method not allowed) in JSON."""
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+        except HTTPException as exc:
+            return self.error(exc)(environ, start_response)
+        request.path_values = values
+        return provider.handle_request(request)(environ, start_response)
+
+    @staticmethod
+    def error(exc: HTTPException) -> Response:
+        status = exc.code or 400
+        code = {404: "not_found", 405: "method_not_allowed"}.get(status, "bad_request")
+        response = error_response(HttpError(status, code, exc.description or code))
+        if isinstance(exc, MethodNotAllowed):
+            response.headers["Allow"] = ", ".join(exc.valid_methods or ())
+        return response
+
+
+class JsonWebServer(WebServer):
+    def get_wsgi_app(self) -> JsonWsgiApp:
+        return JsonWsgiApp(self)
+
+    def context_data_from_headers(self, request: Request) -> dict[str, str]:
+        """Every event a request causes, in any service, carries the request's correlation id."""
+        given = request.headers.get(CORRELATION_HEADER, "")
+        valid = 0 < len(given) <= 64 and given.replace("-", "").isalnum()
+        return {"correlation_id": given if valid else uuid.uuid4().hex}
+
+
+class HttpEntrypoint(HttpRequestHandler):
+    server = JsonWebServer()
+
+    def handle_request(self, request: Request) -> Response:
+        started = time.perf_counter()
+        response = super().handle_request(request)
+        name = self.method_name
+        REQUESTS.labels(name, request.method, str(response.status_code)).inc()
+        LATENCY.labels(name).observe(time.perf_counter() - started)
+        return response
+
+    def response_from_exception(self, exc: Exception) -> Response:
+        return error_response(to_http(exc))
+
+
+# What an endpoint raises on purpose: answered without a traceback in the log.
+EXPECTED = (HttpError, RemoteCallError, ServiceUnavailable)
+
+
+def http(method: str, url: str, **options):
+    options.setdefault("expected_exceptions", EXPECTED)
+    return HttpEntrypoint.decorator(method, url, **options)

@@ -1,0 +1,115 @@
+"""Errors at the HTTP edge: one body for all of them, and one table from remote errors to codes.
+
+Every error answer reads {"code", "message", "fields"}. The services raise the shared error
+classes (services/common/errors.py); nameko carries only the class name of a remote error, so
+`MAPPED_ERRORS` maps names. A subclass a service adds must be listed with its parent's status.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from nameko.exceptions import UnknownService
+from werkzeug.wrappers import Response
+
+log = logging.getLogger(__name__)
+
+# Remote error type name → (HTTP status, code of the answer).
+MAPPED_ERRORS: dict[str, tuple[int, str]] = {
+    "NotFound": (404, "not_found"),
+    "Forbidden": (403, "forbidden"),
+    "InvalidTransition": (409, "invalid_transition"),
+    "StudyQuotaExceeded": (409, "study_quota_exceeded"),
+    "WindowClosed": (409, "window_closed"),
+    "AlreadySubmitted": (409, "already_submitted"),
+    "ConcurrencyConflict": (409, "concurrency_conflict"),
+    "BadInput": (422, "bad_input"),
+    "ValidationError": (422, "bad_input"),
+}
+
+
+class HttpError(Exception):
+    """An answer other than success, raised anywhere below an entrypoint."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: Mapping[str, Any] | None = None
+    ):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.fields = dict(fields or {})
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "fields": self.fields}
+
+
+class RemoteCallError(Exception):
+    """A service answered a call with an error: its type name, message and arguments."""
+
+    def __init__(self, exc_type: str, value: str, args: list[Any]):
+        super().__init__(f"{exc_type}: {value}")
+        self.exc_type, self.value, self.exc_args = exc_type, value, args
+
+
+class ServiceUnavailable(Exception):
+    """A service did not answer in time, or is not running at all."""
+
+
+def not_found(what: str) -> HttpError:
+    """The same answer for "does not exist" and "not yours to see", so neither is revealed."""
+    return HttpError(404, "not_found", f"{what} not found")
+
+
+def unauthorised(message: str) -> HttpError:
+    return HttpError(401, "unauthorised", message)
+
+
+def forbidden(message: str) -> HttpError:
+    return HttpError(403, "forbidden", message)
+
+
+def bad_input(fields: Any, message: str = "the request has invalid fields") -> HttpError:
+    return HttpError(422, "bad_input", message, as_fields(fields))
+
+
+def as_fields(messages: Any) -> dict[str, Any]:
+    """Marshmallow's messages as field → errors; a message with no field goes under _schema."""
+    if isinstance(messages, Mapping):
+        return {str(key): value for key, value in messages.items()}
+    return {"_schema": messages if isinstance(messages, list) else [str(messages)]}
+
+
+def from_remote(error: RemoteCallError) -> HttpError:
+    status, code = MAPPED_ERRORS.get(error.exc_type, (500, "internal_error"))
+    if status == 500:
+        log.error("unmapped error from a service: %s", error)
+        return HttpError(500, "internal_error", "the request could not be completed")
+    fields = as_fields(error.exc_args[0]) if status == 422 and error.exc_args else {}
+    return HttpError(status, code, error.value if status != 422 else "invalid fields", fields)
+
+
+def to_http(exc: Exception) -> HttpError:
+    """Any exception an endpoint raised, as the answer the client gets."""
+    if isinstance(exc, HttpError):
+        return exc
+    if isinstance(exc, RemoteCallError):
+        return from_remote(exc)
+    if isinstance(exc, ServiceUnavailable | UnknownService):
+        return HttpError(503, "service_unavailable", f"a service is unavailable: {exc}")
+    log.error("unexpected error in the gateway", exc_info=exc)
+    return HttpError(500, "internal_error", "the request could not be completed")
+
+
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None):
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        headers=dict(headers or {}),
+        mimetype="application/json",
+    )
+
+
+def error_response(error: HttpError) -> Response:
+    return json_response(error.body(), error.status)

@@ -1,0 +1,127 @@
+"""The OpenAPI 3 description, generated from the endpoint table and its marshmallow schemas.
+
+Request bodies and query parameters come from the schemas the endpoints validate with, and each
+answer from the schema it is dumped through, so the description cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from services.common.schemas import ID_RULE
+
+from .access import RULE_NAMES
+from .endpoints.base import INTEGER_PARAMS, Endpoint
+from .schemas import responses as r
+
+ERRORS = {
+    400: "The body is not a JSON object",
+    401: "No valid bearer token",
+    403: "In the branch, but without the role this needs",
+    404: "No such resource, or not within your branches",
+    409: "Not possible in the current state, or a concurrent change",
+    422: "Invalid fields (see `fields`)",
+    429: "Too many failed sign-ins: locked for a while",
+    503: "A service did not answer in time",
+}
+JSON = "application/json"
+INFRA = {
+    "/healthz": ("healthz", "The gateway process is alive", JSON),
+    "/readyz": ("readyz", "RabbitMQ, PostgreSQL and every service answer", JSON),
+    "/metrics": ("metrics", "Prometheus metrics", "text/plain"),
+    "/openapi.json": ("openapi", "This description", JSON),
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": "Error"}}}
+
+
+def _path_parameter(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = (
+        {"type": "integer", "minimum": 2000, "maximum": 2100}
+        if name in INTEGER_PARAMS
+        else {"type": "string", "pattern": ID_RULE.regex.pattern}
+    )
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _responses(endpoint: Endpoint) -> dict[Any, Any]:
+    if endpoint.response is None:
+        ok = {"content": {endpoint.content: {"schema": {"type": "string", "format": "binary"}}}}
+    else:
+        ok = {"content": {"application/json": {"schema": endpoint.response}}}
+    codes = [422, 503]
+    codes += [401, 403, 404] if endpoint.rule is not None else [429]
+    codes += [400, 409] if endpoint.method == "POST" else []
+    answers: dict[Any, Any] = {200: {"description": endpoint.summary or "OK", **ok}}
+    answers.update({code: _error(ERRORS[code]) for code in sorted(codes)})
+    answers["default"] = _error("Any other error, in the same body")
+    return answers
+
+
+def _operation(endpoint: Endpoint) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": endpoint.name,
+        "tags": [endpoint.tag],
+        "summary": endpoint.summary,
+        "parameters": [_path_parameter(name) for name in endpoint.params],
+        "responses": _responses(endpoint),
+    }
+    if endpoint.rule is None:
+        operation["security"] = []
+    else:
+        operation["description"] = f"Who: {RULE_NAMES[endpoint.rule]}."
+    schema = endpoint.request_schema()
+    if endpoint.method == "POST":
+        operation["parameters"].append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 200},
+                "description": "A retry with the same key gets the first answer",
+            }
+        )
+        body = {"application/json": {"schema": schema}}
+        operation["requestBody"] = {"required": True, "content": body}
+    elif schema is not None and schema.fields:
+        operation["parameters"].append({"in": "query", "schema": schema})
+    return operation
+
+
+def build(endpoints: list[Endpoint]) -> dict[str, Any]:
+    spec = APISpec(
+        title="taizhang gateway",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Target-responsibility ledgers of an institution's branches."},
+        security=[{"bearer": []}],
+    )
+    spec.components.schema("Error", schema=r.Error)
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in endpoints:
+        paths.setdefault(endpoint.url, {})[endpoint.method.lower()] = _operation(endpoint)
+    for url, operations in paths.items():
+        spec.path(path=url, operations=operations)
+    for url, (name, summary, content) in INFRA.items():
+        spec.path(path=url, operations={"get": _infra(name, summary, content)})
+    return spec.to_dict()
+
+
+def _infra(name: str, summary: str, content: str) -> dict[str, Any]:
+    return {
+        "operationId": name,
+        "tags": ["operations"],
+        "summary": summary,
+        "security": [],
+        "responses": {
+            200: {"description": summary, "content": {content: {"schema": {}}}},
+            "default": _error("Not ready, or another error"),
+        },
+    }

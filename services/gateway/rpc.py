@@ -1,0 +1,90 @@
+"""RPC to the services with a deadline, keeping what a remote error says.
+
+nameko's RpcProxy waits for a reply forever and turns a remote error into a RemoteError that has
+lost the error's arguments (a BadInput's field messages). `ServiceRpc` bounds every call by
+RPC_TIMEOUT seconds (nameko config, else env TAIZHANG_RPC_TIMEOUT, else 5) and raises
+`RemoteCallError` with the type name, message and arguments, or `ServiceUnavailable` when no
+answer comes in time.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import eventlet
+from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
+from nameko.rpc import MethodProxy, RpcProxy, ServiceProxy
+
+from .errors import RemoteCallError, ServiceUnavailable
+
+DEFAULT_TIMEOUT = 5.0
+# A method no service has: a service answering MethodNotFound is consuming its queue.
+PING_METHOD = "gateway_readiness_probe"
+
+
+class TimedMethodProxy(MethodProxy):
+    def __init__(self, *args: Any, timeout: float, **options: Any):
+        super().__init__(*args, **options)
+        self.timeout = timeout
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        deadline = eventlet.Timeout(self.timeout, ServiceUnavailable(f"{self} timed out"))
+        try:
+            with deadline:
+                reply = self._call(*args, **kwargs)
+                try:
+                    return reply.result()
+                except RemoteError:
+                    error = reply.resp_body["error"]
+                    raise RemoteCallError(
+                        error.get("exc_type", ""), error.get("value", ""), error.get("exc_args", [])
+                    ) from None
+        except UnknownService as unknown:
+            raise ServiceUnavailable(str(unknown)) from None
+
+
+class TimedServiceProxy(ServiceProxy):
+    def __init__(self, *args: Any, timeout: float, **options: Any):
+        super().__init__(*args, **options)
+        self.timeout = timeout
+
+    def __getattr__(self, name: str) -> TimedMethodProxy:
+        return TimedMethodProxy(
+            self.worker_ctx,
+            self.service_name,
+            name,
+            self.reply_listener,
+            timeout=self.timeout,
+            **self.options,
+        )
+
+    def ping(self, timeout: float | None = None) -> None:
+        """Returns when the service answers at all; raises ServiceUnavailable otherwise."""
+        probe = TimedMethodProxy(
+            self.worker_ctx,
+            self.service_name,
+            PING_METHOD,
+            self.reply_listener,
+            timeout=timeout or self.timeout,
+            **self.options,
+        )
+        try:
+            probe()
+        except MethodNotFound:
+            return
+
+
+class ServiceRpc(RpcProxy):
+    """`ledger = ServiceRpc("ledger")`: a proxy whose calls end by RPC_TIMEOUT seconds."""
+
+    def get_dependency(self, worker_ctx) -> TimedServiceProxy:
+        default = os.environ.get("TAIZHANG_RPC_TIMEOUT", DEFAULT_TIMEOUT)
+        timeout = float(self.container.config.get("RPC_TIMEOUT", default))
+        return TimedServiceProxy(
+            worker_ctx,
+            self.target_service,
+            self.rpc_reply_listener,
+            timeout=timeout,
+            **self.options,
+        )

@@ -1,0 +1,109 @@
+"""What the aggregated views answer (see views/measures.py for how each measure is computed)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from .responses import Bool, Entry, Float, Int, Many, Maybe, Str, StudyMonth
+
+
+class Cell(Schema):
+    level, kind, cadence = Str(), Str(), Str()
+    occurrences, due, done, on_time = Int(), Int(), Int(), Int()
+    rate = Maybe(Float)
+
+
+class Completion(Schema):
+    occurrences, due, done, on_time = Int(), Int(), Int(), Int()
+    rate = Maybe(Float)
+    by_level_kind_cadence = Many(Cell)
+
+
+class MeetingType(Schema):
+    meeting_type = Str()
+    due, held = Int(), Int()
+    rate = Maybe(Float)
+
+
+class Meetings(Schema):
+    due, held, due_but_not_held = Int(), Int(), Int()
+    rate = Maybe(Float)
+    by_type = Many(MeetingType)
+
+
+class Study(Schema):
+    members, member_months, meeting_rule, shortfalls = Int(), Int(), Int(), Int()
+    rate = Maybe(Float)
+
+
+class GoalProgress(Schema):
+    goal_id, title = Str(), Str()
+    code = Maybe()
+    standard = Bool()
+    progress = Maybe(Float)
+
+
+class Goals(Schema):
+    goals = Int()
+    average_progress = Maybe(Float)
+    items = Many(GoalProgress)
+
+
+class Overdue(Schema):
+    total = Int()
+    entries = Many(Entry)
+
+
+class Summary(Schema):
+    branch_id, today = Str(), Str()
+    year, overdue = Int(), Int()
+    completion = fields.Nested(Completion)
+    meetings = fields.Nested(Meetings)
+    study = fields.Nested(Study)
+    goals = fields.Nested(Goals)
+
+
+class Dashboard(Summary):
+    overdue_list = fields.Nested(Overdue)
+
+
+class GroupMember(Schema):
+    member_id, name = Str(), Str()
+    completion, study = Maybe(Float), Maybe(Float)
+    overdue = Int()
+
+
+class GroupView(Schema):
+    branch_id, group_id, name, today = Str(), Str(), Str(), Str()
+    year = Int()
+    completion = fields.Nested(Completion)
+    overdue_list = fields.Nested(Overdue)
+    meetings = fields.Nested(Meetings)
+    study = fields.Nested(Study)
+    members = Many(GroupMember)
+
+
+class MemberStudy(Study):
+    months = Many(StudyMonth)
+
+
+class MemberView(Schema):
+    branch_id, member_id, today = Str(), Str(), Str()
+    year = Int()
+    completion = fields.Nested(Completion)
+    items = Many(Entry)
+    overdue = Many(Entry)
+    study = fields.Nested(MemberStudy)
+    measures = fields.Dict()
+
+
+class RankedBranch(Summary):
+    name = Str()
+    score = Maybe(Float)
+    ranks = fields.Dict(keys=Str(), values=Int())
+
+
+class Overview(Schema):
+    institution_id, name = Str(), Str()
+    year = Int()
+    branches = Many(RankedBranch)

@@ -1,0 +1,89 @@
+"""The gateway: the one HTTP API of taizhang, a nameko service in front of the others.
+
+Every route of the endpoint table (endpoints/) becomes an entrypoint that runs dispatch.handle:
+authenticate, resolve and authorise the target, validate, call one RPC (or a view), dump the
+answer. Adding a service's capabilities is a table of rows and one ServiceRpc attribute here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.dependency_providers import Config
+from nameko.events import event_handler
+from nameko.extensions import DependencyProvider
+from werkzeug.wrappers import Request, Response
+
+from eventlog.nameko import EventLog, LogRelay, ReadModel
+from services.common.observability import CorrelationLogging, EntrypointMetrics
+
+from . import dispatch, health
+from .endpoints import ENDPOINTS
+from .entrypoint import http
+from .errors import json_response
+from .openapi import build
+from .rpc import ServiceRpc
+from .users.credentials import TokenIssuer
+from .users.projection import PROJECTION
+
+# The services behind the gateway: each is a ServiceRpc attribute of the same name.
+SERVICES = ("ledger",)
+OPENAPI = build(ENDPOINTS)
+
+
+class Tokens(DependencyProvider):
+    """The token issuer, with its key from the environment when the container starts."""
+
+    def setup(self) -> None:
+        self.issuer = TokenIssuer.from_env()
+
+    def get_dependency(self, worker_ctx) -> TokenIssuer:
+        return self.issuer
+
+
+class GatewayService:
+    name = "gateway"
+
+    config = Config()
+    log = EventLog()
+    read_model = ReadModel(PROJECTION)
+    relay = LogRelay()
+    entrypoint_metrics = EntrypointMetrics()
+    correlation_id = CorrelationLogging()
+    tokens = Tokens()
+    ledger = ServiceRpc("ledger")
+
+    @event_handler("gateway", "#")
+    def on_event(self, body: dict[str, Any]) -> None:
+        self.read_model.handle(body)
+
+    @http("GET", "/healthz")
+    def healthz(self, request: Request) -> Response:
+        return json_response({"status": "alive", "checks": {}})
+
+    @http("GET", "/readyz")
+    def readyz(self, request: Request) -> Response:
+        return health.readiness(self, SERVICES)
+
+    @http("GET", "/metrics")
+    def metrics(self, request: Request) -> Response:
+        return health.metrics()
+
+    @http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(OPENAPI)
+
+
+def _entrypoint(endpoint):
+    @http(endpoint.method, endpoint.werkzeug_rule)
+    def method(self, request: Request, **path: Any) -> Response:
+        return dispatch.handle(self, endpoint, request, path)
+
+    method.__name__ = endpoint.name
+    method.__doc__ = endpoint.summary
+    return method
+
+
+# nameko finds entrypoints on the class when a container starts, after this has run.
+for _endpoint in ENDPOINTS:
+    setattr(GatewayService, _endpoint.name, _entrypoint(_endpoint))

@@ -1,0 +1,51 @@
+"""The views' measures from ledger answers (pure)."""
+
+from services.gateway.views import measures
+
+
+def _entry(status, due="2026-03-01", kind="reform", on_time=None):
+    return {
+        "level": "member",
+        "kind": kind,
+        "cadence": "once",
+        "status": status,
+        "due_date": due,
+        "on_time": on_time,
+    }
+
+
+def test_completion_counts_what_is_due_and_ignores_cancelled():
+    rows = [
+        _entry("done", on_time=True),
+        _entry("planned"),
+        _entry("cancelled"),
+        _entry("planned", due="2026-12-01"),
+    ]
+    done = measures.completion(rows, today="2026-06-01")
+    assert (done["occurrences"], done["due"], done["done"], done["rate"]) == (3, 2, 1, 0.5)
+    assert done["by_level_kind_cadence"][0]["on_time"] == 1
+
+
+def test_meetings_count_ended_periods_only():
+    slots = [
+        {"meeting_type": "m", "group_id": None, "status": s}
+        for s in ("held", "not_held", "open", "upcoming")
+    ]
+    counted = measures.meetings({"slots": slots})
+    assert (counted["due"], counted["held"], counted["rate"]) == (2, 1, 0.5)
+
+
+def test_branches_rank_by_the_mean_of_their_rates():
+    def branch(name, rate):
+        return {
+            "branch_id": name,
+            "completion": {"rate": rate},
+            "meetings": {"rate": rate},
+            "study": {"rate": None},
+            "goals": {"average_progress": rate},
+        }
+
+    ranked = measures.rank([branch("low", 0.2), branch("high", 0.9), branch("none", None)])
+    assert [b["branch_id"] for b in ranked] == ["high", "low", "none"]
+    assert ranked[0]["ranks"]["completion"] == ranked[0]["ranks"]["score"] == 1
+    assert ranked[-1]["score"] is None

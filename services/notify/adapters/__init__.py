@@ -1,0 +1,1 @@
+"""What the notify service talks to: other services (RPC), SMTP, webhooks, the clock."""

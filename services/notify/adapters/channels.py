@@ -1,0 +1,102 @@
+"""Sending a reminder: email over SMTP, or a signed JSON POST to the member's webhook.
+
+Both carry the reminder key (the mail's Message-ID, the webhook's X-Taizhang-Reminder header),
+so a receiver can drop the one resend that at-least-once delivery allows (domain.delivery).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+
+import requests
+
+from eventlog import utcnow
+
+from ..domain import signing
+
+
+class Refused(Exception):
+    """The receiver answered, but not with success."""
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_from: str = "taizhang@localhost"
+    webhook_key: bytes = b""
+    timeout: float = 10.0  # per send; keep it under the shortest backoff (the attempt's lease)
+
+    @classmethod
+    def from_env(cls, timeout: float) -> ChannelSettings:
+        env = os.environ.get
+        return cls(
+            smtp_host=env("TAIZHANG_SMTP_HOST", cls.smtp_host),
+            smtp_port=int(env("TAIZHANG_SMTP_PORT", str(cls.smtp_port))),
+            smtp_from=env("TAIZHANG_SMTP_FROM", cls.smtp_from),
+            webhook_key=env("TAIZHANG_WEBHOOK_KEY", "").encode(),
+            timeout=timeout,
+        )
+
+
+class Channels:
+    def __init__(self, settings: ChannelSettings):
+        self.settings = settings
+
+    def send(self, channel: str, reminder: Mapping[str, Any], attempt: int) -> str | None:
+        """Sends on `channel`; None when it was accepted, else what went wrong."""
+        try:
+            if channel == "email":
+                self.email(reminder)
+            else:
+                self.webhook(reminder, attempt)
+        except (OSError, smtplib.SMTPException, requests.RequestException, Refused) as error:
+            return f"{type(error).__name__}: {error}"[:500]
+        return None
+
+    def email(self, reminder: Mapping[str, Any]) -> None:
+        message = EmailMessage()
+        message["From"] = self.settings.smtp_from
+        message["To"] = reminder["email"]
+        message["Subject"] = reminder["title"]
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = f"<{reminder['reminder_key']}@taizhang>"
+        message[signing.KEY_HEADER] = reminder["reminder_key"]
+        message.set_content(reminder["body"])
+        host, port = self.settings.smtp_host, self.settings.smtp_port
+        with smtplib.SMTP(host, port, timeout=self.settings.timeout) as smtp:
+            smtp.send_message(message)
+
+    def webhook(self, reminder: Mapping[str, Any], attempt: int) -> None:
+        key = self.settings.webhook_key
+        if not key:
+            raise Refused("TAIZHANG_WEBHOOK_KEY is not set: webhooks are never sent unsigned")
+        body = json.dumps(payload(reminder, attempt), ensure_ascii=False).encode()
+        # The timestamp is the transport's (wall clock), not the scan's clock: the receiver
+        # checks it against its own clock to refuse replays.
+        headers = {
+            **signing.headers(key, utcnow(), body),
+            signing.KEY_HEADER: reminder["reminder_key"],
+        }
+        answer = requests.post(
+            reminder["webhook_url"], data=body, headers=headers, timeout=self.settings.timeout
+        )
+        if not answer.ok:
+            raise Refused(f"HTTP {answer.status_code} from the webhook")
+
+
+def payload(reminder: Mapping[str, Any], attempt: int) -> dict[str, Any]:
+    fields = ("reminder_key", "rule", "subject_id", "period", "recipient_id", "branch_id")
+    return {
+        **{name: reminder[name] for name in fields},
+        "title": reminder["title"],
+        "body": reminder["body"],
+        "attempt": attempt,
+    }

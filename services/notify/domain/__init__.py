@@ -1,0 +1,1 @@
+"""The notify service's pure domain: rules, reminders, delivery decisions, signatures."""

@@ -1,0 +1,71 @@
+"""Ledger items: due soon, overdue, and the escalation along the goal's responsibilities. Pure.
+
+For an unfinished occurrence due on D, with today T in the institution's time zone:
+- due_soon: 0 ≤ D − T ≤ due_soon_days → the owner;
+- overdue: T − D ≥ 1 → the owner;
+- overdue_urging: T − D ≥ escalate_after_days → the goal's urging holders;
+- overdue_supervision: T − D ≥ escalate_after_days + escalate_again_after_days → the goal's
+  supervision holder ("again after": counted from the first escalation, not the due date).
+An item with no owner is the secretary's (primary responsibility for the branch's goals).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .inputs import BranchInputs, Row
+from .reminders import Reminder
+
+FINISHED = ("done", "cancelled")
+
+
+def item_reminders(inputs: BranchInputs, today: date) -> list[Reminder]:
+    return [
+        reminder
+        for entry in inputs.entries
+        if entry["status"] not in FINISHED
+        for reminder in _for_entry(inputs, entry, today)
+    ]
+
+
+def _for_entry(inputs: BranchInputs, entry: Row, today: date) -> list[Reminder]:
+    limits, people = inputs.thresholds, inputs.people
+    due = date.fromisoformat(entry["due_date"])
+    late = (today - due).days
+    owners = (entry["owner_id"],) if entry.get("owner_id") else people.secretaries
+    stages: list[tuple[str, tuple[str, ...]]] = []
+    if -limits.due_soon_days <= late <= 0:
+        stages.append(("due_soon", owners))
+    if late >= 1:
+        stages.append(("overdue", owners))
+    if late >= limits.escalate_after_days:
+        stages.append(("overdue_urging", people.urging_for(entry["goal_id"], entry["group_id"])))
+    if late >= limits.escalate_after_days + limits.escalate_again_after_days:
+        stages.append(("overdue_supervision", people.supervision_for(entry["goal_id"])))
+    return [
+        _reminder(inputs.branch_id, entry, rule, who, due, late)
+        for rule, recipients in stages
+        for who in recipients
+    ]
+
+
+def _reminder(branch_id: str, entry: Row, rule: str, who: str, due: date, late: int) -> Reminder:
+    title, body = _text(rule, entry, due, late)
+    return Reminder(rule, entry["item_id"], entry["period"], who, branch_id, title, body)
+
+
+def _text(rule: str, entry: Row, due: date, late: int) -> tuple[str, str]:
+    item = f"「{entry['title']}」（{entry['period']}）"
+    owner = entry.get("owner_id") or "支部"
+    if rule == "due_soon":
+        return (
+            f"台账提醒：{item}将于 {due} 到期",
+            f"{item}应于 {due} 前完成，请及时推进并记录进展。",
+        )
+    if rule == "overdue":
+        return f"台账逾期：{item}已逾期 {late} 天", f"{item}应于 {due} 完成，现已逾期，请尽快完成。"
+    duty = "督促" if rule == "overdue_urging" else "监督"
+    return (
+        f"{duty}提醒：{owner} 的{item}已逾期 {late} 天",
+        f"{owner} 负责的{item}应于 {due} 完成，已逾期 {late} 天。请履行{duty}责任。",
+    )

@@ -1,0 +1,1 @@
+"""Handlers: load an aggregate, decide with the pure domain, append, apply to the read model."""

@@ -1,0 +1,143 @@
+"""The notify read model (schema `notify`): the ledger's organisation as far as reminders need it,
+and the service's own reminders, deliveries, preferences and thresholds.
+
+Fed by the bus (`@event_handler("ledger", "#")`), by the service's own appends (read-your-writes)
+and by the sweep from the log. Handlers read only their event, never the clock, so a rebuild
+gives exactly the live model; every write is an upsert or a guarded update, harmless if replayed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from psycopg2.extensions import cursor as Cursor
+
+from eventlog import Projection, StoredEvent
+
+from .projection_reminders import REMINDER_HANDLERS
+
+Handler = Callable[[Cursor, StoredEvent], None]
+SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
+TABLES = (
+    "notify.institutions",
+    "notify.committee",
+    "notify.branches",
+    "notify.members",
+    "notify.roles",
+    "notify.responsibilities",
+    "notify.preferences",
+    "notify.thresholds",
+    "notify.reminders",
+    "notify.deliveries",
+)
+
+
+def _owner(event: StoredEvent) -> str:
+    """The id in the stream id: `branch-b1` → `b1`."""
+    return event.stream_id.split("-", 1)[1]
+
+
+def _statement(sql: str) -> Handler:
+    """One statement with the event's data (optional fields default to NULL) and `owner`."""
+
+    def handle(cur: Cursor, event: StoredEvent) -> None:
+        cur.execute(sql, {"group_id": None, "email": None, **event.data, "owner": _owner(event)})
+
+    return handle
+
+
+def _responsibility(cur: Cursor, event: StoredEvent) -> None:
+    branch_id, year = _owner(event).rsplit(".", 1)
+    data = event.data
+    cur.execute(
+        "INSERT INTO notify.responsibilities VALUES (%s, %s, %s, %s, %s)"
+        " ON CONFLICT (branch_id, goal_id) DO UPDATE"
+        " SET supervision = EXCLUDED.supervision, urging = EXCLUDED.urging",
+        (
+            branch_id,
+            data["goal_id"],
+            int(year),
+            json.dumps([data["supervision"]]),
+            json.dumps(list(data["urging"])),
+        ),
+    )
+
+
+def _preferences(cur: Cursor, event: StoredEvent) -> None:
+    cur.execute(
+        "INSERT INTO notify.preferences VALUES (%s, %s, %s) ON CONFLICT (member_id)"
+        " DO UPDATE SET channels = EXCLUDED.channels, webhook_url = EXCLUDED.webhook_url",
+        (_owner(event), json.dumps(event.data["channels"]), event.data["webhook_url"]),
+    )
+
+
+_THRESHOLDS = (
+    "INSERT INTO notify.thresholds VALUES (%(owner)s, %(due_soon_days)s, %(escalate_after_days)s,"
+    " %(escalate_again_after_days)s, %(study_days_before_month_end)s,"
+    " %(meetings_days_before_period_end)s) ON CONFLICT (branch_id) DO UPDATE SET"
+    " due_soon_days = EXCLUDED.due_soon_days,"
+    " escalate_after_days = EXCLUDED.escalate_after_days,"
+    " escalate_again_after_days = EXCLUDED.escalate_again_after_days,"
+    " study_days_before_month_end = EXCLUDED.study_days_before_month_end,"
+    " meetings_days_before_period_end = EXCLUDED.meetings_days_before_period_end"
+)
+
+HANDLERS: dict[str, Handler] = {
+    "InstitutionRegistered": _statement(
+        "INSERT INTO notify.institutions VALUES (%(institution_id)s, %(timezone)s)"
+        " ON CONFLICT (institution_id) DO UPDATE SET timezone = EXCLUDED.timezone"
+    ),
+    "CommitteeMemberAppointed": _statement(
+        "INSERT INTO notify.committee VALUES (%(owner)s, %(person_id)s) ON CONFLICT DO NOTHING"
+    ),
+    "CommitteeMemberRemoved": _statement(
+        "DELETE FROM notify.committee WHERE institution_id = %(owner)s"
+        " AND person_id = %(person_id)s"
+    ),
+    "BranchRegistered": _statement(
+        "INSERT INTO notify.branches VALUES (%(branch_id)s, %(institution_id)s)"
+        " ON CONFLICT DO NOTHING"
+    ),
+    "MemberJoined": _statement(
+        "INSERT INTO notify.members VALUES (%(owner)s, %(member_id)s, %(group_id)s, %(email)s,"
+        " true) ON CONFLICT (branch_id, member_id) DO UPDATE SET group_id = EXCLUDED.group_id,"
+        " email = EXCLUDED.email, active = true"
+    ),
+    "MemberMoved": _statement(
+        "UPDATE notify.members SET group_id = %(group_id)s"
+        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+    ),
+    "MemberLeft": _statement(
+        "UPDATE notify.members SET active = false"
+        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+    ),
+    "RoleGranted": _statement(
+        "INSERT INTO notify.roles VALUES (%(owner)s, %(member_id)s, %(role)s,"
+        " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING"
+    ),
+    "RoleRevoked": _statement(
+        "DELETE FROM notify.roles WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+        " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')"
+    ),
+    "ResponsibilityAssigned": _responsibility,
+    "PreferencesSet": _preferences,
+    "ThresholdsSet": _statement(_THRESHOLDS),
+    **REMINDER_HANDLERS,
+}
+
+PROJECTION = Projection(
+    name="notify",
+    categories=(
+        "institution",
+        "branch",
+        "goals",
+        "reminder",
+        "prefs",
+        "notifyconfig",
+    ),
+    schema_sql=SCHEMA_SQL,
+    tables=TABLES,
+    handlers=HANDLERS,
+)

@@ -1,0 +1,1 @@
+"""Reads of the notify read model (schema `notify`)."""

@@ -1,0 +1,1 @@
+"""The notify service's boundary: marshmallow schemas of its RPC arguments."""

@@ -1,0 +1,45 @@
+"""Schemas of the commands: each loads into the dataclass its handler takes."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from services.common.schemas import Choice, Command, Id
+
+from ..domain import preferences as p
+from ..domain.reminders import CHANNELS
+from ..handlers.commands import MarkRead
+
+DAYS = validate.Range(0, 90)
+
+
+class SetPreferences(Command):
+    command = p.SetPreferences
+    actor_id, member_id = Id(required=True), Id(required=True)
+    channels = fields.List(
+        Choice(CHANNELS), required=True, validate=validate.Length(min=1, max=len(CHANNELS))
+    )
+    # require_tld=False: a receiver on the same host (http://127.0.0.1:9000/hook) is allowed
+    webhook_url = fields.Url(
+        load_default=None, allow_none=True, require_tld=False, schemes={"http", "https"}
+    )
+
+
+class SetThresholds(Command):
+    """Every threshold is optional: those left out keep the branch's current value."""
+
+    command = p.SetThresholds
+    actor_id, branch_id = Id(required=True), Id(required=True)
+    due_soon_days = fields.Int(load_default=None, allow_none=True, validate=DAYS)
+    escalate_after_days = fields.Int(
+        load_default=None, allow_none=True, validate=validate.Range(1, 90)
+    )
+    escalate_again_after_days = fields.Int(load_default=None, allow_none=True, validate=DAYS)
+    study_days_before_month_end = fields.Int(load_default=None, allow_none=True, validate=DAYS)
+    meetings_days_before_period_end = fields.Int(load_default=None, allow_none=True, validate=DAYS)
+
+
+class MarkReadSchema(Command):
+    command = MarkRead
+    actor_id = Id(required=True)
+    reminder_key = fields.Str(required=True, validate=validate.Regexp(r"^[0-9a-f]{40}$"))

@@ -1,0 +1,36 @@
+"""Schemas of the queries: each loads into the keyword arguments of one query function."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from services.common.schemas import Choice, Id, Strict
+
+STATUSES = ("pending", "delivered", "failed")
+
+
+class Page(Strict):
+    limit = fields.Int(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
+
+
+class InboxQuery(Page):
+    actor_id = Id(required=True)
+    unread_only = fields.Bool(load_default=False)
+
+
+class DeliveriesQuery(Page):
+    actor_id, branch_id = Id(required=True), Id(required=True)
+    status = Choice(STATUSES, load_default=None, allow_none=True)
+
+
+class ActorOnly(Strict):
+    actor_id = Id(required=True)
+
+
+class BranchQuery(Strict):
+    actor_id, branch_id = Id(required=True), Id(required=True)
+
+
+class MemberQuery(Strict):
+    actor_id, member_id = Id(required=True), Id(required=True)

@@ -1,0 +1,231 @@
+"""The notify service in real containers with the ledger, over the real RabbitMQ and PostgreSQL,
+mailing a real SMTP server and posting to a real HTTP receiver; the clock moved through a file.
+
+One scenario walks a branch through March 2026: every rule fires exactly once on the right
+channel for the right person, escalation follows the goal's responsibilities, a webhook is
+retried after a refusal and another fails for good, and the service is stopped mid-run and
+replaced by two instances at once — nothing is lost and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+from nameko.testing.services import entrypoint_hook
+from prometheus_client import REGISTRY
+
+from services.common.errors import BadInput, Forbidden, NotFound
+from services.ledger.service import LedgerService
+from services.notify.adapters.clock import OffsetClock
+from services.notify.domain.reminders import reminder_key
+from services.notify.service import NotifyService
+
+from .receivers import AppraisalDouble, SmtpServer, WebhookReceiver
+from .seed import at, seed
+
+pytestmark = pytest.mark.servers
+KEY = b"test-webhook-key"
+SERVICE = "service:test"
+
+
+def call(container, method: str, /, **payload):
+    with entrypoint_hook(container, method) as hook:
+        return hook(**payload)
+
+
+def eventually(check, timeout: float = 15.0):
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached in {timeout} s: {check.__doc__ or check}")
+        time.sleep(0.1)
+    return result
+
+
+@pytest.fixture
+def smtp(tmp_path, monkeypatch):
+    server = SmtpServer(tmp_path / "maildir")
+    monkeypatch.setenv("TAIZHANG_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("TAIZHANG_WEBHOOK_KEY", KEY.decode())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def receiver():
+    server = WebhookReceiver(KEY, fail_first=1)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clock(tmp_path) -> OffsetClock:
+    clock = OffsetClock(tmp_path / "clock.json")
+    clock.move_to(at("due_soon"))
+    return clock
+
+
+@pytest.fixture
+def cluster(container_factory, rabbit_config, clock, smtp):
+    """The ledger, the appraisal test double, and a way to start notify instances."""
+    # Few workers each: the PostgreSQL server is shared, and every worker may hold a connection.
+    config = {"AMQP_URI": rabbit_config["AMQP_URI"], "max_workers": 4}
+    notify_config = {
+        **config,
+        "NOTIFY_CLOCK_FILE": str(clock.path),
+        "NOTIFY_SCAN_SECONDS": 0.4,
+        "NOTIFY_DELIVERY_SECONDS": 0.2,
+        "NOTIFY_BACKOFF_SECONDS": [0.5, 1.0],
+        "NOTIFY_SEND_TIMEOUT": 0.4,
+        "NOTIFY_APPRAISAL_TIMEOUT": 1,
+    }
+
+    def start(service, service_config=config):
+        container = container_factory(service, service_config)
+        container.start()
+        return container
+
+    ledger, _ = start(LedgerService), start(AppraisalDouble)
+    return ledger, lambda: start(NotifyService, notify_config)
+
+
+@pytest.fixture
+def branch(cluster, receiver) -> dict[str, str]:
+    """The seeded branch; m2 takes reminders by webhook, fto by a webhook that always refuses."""
+    ledger, start_notify = cluster
+    notify, run = start_notify(), "r" + time.strftime("%H%M%S")
+    for name, path in (("m2", "hook"), ("fto", "down")):
+        member, url = f"{name}{run}", f"{receiver.url}/{path}"
+        call(
+            notify,
+            "set_preferences",
+            actor_id=SERVICE,
+            member_id=member,
+            channels=["webhook"],
+            webhook_url=url,
+        )
+    AppraisalDouble.steps = []
+    ids = seed(lambda method, /, **payload: call(ledger, method, **payload), run)
+    AppraisalDouble.steps = [
+        {
+            "cycle_id": f"c-{ids['branch']}",
+            "branch_id": ids["branch"],
+            "step": "self_review",
+            "opens_at": "2026-03-16T00:00:00+08:00",
+            "closes_at": "2026-03-19T18:00:00+08:00",
+            "pending_member_ids": [ids["m1"]],
+        }
+    ]
+    return {**ids, "run": run, "notify": notify}
+
+
+def scenario(w: dict[str, str]) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Each day's reminders: (rule, subject, period, recipient name)."""
+    it1, it2, cycle = w["it1"], w["it2"], f"c-{w['branch']}/self_review"
+    return {
+        "due_soon": [
+            ("due_soon", it1, "once", "m1"),
+            ("due_soon", it2, "once", "m2"),
+            ("appraisal_open", cycle, "2026-03-16T00:00:00+08:00", "m1"),
+            ("appraisal_closing", cycle, "2026-03-19T18:00:00+08:00", "m1"),
+        ],
+        "overdue": [("overdue", it1, "once", "m1"), ("overdue", it2, "once", "m2")],
+        "urging": [("overdue_urging", it1, "once", "com"), ("overdue_urging", it2, "once", "com")],
+        "month_end": [
+            *(("study_shortfall", w[p], "2026-03", p) for p in ("sec", "fto", "lead", "com", "m1")),
+            ("meeting_due", "party_lecture", "2026-Q1", "sec"),
+        ],
+        "supervision": [
+            ("overdue_supervision", it1, "once", "fto"),
+            ("overdue_supervision", it2, "once", "fto"),
+        ],
+    }
+
+
+class Expected:
+    """Mails by (address, reminder key) and accepted webhooks by (member, key), so far.
+
+    m2 and fto chose the webhook; fto's refuses everything, so nothing of theirs is accepted.
+    """
+
+    def __init__(self, w: dict[str, str], smtp: SmtpServer, receiver: WebhookReceiver):
+        self.w, self.smtp, self.receiver = w, smtp, receiver
+        self.mails, self.hooks, self.days = Counter(), Counter(), scenario(w)
+
+    def add(self, day: str) -> None:
+        for rule, subject, period, who in self.days[day]:
+            key = reminder_key(rule, subject, period, self.w[who])
+            if who == "m2":
+                self.hooks[(self.w[who], key)] += 1
+            elif who != "fto":
+                self.mails[(f"{self.w[who]}@example.cn", key)] += 1
+
+    def met(self) -> bool:
+        received = self.smtp.received(self.w["run"])
+        return received == self.mails and self.receiver.accepted() == self.hooks
+
+    def settle(self, clock: OffsetClock, day: str) -> None:
+        """Moves the clock to `day`, waits for its reminders, then checks nothing more comes."""
+        clock.move_to(at(day))
+        self.add(day)
+        eventually(self.met)
+        time.sleep(1.0)  # several scans and delivery ticks more
+        assert self.smtp.received(self.w["run"]) == self.mails, day
+        assert self.receiver.accepted() == self.hooks, day
+
+
+def failures(channel: str) -> float:
+    value = REGISTRY.get_sample_value("notify_delivery_failures_total", {"channel": channel})
+    return value or 0.0
+
+
+def test_every_reminder_once_on_the_right_channel_across_a_restart(
+    cluster, branch, clock, smtp, receiver
+):
+    w, expected, failed_before = branch, Expected(branch, smtp, receiver), failures("webhook")
+    expected.settle(clock, "due_soon")
+    first = [hit for hit in receiver.hits if hit["recipient_id"] == w["m2"]]
+    assert [h["status"] for h in first] == [503, 200] and all(h["verified"] for h in first)
+    expected.settle(clock, "overdue")
+
+    # Stop the service mid-run, while the new day's reminders are being decided and sent.
+    clock.move_to(at("urging"))
+    eventually(lambda: any(w["com"] in mail["To"] for mail in smtp.mails()))
+    w["notify"].stop()
+    replacements = [cluster[1](), cluster[1]()]  # two instances at once
+    for day in ("urging", "month_end", "supervision"):
+        expected.settle(clock, day)
+
+    def failed():
+        """fto's study reminder and both supervision reminders, each after three tries"""
+        page = call(
+            replacements[0], "deliveries", actor_id=w["sec"], branch_id=w["branch"], status="failed"
+        )
+        return page["total"] == 3 and page
+
+    rows = eventually(failed)["items"]
+    assert {(r["recipient_id"], r["channel"], r["attempts"]) for r in rows} == {
+        (w["fto"], "webhook", 3)
+    }
+    assert failures("webhook") - failed_before >= 3
+    inbox = call(replacements[1], "inbox", actor_id=w["com"], unread_only=True)
+    assert {item["rule"] for item in inbox["items"]} == {"overdue_urging", "study_shortfall"}
+    assert call(replacements[1], "scan_now", actor_id=SERVICE)["issued"] == 0
+
+
+def test_the_rpc_boundary_validates_and_refuses(container_factory, rabbit_config):
+    notify = container_factory(NotifyService, {"AMQP_URI": rabbit_config["AMQP_URI"]})
+    notify.start()
+    with pytest.raises(BadInput) as refused:
+        call(notify, "set_preferences", actor_id="m1", member_id="m1", channels=["pigeon"], x=1)
+    assert set(refused.value.messages) == {"channels", "x"}
+    with pytest.raises(Forbidden):
+        call(notify, "set_preferences", actor_id="m1", member_id="m2", channels=["inbox"])
+    with pytest.raises(Forbidden):
+        call(notify, "scan_now", actor_id="m1")
+    with pytest.raises(NotFound):
+        call(notify, "deliveries", actor_id="m1", branch_id="no-such-branch")
+    defaults = call(notify, "preferences", actor_id="m9", member_id="m9")
+    assert defaults["channels"] == ["inbox", "email"] and not defaults["chosen"]
