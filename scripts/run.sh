@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# `make run`: every service against the local servers, the demo institution loaded, and where to
+# point a client. Processes, pids and logs live in ./run/.
+#
+#   bash scripts/run.sh         start (services already running are left alone) and load the demo
+#   bash scripts/run.sh stop    stop the services
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+readonly PYTHON=${PYTHON:-python3}
+readonly RUN_DIR=run
+readonly GATEWAY=${TAIZHANG_HTTP_ADDRESS:-127.0.0.1:8000}
+# service module : nameko class : metrics port
+readonly SERVICES=(
+    ledger:LedgerService:9101
+    appraisal:AppraisalService:9102
+    notify:NotifyService:9103
+    gateway:GatewayService:9104
+)
+
+log() { printf 'run: %s\n' "$*"; }
+
+alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+start_service() {
+    local name=$1 class=$2 port=$3 pidfile="$RUN_DIR/$1.pid"
+    if alive "$pidfile"; then
+        log "$name: running (pid $(cat "$pidfile"))"
+        return 0
+    fi
+    TAIZHANG_METRICS_PORT=$port nohup "$PYTHON" -m nameko run --config deploy/nameko.yml \
+        "services.$name.service:$class" >"$RUN_DIR/$name.log" 2>&1 &
+    echo $! >"$pidfile"
+    log "$name: started (pid $!, log $RUN_DIR/$name.log, metrics 127.0.0.1:$port)"
+}
+
+# The gateway's /readyz answers 200 once RabbitMQ, PostgreSQL and every service answer.
+wait_until_ready() {
+    local deadline=$((SECONDS + 90))
+    until curl -fsS "http://$GATEWAY/readyz" >/dev/null 2>&1; do
+        if ((SECONDS >= deadline)); then
+            log "not ready after 90 s; see $RUN_DIR/*.log"
+            curl -sS "http://$GATEWAY/readyz" || true
+            exit 1
+        fi
+        sleep 1
+    done
+}
+
+# A local mail sink for notify's emails (TAIZHANG_SMTP_PORT, 8025): mails land in run/mail.log.
+start_mail_sink() {
+    local pidfile="$RUN_DIR/mail.pid"
+    alive "$pidfile" && return 0
+    nohup "$PYTHON" -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Debugging stdout \
+        >"$RUN_DIR/mail.log" 2>&1 &
+    echo $! >"$pidfile"
+    log "mail sink: 127.0.0.1:8025 (mails in $RUN_DIR/mail.log)"
+}
+
+cmd_start() {
+    mkdir -p "$RUN_DIR"
+    start_mail_sink
+    local entry name class port
+    for entry in "${SERVICES[@]}"; do
+        IFS=: read -r name class port <<<"$entry"
+        start_service "$name" "$class" "$port"
+    done
+    wait_until_ready
+    log "loading the demo institution (once; later runs find it loaded)"
+    "$PYTHON" -m services.ledger.demo
+    "$PYTHON" -m services.gateway.demo
+    cat <<EOT
+
+taizhang is running.
+  API:       http://$GATEWAY/api/v1/   (get a token: POST /api/v1/auth/token)
+  OpenAPI:   http://$GATEWAY/openapi.json
+  Health:    http://$GATEWAY/readyz
+  Metrics:   http://127.0.0.1:9101-9104/metrics (ledger, appraisal, notify, gateway)
+  Mails:     $RUN_DIR/mail.log (notify's reminders; webhooks need TAIZHANG_WEBHOOK_KEY)
+  Log tail:  $PYTHON -m eventlog.cli tail --follow
+  Stop:      make stop
+EOT
+}
+
+cmd_stop() {
+    local entry name pidfile
+    for entry in "${SERVICES[@]}" mail; do
+        name=${entry%%:*}
+        pidfile="$RUN_DIR/$name.pid"
+        if alive "$pidfile"; then
+            kill "$(cat "$pidfile")"
+            log "$name: stopping"
+        fi
+    done
+    for entry in "${SERVICES[@]}" mail; do
+        pidfile="$RUN_DIR/${entry%%:*}.pid"
+        local deadline=$((SECONDS + 20))
+        while alive "$pidfile" && ((SECONDS < deadline)); do sleep 0.2; done
+        if alive "$pidfile"; then kill -9 "$(cat "$pidfile")"; fi
+        rm -f "$pidfile"
+    done
+}
+
+case ${1:-start} in
+start) cmd_start ;;
+stop) cmd_stop ;;
+*)
+    echo "usage: bash scripts/run.sh [start|stop]" >&2
+    exit 2
+    ;;
+esac
