@@ -19,9 +19,13 @@ from psycopg2.extensions import cursor as Cursor
 psycopg2.extras.register_uuid()
 
 # Log readers wait for every transaction that holds a transaction id (see store.py). A client
-# that dies or hangs inside a transaction would hold them all back until TCP gives up on it; this
-# bounds the wait. Nothing the library does stays idle in a transaction for nearly as long.
-SESSION_OPTIONS = "-c idle_in_transaction_session_timeout=30s"
+# that dies or hangs inside a transaction would hold them all back until TCP gives up on it: the
+# first setting bounds an idle one (nothing the library does stays idle in a transaction for
+# nearly as long); the second has the server notice a vanished client during a long statement,
+# and so release its locks (the relay's among them) in seconds.
+SESSION_OPTIONS = (
+    "-c idle_in_transaction_session_timeout=30s -c client_connection_check_interval=5s"
+)
 
 
 def one(cur: Cursor) -> tuple:

@@ -153,6 +153,7 @@ class Relay:
                 metrics.RELAY_FAILURES.inc()
                 log.exception("relay batch failed; retrying in %.1fs", backoff)
                 self.release()
+                self.store.db.close()  # pooled connections may be dead too: start afresh
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
         self.release()

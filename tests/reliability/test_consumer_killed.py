@@ -1,0 +1,72 @@
+"""A consumer killed with SIGKILL inside a handler's transaction, again and again, while the relay
+publishes: its read model still applies every event exactly once, in stream order, and catches
+up. Once as a plain process (bus + catch-up threads), once as a nameko service."""
+
+import random
+
+import pytest
+
+from .checks import assert_applied_exactly_once, handler_attempts, in_handler
+from .counter import applied
+from .counter_service import queue_name
+from .harness import append_rounds, delete_queue, wait_for
+
+KILLS = 5
+
+
+def kill_in_handler(db, children, name: str, category: str, start) -> None:
+    """Starts a consumer, lets it apply a random number of events (fewer than were just
+    appended, so work is left), then kills it inside a handler, its transaction open."""
+    goal = applied(db, category) + random.randint(1, 20)
+    start(name)
+    wait_for(lambda: applied(db, category) >= goal, 30, f"{name} to apply some events")
+    wait_for(lambda: in_handler(db, name, category), 30, f"{name} to be in a handler", 0.002)
+    children.kill(name)
+
+
+def kill_again_and_again(db, store, category, children, start, kills: int) -> list:
+    streams = [f"{category}-{n}" for n in range(10)]
+    stored = []
+    for kill in range(kills):
+        stored += [e for b in append_rounds(store, streams, rounds=1, per_append=6) for e in b]
+        kill_in_handler(db, children, f"consumer{kill}", category, start)
+    start("consumer-last")
+    return stored
+
+
+def test_a_consumer_killed_mid_transaction_again_and_again_applies_each_event_once(
+    db, store, category, bus, read_model, children, tmp_path
+):
+    def consumer(name: str) -> None:
+        children.consumer(name, category, bus.name)
+
+    children.relay("relay")
+    stored = kill_again_and_again(db, store, category, children, consumer, KILLS)
+    assert_applied_exactly_once(db, category, read_model, stored)
+    children.assert_alive()
+    interrupted = handler_attempts(tmp_path) - len(stored)  # transactions that never committed
+    assert interrupted > 0, "no kill landed inside a handler's transaction"
+
+
+@pytest.fixture
+def nameko_queue(settings, category):
+    yield
+    delete_queue(settings.amqp_uri, category, queue_name(category))
+
+
+def test_a_nameko_consumer_killed_mid_transaction_applies_each_event_once(
+    db, store, category, read_model, nameko_queue, children, tmp_path
+):
+    def nameko_run(name: str) -> None:
+        children.start(
+            name,
+            *("-m", "nameko", "run", "--config", "deploy/nameko.yml"),
+            "tests.reliability.counter_service:CounterService",
+            env={"RELIABILITY_CATEGORY": category},
+        )
+
+    children.relay("relay")
+    stored = kill_again_and_again(db, store, category, children, nameko_run, kills=3)
+    assert_applied_exactly_once(db, category, read_model, stored)
+    children.assert_alive()
+    assert handler_attempts(tmp_path) > len(stored), "no kill landed inside a transaction"
