@@ -52,7 +52,8 @@ Append = tuple[str, int | None, Sequence[NewEvent]]
 
 _COLUMNS = (
     "event_id, stream_id, version, event_type, schema_version, data, source, "
-    "transaction_id::text, position, occurred_at, recorded_at, "
+    # Aliased: an output column named transaction_id would make ORDER BY sort it as text.
+    "transaction_id::text AS transaction_text, position, occurred_at, recorded_at, "
     "branch_id, actor_id, correlation_id, causation_id"
 )
 _INSERT = (
@@ -205,6 +206,18 @@ class PostgresEventStore:
         limit: int = 1000,
     ) -> list[StoredEvent]:
         """Events after `after` in log order, only those no late commit can precede."""
+        sql, params = self.read_all_query(after, categories, types, limit)
+        with self.db.statement() as cur:
+            cur.execute(sql, params)
+            return [self._event(row) for row in cur.fetchall()]
+
+    @staticmethod
+    def read_all_query(
+        after: Position,
+        categories: Collection[str] | None,
+        types: Collection[str] | None,
+        limit: int,
+    ) -> tuple[str, list[Any]]:
         sql = (
             f"SELECT {_COLUMNS} FROM eventlog.events"
             f" WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {_SAFE}"
@@ -216,10 +229,7 @@ class PostgresEventStore:
         if types is not None:
             sql += " AND event_type = ANY(%s)"
             params.append(list(types))
-        sql += " ORDER BY transaction_id, position LIMIT %s"
-        with self.db.statement() as cur:
-            cur.execute(sql, [*params, limit])
-            return [self._event(row) for row in cur.fetchall()]
+        return sql + " ORDER BY transaction_id, position LIMIT %s", [*params, limit]
 
     def iterate(
         self, after: Position = START, batch: int = 1000, **filters
@@ -233,7 +243,7 @@ class PostgresEventStore:
         """The last position a reader can safely have read up to now."""
         with self.db.statement() as cur:
             cur.execute(
-                "SELECT transaction_id::text, position FROM eventlog.events"
+                "SELECT transaction_id::text AS transaction_text, position FROM eventlog.events"
                 f" WHERE {_SAFE} ORDER BY transaction_id DESC, position DESC LIMIT 1"
             )
             row = cur.fetchone()

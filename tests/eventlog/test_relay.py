@@ -29,11 +29,11 @@ def bus(settings):
     """A queue bound to every event the source `test` publishes."""
     with kombu.Connection(settings.amqp_uri) as conn:
         exchange = kombu.Exchange("test.events", type="topic", durable=True)
-        queue = kombu.Queue(
-            f"relay-test-{uuid.uuid4()}", exchange, routing_key="#", auto_delete=True
-        )
-        queue(conn.default_channel).declare()
+        queue = kombu.Queue(f"relay-test-{uuid.uuid4()}", exchange, routing_key="#")
+        bound = queue(conn.default_channel)
+        bound.declare()
         yield lambda: drain(conn, queue)
+        bound.delete()  # basic.get never subscribes, so auto_delete would never fire
 
 
 def drain(conn, queue) -> list[dict]:
