@@ -142,7 +142,10 @@ class LogRelay(DependencyProvider):
         self.db.close()
 
     def kill(self) -> None:
-        # The container kills the thread itself; closing the lock connection frees the lock
+        # nameko kills extensions before managed threads: end the relay's thread first, so no
+        # one closes a connection it is using; then closing the lock connection frees the lock
         # for a standby at once instead of when TCP notices.
         self.relay.stop()
+        if self._thread is not None:
+            self._thread.kill()
         self.relay.release()

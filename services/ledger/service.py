@@ -23,6 +23,7 @@ from .handlers import life as life_handlers
 from .handlers import organisation as org_handlers
 from .projection import PROJECTION
 from .queries import history, ledger, life, measures, organisation
+from .rectifications import RECTIFICATIONS
 from .schemas import commands as cs
 from .schemas import queries as qs
 
@@ -79,11 +80,16 @@ class LedgerService:
 
     log = EventLog()
     read_model = ReadModel(PROJECTION)
+    rectifications = ReadModel(RECTIFICATIONS)  # plans the appraisal's rectification items
     relay = LogRelay()
 
     @event_handler("ledger", "#")
     def on_event(self, body: dict[str, Any]) -> None:
         self.read_model.handle(body)
+
+    @event_handler("appraisal", "RectificationRaised")
+    def on_rectification(self, body: dict[str, Any]) -> None:
+        self.rectifications.handle(body)
 
     # Queries ---------------------------------------------------------------------------------
 

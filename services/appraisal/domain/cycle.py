@@ -1,0 +1,143 @@
+"""The appraisal cycle (`cycle-<id>`) as its events tell it. Pure.
+
+One stream holds a whole cycle: its plan (windows, weights, grade bands), every review, the
+leaders' commentary with the rectifications it raised, the measures frozen at finalisation and
+the results. A submitted review is locked; a ReviewReopened unlocks it until it is submitted again.
+Peer reviews are keyed by the reviewer's per-cycle pseudonym, never by the reviewer's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from ..exceptions import InvalidTransition, NotFound
+
+KINDS = ("quarterly", "half_year", "year_end")
+PEER_SCOPES = ("group", "branch")
+STEPS = ("self_review", "peer_review", "leader_review", "finalisation")
+REVIEW_STEPS = STEPS[:3]
+DIMENSIONS = (
+    "ideological_education",
+    "fulfilling_responsibility",
+    "following_rules",
+    "supervision",
+)
+INPUTS = ("self", "peer", "leader", "ledger", "study", "attendance")
+GRADES = ("excellent", "competent", "basically_competent", "incompetent")
+DEFAULT_WEIGHTS = {
+    "self": 0.1,
+    "peer": 0.2,
+    "leader": 0.2,
+    "ledger": 0.3,
+    "study": 0.1,
+    "attendance": 0.1,
+}
+DEFAULT_BANDS = {"excellent": 90.0, "competent": 75.0, "basically_competent": 60.0}
+# Which of the cycle's maps holds each step's reviews, and the event that fills it.
+REVIEWS = {
+    "self_review": ("self_reviews", "SelfReviewSubmitted"),
+    "peer_review": ("peer_reviews", "PeerReviewSubmitted"),
+    "leader_review": ("leader_comments", "LeaderCommentSubmitted"),
+}
+
+Key = Any  # a member id, or (reviewer pseudonym, reviewee id) for a peer review
+
+
+@dataclass(frozen=True)
+class Window:
+    opens_at: datetime
+    closes_at: datetime
+
+    def contains(self, at: datetime) -> bool:
+        return self.opens_at <= at < self.closes_at
+
+    def as_dict(self) -> dict[str, str]:
+        return {"opens_at": self.opens_at.isoformat(), "closes_at": self.closes_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class Submission:
+    data: Mapping[str, Any]
+    locked: bool = True  # False once reopened, until submitted again
+
+
+@dataclass(frozen=True)
+class Cycle:
+    plan: Mapping[str, Any] = field(default_factory=dict)  # the CycleOpened data
+    self_reviews: Mapping[str, Submission] = field(default_factory=dict)
+    peer_reviews: Mapping[tuple[str, str], Submission] = field(default_factory=dict)
+    leader_comments: Mapping[str, Submission] = field(default_factory=dict)
+    rectifications: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    measures: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    finalised: bool = False
+
+    @property
+    def cycle_id(self) -> str:
+        return self.plan["cycle_id"]
+
+    @property
+    def branch_id(self) -> str:
+        return self.plan["branch_id"]
+
+    def window(self, step: str) -> Window:
+        times = self.plan["windows"][step]
+        return Window(
+            datetime.fromisoformat(times["opens_at"]), datetime.fromisoformat(times["closes_at"])
+        )
+
+    def submission(self, step: str, key: Key) -> Submission | None:
+        return getattr(self, REVIEWS[step][0]).get(key)
+
+    def locked(self, step: str) -> dict[Key, Mapping[str, Any]]:
+        """The step's submitted reviews that stand (a reopened one does not, until resubmitted)."""
+        reviews = getattr(self, REVIEWS[step][0])
+        return {key: found.data for key, found in reviews.items() if found.locked}
+
+
+def key_of(step: str, data: Mapping[str, Any]) -> Key:
+    if step == "peer_review":
+        return (data["reviewer_pseudonym"], data["reviewee_id"])
+    return data["member_id"]
+
+
+_SUBMITTED = {event: step for step, (_, event) in REVIEWS.items()}
+
+
+def evolve(state: Cycle, event: Any) -> Cycle:
+    data, kind = event.data, event.type
+    if kind == "CycleOpened":
+        return Cycle(plan=dict(data))
+    if kind in _SUBMITTED:
+        step = _SUBMITTED[kind]
+        return _with_review(state, step, key_of(step, data), Submission(dict(data)))
+    if kind == "ReviewReopened":
+        step = data["step"]
+        key = key_of(step, data)
+        reopened = replace(state.submission(step, key), locked=False)
+        return _with_review(state, step, key, reopened)
+    if kind == "RectificationRaised":
+        raised = {**state.rectifications, data["rectification_id"]: dict(data)}
+        return replace(state, rectifications=raised)
+    if kind == "MeasuresRecorded":
+        return replace(state, measures={**state.measures, data["member_id"]: dict(data)})
+    if kind == "CycleFinalised":
+        return replace(state, finalised=True)
+    return state
+
+
+def _with_review(state: Cycle, step: str, key: Key, submission: Submission) -> Cycle:
+    name = REVIEWS[step][0]
+    return replace(state, **{name: {**getattr(state, name), key: submission}})
+
+
+def require_cycle(state: Cycle, cycle_id: str) -> None:
+    if not state.plan:
+        raise NotFound(f"appraisal cycle {cycle_id} does not exist")
+
+
+def require_running(state: Cycle) -> None:
+    if state.finalised:
+        raise InvalidTransition(f"appraisal cycle {state.cycle_id} is finalised")

@@ -1,0 +1,133 @@
+"""Reviews in a cycle: submitted in their step's window, locked on submit, reopened by the
+secretary with a reason. Pure.
+
+A reopened review may be submitted again until the cycle is finalised, even after its window
+closed: the reopening is the secretary's leave to do so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from eventlog.model import NewEvent
+
+from ..exceptions import AlreadySubmitted, BadInput, InvalidTransition, NotFound, WindowClosed
+from .commands import ReopenReview, SubmitLeaderComment, SubmitPeerReview, SubmitSelfReview
+from .cycle import Cycle, Key, require_running
+from .pseudonym import review_id
+from .roster import Roster, require, require_member
+
+
+def decide_self(
+    state: Cycle, cmd: SubmitSelfReview, roster: Roster, now: datetime
+) -> list[NewEvent]:
+    require_member(roster, cmd.actor_id)
+    _require_slot(state, "self_review", cmd.actor_id, now)
+    data = {"member_id": cmd.actor_id, "scores": dict(cmd.scores), "problems": cmd.problems}
+    return [NewEvent("SelfReviewSubmitted", data)]
+
+
+def decide_peer(
+    state: Cycle, cmd: SubmitPeerReview, roster: Roster, reviewer_pseudonym: str, now: datetime
+) -> list[NewEvent]:
+    """The event names the reviewer only by pseudonym: the reviewer's id goes nowhere."""
+    require_member(roster, cmd.actor_id)
+    if cmd.reviewee_id == cmd.actor_id:
+        raise BadInput({"reviewee_id": ["a member does not peer-review themself"]})
+    scope = state.plan["peer_scope"]
+    if cmd.reviewee_id not in roster.peers(cmd.actor_id, scope):
+        raise BadInput({"reviewee_id": [f"not a peer in your {scope}"]})
+    _require_slot(state, "peer_review", (reviewer_pseudonym, cmd.reviewee_id), now)
+    data = {
+        "reviewer_pseudonym": reviewer_pseudonym,
+        "reviewee_id": cmd.reviewee_id,
+        "scores": dict(cmd.scores),
+        "comments": cmd.comments,
+    }
+    return [NewEvent("PeerReviewSubmitted", data)]
+
+
+def decide_leader(
+    state: Cycle, cmd: SubmitLeaderComment, roster: Roster, now: datetime
+) -> list[NewEvent]:
+    """The commentary, and one RectificationRaised per item it asks for."""
+    if cmd.member_id not in roster.members:
+        raise NotFound(f"{cmd.member_id} is not a member of branch {roster.branch_id}")
+    allowed = roster.may_comment(cmd.actor_id, cmd.member_id)
+    require(allowed, "secretary, or group_leader of the member's group (not oneself)")
+    _require_slot(state, "leader_review", cmd.member_id, now)
+    raised = _rectifications(state, cmd, now)
+    comment = {
+        "member_id": cmd.member_id,
+        "leader_id": cmd.actor_id,
+        "score": cmd.score,
+        "comment": cmd.comment,
+        "rectifications": [
+            {k: r[k] for k in ("rectification_id", "title", "due_date")} for r in raised
+        ],
+    }
+    return [
+        NewEvent("LeaderCommentSubmitted", comment),
+        *(NewEvent("RectificationRaised", data) for data in raised),
+    ]
+
+
+def _rectifications(state: Cycle, cmd: SubmitLeaderComment, now: datetime) -> list[dict]:
+    """Numbered in the cycle, so that an id says where it came from and never repeats."""
+    if any(item.due_date < now.date() for item in cmd.rectifications):
+        raise BadInput({"rectifications": ["a rectification is due today or later"]})
+    return [
+        {
+            "rectification_id": f"{state.cycle_id}.r{len(state.rectifications) + n}",
+            "cycle_id": state.cycle_id,
+            "branch_id": state.branch_id,
+            "member_id": cmd.member_id,
+            "title": item.title,
+            "due_date": item.due_date.isoformat(),
+            "raised_by": cmd.actor_id,
+        }
+        for n, item in enumerate(cmd.rectifications, start=1)
+    ]
+
+
+def decide_reopen(state: Cycle, cmd: ReopenReview) -> list[NewEvent]:
+    require_running(state)
+    key = _target(state, cmd)
+    found = state.submission(cmd.step, key)
+    if found is None:
+        raise NotFound(f"no {cmd.step} to reopen for {cmd.member_id or cmd.review_id}")
+    if not found.locked:
+        raise InvalidTransition(f"that {cmd.step} is already reopened")
+    if cmd.step == "peer_review":
+        target = {"reviewee_id": key[1], "reviewer_pseudonym": key[0]}
+    else:
+        target = {"member_id": key}
+    data = {"step": cmd.step, **target, "reason": cmd.reason, "by": cmd.actor_id}
+    return [NewEvent("ReviewReopened", data)]
+
+
+def _target(state: Cycle, cmd: ReopenReview) -> Key:
+    if cmd.step != "peer_review":
+        if cmd.member_id is None:
+            raise BadInput({"member_id": [f"reopening a {cmd.step} names its member"]})
+        return cmd.member_id
+    if cmd.review_id is None:
+        raise BadInput({"review_id": ["a peer review is reopened by its review_id"]})
+    keys = [key for key in state.peer_reviews if review_id(*key) == cmd.review_id]
+    if not keys:
+        raise NotFound(f"no peer review {cmd.review_id} in cycle {state.cycle_id}")
+    return keys[0]
+
+
+def _require_slot(state: Cycle, step: str, key: Key, now: datetime) -> None:
+    """A review may be written once in its window, or again after the secretary reopened it."""
+    require_running(state)
+    found = state.submission(step, key)
+    if found is not None and found.locked:
+        raise AlreadySubmitted(f"this {step} is submitted and locked; the secretary may reopen it")
+    window = state.window(step)
+    if found is None and not window.contains(now):
+        raise WindowClosed(
+            f"the {step} window is open from {window.opens_at.isoformat()}"
+            f" until {window.closes_at.isoformat()}"
+        )

@@ -1,0 +1,1 @@
+"""The service layer: one short function per command, `(cmd, ctx, now) -> Outcome`."""

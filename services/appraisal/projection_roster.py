@@ -1,0 +1,96 @@
+"""Read-model handlers for what the appraisal learns from the ledger's streams.
+
+The roster (branches, the institution committee, members, groups, roles) drives permissions and
+peer pools; the ledger items planned for rectifications are followed until they close, for the
+performance archive. Only items of kind rectification get a row, so the other item events
+update nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from psycopg2.extensions import cursor as Cursor
+
+from eventlog import StoredEvent
+
+Handler = Callable[[Cursor, StoredEvent], None]
+
+
+def _run(statement: str, **defaults: None) -> Handler:
+    """A handler running one statement with the event's data (over `defaults` for fields some
+    events of the type leave out), its stream's owner id and the time it occurred."""
+
+    def handle(cur: Cursor, event: StoredEvent) -> None:
+        owner = event.stream_id.split("-", 1)[1]
+        cur.execute(statement, {**defaults, **event.data, "owner": owner, "at": event.occurred_at})
+
+    return handle
+
+
+_ITEM_PLANNED = (
+    "INSERT INTO appraisal.rectification_items (item_id, status, due_date, updated_at)"
+    " SELECT %(item_id)s, 'planned', %(due_date)s, %(at)s WHERE %(kind)s = 'rectification'"
+    " ON CONFLICT DO NOTHING"
+)
+# A rectification is a one-off item: its one occurrence is its state. A whole-item cancel or
+# reopen (period null) sets only the flag, as in the ledger.
+_OCCURRENCE = (
+    "UPDATE appraisal.rectification_items SET status = CASE WHEN %(period)s IS NULL THEN status"
+    " ELSE {status} END, cancelled = CASE WHEN %(period)s IS NULL THEN {cancelled}"
+    " ELSE cancelled END, closed_at = {closed}, note = coalesce(%(note)s, %(reason)s, note),"
+    " updated_at = %(at)s WHERE item_id = %(owner)s"
+)
+
+
+def _occurrence(status: str, cancelled: str, closed: str) -> Handler:
+    statement = _OCCURRENCE.format(status=status, cancelled=cancelled, closed=closed)
+    return _run(statement, note=None, reason=None)
+
+
+ROSTER_HANDLERS: dict[str, Handler] = {
+    "BranchRegistered": _run(
+        "INSERT INTO appraisal.branches VALUES (%(branch_id)s, %(institution_id)s)"
+        " ON CONFLICT DO NOTHING"
+    ),
+    "CommitteeMemberAppointed": _run(
+        "INSERT INTO appraisal.committee VALUES (%(owner)s, %(person_id)s) ON CONFLICT DO NOTHING"
+    ),
+    "CommitteeMemberRemoved": _run(
+        "DELETE FROM appraisal.committee WHERE institution_id = %(owner)s"
+        " AND person_id = %(person_id)s"
+    ),
+    "MemberJoined": _run(
+        "INSERT INTO appraisal.members VALUES (%(owner)s, %(member_id)s, %(name)s, %(group_id)s,"
+        " true) ON CONFLICT (branch_id, member_id) DO UPDATE SET name = EXCLUDED.name,"
+        " group_id = EXCLUDED.group_id, active = true"
+    ),
+    "MemberMoved": _run(
+        "UPDATE appraisal.members SET group_id = %(group_id)s"
+        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+    ),
+    "MemberLeft": _run(
+        "UPDATE appraisal.members SET active = false"
+        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+    ),
+    "RoleGranted": _run(
+        "INSERT INTO appraisal.roles VALUES (%(owner)s, %(member_id)s, %(role)s,"
+        " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING"
+    ),
+    "RoleRevoked": _run(
+        "DELETE FROM appraisal.roles WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+        " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')"
+    ),
+}
+
+ITEM_HANDLERS: dict[str, Handler] = {
+    "ItemPlanned": _run(_ITEM_PLANNED),
+    "ItemStarted": _occurrence("'in_progress'", "cancelled", "closed_at"),
+    "ItemCompleted": _occurrence("'done'", "cancelled", "%(at)s"),
+    "ItemCancelled": _occurrence("'cancelled'", "true", "%(at)s"),
+    "ItemReopened": _occurrence("'in_progress'", "false", "NULL"),
+    "DueDateChanged": _run(
+        "UPDATE appraisal.rectification_items SET due_date = coalesce(%(due_date)s, due_date),"
+        " updated_at = %(at)s WHERE item_id = %(owner)s"
+    ),
+}

@@ -1,0 +1,1 @@
+"""Read-only answers from the appraisal read model, each checking who may see what."""

@@ -1,0 +1,108 @@
+"""A cycle's status, what a member owes in it, and which steps are open (for reminders)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from services.common.actors import is_service
+from services.ledger.queries.common import iso
+
+from ..domain.cycle import STEPS, Window
+from ..domain.pseudonym import pseudonym, review_id
+from ..domain.roster import require, require_member
+from .common import ReadDatabase, cycle_row, load_roster, progress, require_reader, sees_all
+
+_OWN_SELF = (
+    "SELECT scores, problems, status, submitted_at FROM appraisal.self_reviews"
+    " WHERE cycle_id = %s AND member_id = %s"
+)
+_OWN_PEER = (
+    "SELECT reviewee_id, scores, comments, status FROM appraisal.peer_reviews"
+    " WHERE cycle_id = %s AND review_id = ANY(%s)"
+)
+_COMMENTS = (
+    "SELECT member_id, leader_id, score, comment, status FROM appraisal.leader_comments"
+    " WHERE cycle_id = %s"
+)
+
+
+def window(cycle: dict[str, Any], step: str) -> Window:
+    times = cycle["windows"][step]
+    return Window(*(datetime.fromisoformat(times[k]) for k in ("opens_at", "closes_at")))
+
+
+def cycle(db: ReadDatabase, key: bytes, now: datetime, actor_id: str, cycle_id: str) -> dict:
+    """Status per step with counts; who still owes a step only for those who run the cycle.
+
+    Never who wrote which peer review: peer reviews are counted, not attributed.
+    """
+    row = cycle_row(db, cycle_id)
+    roster = load_roster(db, row["branch_id"])
+    require_reader(roster, actor_id)
+    found, finalised = progress(db, row, roster, key), row["finalised_at"] is not None
+    missing = found.missing()
+    steps = []
+    for step in STEPS:
+        status = {"step": step, **row["windows"][step], "open": window(row, step).contains(now)}
+        if step in missing:
+            status |= {"expected": found.expected(step), "missing": missing[step]}
+        if sees_all(roster, actor_id) and not finalised:
+            status["pending_member_ids"] = found.pending(step)
+        steps.append(status)
+    return {**iso(row), "status": "finalised" if finalised else "open", "steps": steps}
+
+
+def my_reviews(db: ReadDatabase, key: bytes, actor_id: str, cycle_id: str) -> dict[str, Any]:
+    """What the actor has submitted and still owes in the cycle: only they can ask this."""
+    row = cycle_row(db, cycle_id)
+    roster = load_roster(db, row["branch_id"])
+    require_member(roster, actor_id)
+    own = db.fetch_one(_OWN_SELF, (cycle_id, actor_id))
+    mine = pseudonym(key, cycle_id, actor_id)
+    peers = {review_id(mine, p): p for p in roster.peers(actor_id, row["peer_scope"])}
+    written = {r["reviewee_id"]: r for r in db.fetch_all(_OWN_PEER, (cycle_id, list(peers)))}
+    comments = {r["member_id"]: r for r in db.fetch_all(_COMMENTS, (cycle_id,))}
+    owed = [m for m in sorted(roster.members) if actor_id in roster.commentators(m)]
+    given = [m for m, r in comments.items() if r["leader_id"] == actor_id and m not in owed]
+    return {
+        "cycle_id": cycle_id,
+        "self_review": _status(own and iso(own)),
+        "peer_reviews": [
+            {"reviewee_id": p, **_status(written.get(p))} for p in sorted(peers.values())
+        ],
+        "leader_reviews": [{"member_id": m, **_status(comments.get(m))} for m in owed + given],
+    }
+
+
+def _status(found: dict[str, Any] | None) -> dict[str, Any]:
+    return dict(found) if found else {"status": "owed"}
+
+
+def open_steps(db: ReadDatabase, key: bytes, actor_id: str, at: datetime) -> list[dict]:
+    """Every step of an unfinished cycle whose window contains `at`, with who has not done it.
+
+    For the notify service's reminders: peer reviews are pending for the members who still owe
+    at least one, commentary for the leaders who owe it, finalisation for the secretary.
+    """
+    require(is_service(actor_id), "one of our services")
+    rows = db.fetch_all(
+        "SELECT * FROM appraisal.cycles WHERE finalised_at IS NULL ORDER BY branch_id, cycle_id"
+    )
+    steps = []
+    for row in rows:
+        current = [step for step in STEPS if window(row, step).contains(at)]
+        if not current:
+            continue
+        found = progress(db, row, load_roster(db, row["branch_id"]), key)
+        steps += [
+            {
+                "cycle_id": row["cycle_id"],
+                "branch_id": row["branch_id"],
+                "step": step,
+                **row["windows"][step],
+                "pending_member_ids": found.pending(step),
+            }
+            for step in current
+        ]
+    return steps

@@ -1,0 +1,134 @@
+"""The appraisal as a nameko service: thin RPC methods over the handlers and queries.
+
+Each method validates its keyword arguments with a schema, calls one handler or query, and
+returns plain JSON. A command's events are applied to the read model before it returns (the
+caller reads its own write). The roster and the rectification items come from the ledger's
+events, by the bus and the sweep; the measures, by RPC to the ledger at finalisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import partial
+from typing import Any
+
+from nameko.events import event_handler
+from nameko.rpc import RpcProxy, rpc
+
+from eventlog import utcnow
+from eventlog.nameko import EventLog, LogRelay, ReadModel
+from services.common.actors import service_actor
+from services.common.schemas import load
+
+from .config import appraisal_key
+from .exceptions import EXPECTED
+from .handlers import cycles as cycle_handlers
+from .handlers import reviews as review_handlers
+from .handlers.common import Context
+from .projection import PROJECTION
+from .queries import cycles
+from .queries import results as result_queries
+from .queries.common import load_roster
+from .schemas import commands as cs
+from .schemas import queries as qs
+
+# RPC name → (schema, handler): every command the service accepts.
+COMMANDS = {
+    "open_cycle": (cs.OpenCycle, cycle_handlers.open_cycle),
+    "submit_self_review": (cs.SubmitSelfReview, review_handlers.submit_self_review),
+    "submit_peer_review": (cs.SubmitPeerReview, review_handlers.submit_peer_review),
+    "submit_leader_comment": (cs.SubmitLeaderComment, review_handlers.submit_leader_comment),
+    "reopen_review": (cs.ReopenReview, review_handlers.reopen_review),
+    "finalise_cycle": (cs.FinaliseCycle, cycle_handlers.finalise_cycle),
+}
+SCHEMAS = {name: schema() for name, (schema, _) in COMMANDS.items()}
+ACTOR = service_actor("appraisal")
+
+
+def _command(name: str):
+    """An RPC method for one command: load → handle → apply to the read model → answer."""
+    schema, handle = SCHEMAS[name], COMMANDS[name][1]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def method(self, **payload: Any) -> dict[str, Any]:
+        outcome = handle(load(schema, payload), self.context(), utcnow())
+        self.read_model.apply(outcome.events)
+        return outcome.as_dict()
+
+    method.__name__ = name
+    method.__doc__ = f"Command {schema.command.__name__}: returns the id, version and events."
+    return method
+
+
+class AppraisalService:
+    name = "appraisal"
+
+    log = EventLog()
+    read_model = ReadModel(PROJECTION)
+    relay = LogRelay()
+    ledger = RpcProxy("ledger")
+
+    @event_handler("appraisal", "#")
+    def on_event(self, body: dict[str, Any]) -> None:
+        self.read_model.handle(body)
+
+    @event_handler("ledger", "#")
+    def on_ledger_event(self, body: dict[str, Any]) -> None:
+        self.read_model.handle(body)
+
+    def context(self) -> Context:
+        roster = partial(load_roster, self.read_model.db)
+        return Context(self.log, roster, appraisal_key(), self.measures)
+
+    def measures(
+        self, branch_id: str, members: Sequence[str], start: date, end: date
+    ) -> Mapping[str, Mapping[str, Any]]:
+        """Asks the ledger for every member at once, and waits for all the answers."""
+        asked = {
+            member: self.ledger.member_measures.call_async(
+                actor_id=ACTOR,
+                branch_id=branch_id,
+                member_id=member,
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
+            for member in members
+        }
+        return {member: reply.result() for member, reply in asked.items()}
+
+    # Queries ---------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def cycle(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.CycleQuery(), query)
+        return cycles.cycle(self.read_model.db, appraisal_key(), utcnow(), **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def my_reviews(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.CycleQuery(), query)
+        return cycles.my_reviews(self.read_model.db, appraisal_key(), **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def open_steps(self, **query: Any) -> list[dict[str, Any]]:
+        params = load(qs.OpenStepsQuery(), query)
+        return cycles.open_steps(self.read_model.db, appraisal_key(), **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def results(self, **query: Any) -> dict[str, Any]:
+        return result_queries.results(self.read_model.db, **load(qs.CycleQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def archive(self, **query: Any) -> dict[str, Any]:
+        return result_queries.archive(self.read_model.db, **load(qs.ArchiveQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def peer_reviews_about(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.MemberCycleQuery(), query)
+        return result_queries.peer_reviews_about(self.read_model.db, utcnow(), **params)
+
+
+# The command methods are all alike, so they are made from the COMMANDS table; nameko finds
+# entrypoints on the class when a container starts, after this has run.
+for _name in COMMANDS:
+    setattr(AppraisalService, _name, _command(_name))

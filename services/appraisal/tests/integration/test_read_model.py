@@ -1,0 +1,124 @@
+"""The read model in PostgreSQL: the queries over it, anonymity in it, and a rebuild that equals
+the live model. Commands run through the handlers with the clock passed in."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from functools import partial
+
+import pytest
+
+from services.appraisal.config import appraisal_key
+from services.appraisal.domain import commands as c
+from services.appraisal.domain.cycle import DEFAULT_BANDS, DEFAULT_WEIGHTS, DIMENSIONS, Window
+from services.appraisal.domain.pseudonym import pseudonym, review_id
+from services.appraisal.exceptions import Forbidden
+from services.appraisal.handlers import cycles as ch
+from services.appraisal.handlers import reviews as rh
+from services.appraisal.handlers.common import Context
+from services.appraisal.projection import TABLES
+from services.appraisal.queries import cycles, results
+from services.appraisal.queries.common import load_roster
+
+from .scenario import PEOPLE, seed
+
+pytestmark = pytest.mark.servers
+
+OCT = [datetime(2026, 10, day, tzinfo=UTC) for day in range(1, 32)]
+WINDOWS = {
+    "self_review": Window(OCT[0], OCT[10]),
+    "peer_review": Window(OCT[0], OCT[10]),
+    "leader_review": Window(OCT[0], OCT[20]),
+    "finalisation": Window(OCT[10], OCT[30]),
+}
+SETTLED = {
+    "start": "2026-07-01",
+    "end": "2026-09-30",
+    "ledger": {"due": 0, "on_time": 0, "rate": None, "by_kind": {}},
+    "study": {"months": 3, "meeting_rule": 2, "rate": 0.6667, "articles": 2},
+    "attendance": {"present": 1, "on_leave": 0, "absent": 0, "rate": 1.0},
+}
+
+
+def measures(branch_id, members, start, end):
+    return dict.fromkeys(members, SETTLED)
+
+
+def run_cycle(db, appraisal_store, runner, ids) -> str:
+    """Opens a cycle and writes every kind of event into it, applying each to the read model."""
+    ctx = Context(appraisal_store, partial(load_roster, db), appraisal_key(), measures)
+    sec, gl, m1, m2 = (ids[p] for p in PEOPLE)
+    cycle = f"c{ids['item']}"
+    scores = dict.fromkeys(DIMENSIONS, 80.0)
+    steps = [
+        (ch.open_cycle, c.OpenCycle(sec, cycle, ids["branch"], "quarterly", "2026-Q3", "group",
+                                    WINDOWS, DEFAULT_WEIGHTS, DEFAULT_BANDS)),
+        (rh.submit_self_review, c.SubmitSelfReview(m1, cycle, scores, "problems")),
+        (rh.submit_peer_review, c.SubmitPeerReview(m1, cycle, m2, scores, "m2 is diligent")),
+        (rh.submit_peer_review, c.SubmitPeerReview(gl, cycle, m2, scores, "m2 helps others")),
+        (rh.reopen_review, c.ReopenReview(sec, cycle, "self_review", "incomplete", m1)),
+        (rh.submit_leader_comment, c.SubmitLeaderComment(
+            gl, cycle, m1, 88.0, "good", (c.Rectification("学习", date(2026, 12, 1)),))),
+    ]  # fmt: skip
+    for handle, cmd in steps:
+        runner.apply(handle(cmd, ctx, OCT[5]).events)
+    return cycle
+
+
+def snapshot(db) -> dict[str, list]:
+    return {table: db.fetch_all(f"SELECT * FROM {table} ORDER BY 1, 2") for table in TABLES}
+
+
+def test_queries_show_status_and_debts_but_never_authorship(db, ledger_store, appraisal_store,
+                                                           runner):  # fmt: skip
+    ids = seed(ledger_store)
+    runner.catch_up()
+    cycle = run_cycle(db, appraisal_store, runner, ids)
+    key, sec, gl, m1, m2 = appraisal_key(), *(ids[p] for p in PEOPLE)
+
+    status = cycles.cycle(db, key, OCT[5], sec, cycle)
+    self_step = status["steps"][0]
+    assert (self_step["missing"], self_step["open"]) == (4, True)  # m1's was reopened
+    assert status["steps"][1]["pending_member_ids"] == sorted([sec, gl, m1, m2])
+    assert "pending_member_ids" not in cycles.cycle(db, key, OCT[5], m2, cycle)["steps"][0]
+
+    owed = cycles.my_reviews(db, key, m1, cycle)
+    assert owed["self_review"]["status"] == "reopened"
+    written = {r["reviewee_id"]: r["status"] for r in owed["peer_reviews"]}
+    assert written == {sec: "owed", gl: "owed", m2: "submitted"}
+    assert [r["member_id"] for r in cycles.my_reviews(db, key, gl, cycle)["leader_reviews"]] == [
+        m1, m2, sec]  # fmt: skip
+
+    steps = cycles.open_steps(db, key, "service:notify", OCT[5])
+    mine = [s for s in steps if s["cycle_id"] == cycle]
+    assert [s["step"] for s in mine] == ["self_review", "peer_review", "leader_review"]
+    assert mine[2]["pending_member_ids"] == sorted([gl, sec])  # gl owes m2's and sec's
+    with pytest.raises(Forbidden):
+        cycles.open_steps(db, key, m1, OCT[5])
+
+    assert not results.peer_reviews_about(db, OCT[5], m2, cycle, m2)["available"]
+    about = results.peer_reviews_about(db, OCT[12], sec, cycle, m2)["reviews"]
+    assert [r["comments"] for r in about] == ["m2 helps others", "m2 is diligent"]
+    with pytest.raises(Forbidden):
+        results.peer_reviews_about(db, OCT[12], m1, cycle, m2)
+
+    stored = json.dumps(snapshot(db), default=str)
+    for author in (m1, gl):
+        assert pseudonym(key, cycle, author) not in stored
+    assert review_id(pseudonym(key, cycle, m1), m2) in stored
+
+
+def test_a_rebuild_from_the_log_equals_the_live_read_model(db, ledger_store, appraisal_store,
+                                                           runner):  # fmt: skip
+    ids = seed(ledger_store)
+    runner.catch_up()
+    cycle = run_cycle(db, appraisal_store, runner, ids)
+    ctx = Context(appraisal_store, partial(load_roster, db), appraisal_key(), measures)
+    finalise = c.FinaliseCycle(ids["sec"], cycle, "members on leave")
+    runner.apply(ch.finalise_cycle(finalise, ctx, OCT[15]).events)
+    runner.catch_up()
+    live = snapshot(db)
+    assert results.results(db, ids["sec"], cycle)["finalised"]
+    runner.rebuild()
+    assert snapshot(db) == live

@@ -1,0 +1,98 @@
+"""Rectification items raised by appraisal commentary, planned into the member's ledger.
+
+The appraisal records each item as RectificationRaised in its cycle stream; this projection,
+fed by the bus and the sweep like any read model, plans it through the ledger's own plan_item:
+a one-off member item of kind rectification whose id is the rectification's id, planned by the
+leader who raised it. The item stream existing means it was planned already, so a redelivered
+or replayed event plans nothing twice. A refusal (the raiser no longer leads the member, the
+member left) is recorded with its reason rather than blocking the subscription for ever.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import cache
+
+from psycopg2.extensions import cursor as Cursor
+
+from eventlog import (
+    ConcurrencyConflict,
+    Database,
+    PostgresEventStore,
+    Projection,
+    Settings,
+    StoredEvent,
+)
+
+from .domain.item_commands import PlanItem
+from .exceptions import BadInput, ServiceError
+from .handlers.items import plan_item, stream_id
+from .projection import PROJECTION
+
+log = logging.getLogger(__name__)
+
+# The ledger's read model may be creating the schema at the same moment (a service sets up its
+# read models concurrently): waiting for its setup lock keeps the two CREATEs from colliding.
+SCHEMA_SQL = f"""
+SELECT pg_advisory_xact_lock({PROJECTION.lock_key});
+CREATE SCHEMA IF NOT EXISTS ledger;
+CREATE TABLE IF NOT EXISTS ledger.rectifications (
+    rectification_id text PRIMARY KEY,
+    cycle_id         text NOT NULL,
+    member_id        text NOT NULL,
+    planned          boolean NOT NULL,
+    refusal          text
+);
+"""
+
+
+@cache
+def ledger_store() -> PostgresEventStore:
+    """The ledger's log for the items planned here: a projection's handler gets only a cursor."""
+    settings = Settings.from_env()
+    return PostgresEventStore(Database(settings.database_url, max_connections=4), "ledger")
+
+
+def plan_rectification(store, data, now) -> str | None:
+    """Plans the item unless it exists; returns why the ledger refused it, if it did."""
+    if store.stream_version(stream_id(data["rectification_id"])):
+        return None
+    cmd = PlanItem(
+        actor_id=data["raised_by"],
+        item_id=data["rectification_id"],
+        branch_id=data["branch_id"],
+        level="member",
+        kind="rectification",
+        cadence="once",
+        title=data["title"],
+        owner_id=data["member_id"],
+        due_date=date.fromisoformat(data["due_date"]),
+        source={"cycle_id": data["cycle_id"], "raised_by": data["raised_by"]},
+    )
+    try:
+        plan_item(cmd, store, now)
+    except ConcurrencyConflict:  # another worker planned it meanwhile
+        return None
+    except (ServiceError, BadInput) as refused:
+        log.warning("rectification %s not planned: %s", cmd.item_id, refused)
+        return f"{type(refused).__name__}: {refused}"
+    return None
+
+
+def _raised(cur: Cursor, event: StoredEvent) -> None:
+    data = event.data
+    refusal = plan_rectification(ledger_store(), data, event.occurred_at)
+    cur.execute(
+        "INSERT INTO ledger.rectifications VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+        (data["rectification_id"], data["cycle_id"], data["member_id"], refusal is None, refusal),
+    )
+
+
+RECTIFICATIONS = Projection(
+    name="ledger-rectifications",
+    categories=("cycle",),
+    schema_sql=SCHEMA_SQL,
+    tables=("ledger.rectifications",),
+    handlers={"RectificationRaised": _raised},
+)
