@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
+from services.common.periods import months_between, period_bounds, periods
+
 from .demo_items import at, item_actions
 from .domain import branch as b
 from .domain import goals as g
 from .domain import organisation as o
 from .domain import orglife as ol
 from .domain import study as st
-from .domain.periods import months_between, period_bounds, periods
 from .handlers import life
 from .handlers import organisation as org
 

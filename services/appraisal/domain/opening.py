@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from eventlog.model import NewEvent
-from services.ledger.domain.periods import period_bounds
+from services.common.periods import period_bounds
 
 from ..exceptions import BadInput, InvalidTransition
 from .commands import OpenCycle

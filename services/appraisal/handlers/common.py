@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from eventlog.model import NewEvent
-from services.ledger.handlers.common import EventStore, Outcome, commit, load
+from services.common.handlers import EventStore, Outcome, commit, load
 
 from ..domain.cycle import Cycle, evolve, require_cycle
 from ..domain.roster import Roster

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from services.ledger.handlers.common import Outcome, load
+from services.common.handlers import Outcome, load
 
 from ..domain import finalising, opening
 from ..domain.commands import FinaliseCycle, OpenCycle

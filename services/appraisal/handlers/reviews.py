@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.ledger.handlers.common import Outcome
+from services.common.handlers import Outcome
 
 from ..domain import reviews
 from ..domain.commands import ReopenReview, SubmitLeaderComment, SubmitPeerReview, SubmitSelfReview

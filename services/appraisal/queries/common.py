@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.common.actors import is_service
-from services.ledger.queries.common import ReadDatabase
+from services.common.queries import ReadDatabase
 
 from ..domain.progress import Progress, Submitted
 from ..domain.roster import Roster, require

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from services.common.actors import is_service
-from services.ledger.queries.common import iso
+from services.common.queries import iso
 
 from ..domain.roster import require
 from .common import ReadDatabase, cycle_row, load_roster, require_reader, sees_all

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from eventlog.model import NewEvent
+from services.common import periods
 
 from ..exceptions import BadInput, InvalidTransition
-from . import periods
 from .items import PLAN_FIELDS, Item, exists, require_period, schedule, transition
 
 # A daily item over years would flood its ledger; a plan that long is a mistake, not a plan.

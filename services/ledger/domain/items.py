@@ -14,9 +14,9 @@ from datetime import date, datetime
 from typing import Any
 
 from eventlog.model import NewEvent
+from services.common import periods
 
 from ..exceptions import InvalidTransition, NotFound
-from . import periods
 
 LEVELS = ("branch", "group", "member")
 KINDS = ("party_building", "reform", "special_project", "rectification")

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eventlog.model import NewEvent
+from services.common.periods import DEFAULT_TIMEZONE
 
 from ..exceptions import BadInput, InvalidTransition, NotFound
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 BRANCH_ROLES = (
     "secretary",
     "full_time_officer",

@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any
 
 from eventlog.model import NewEvent
+from services.common import periods
 
 from ..exceptions import BadInput, InvalidTransition, NotFound
-from . import periods
 from .organisation import Branch
 
 MEETING_TYPES = (

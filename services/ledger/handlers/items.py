@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+from services.common.handlers import EventStore, Outcome, commit, load
+
 from ..domain import goals
 from ..domain import item_commands as c
 from ..domain.items import Item, evolve, require_item
 from ..domain.permissions import ADMIN_NEEDS, Authority, require
 from ..exceptions import BadInput, NotFound
-from .common import EventStore, Outcome, Scope, commit, load, scope_of
+from .common import Scope, scope_of
 
 
 def stream_id(item_id: str) -> str:

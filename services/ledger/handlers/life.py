@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.common.handlers import EventStore, Outcome, commit, load
+
 from ..domain import goals, orglife, study
 from ..domain.permissions import require, require_admin, require_group_leader
-from .common import EventStore, Outcome, commit, load, scope_of
+from .common import scope_of
 
 
 def open_goal_set(cmd: goals.OpenGoalSet, store: EventStore, now: datetime) -> Outcome:

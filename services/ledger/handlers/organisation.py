@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.common.handlers import EventStore, Outcome, commit, load
+
 from ..domain import branch as b
 from ..domain import organisation as o
 from ..domain.permissions import require_admin, require_committee
-from .common import EventStore, Outcome, commit, institution_of, load, scope_of
+from .common import institution_of, scope_of
 
 
 def register_institution(cmd: o.RegisterInstitution, store: EventStore, now: datetime) -> Outcome:

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from services.common.actors import is_service
+from services.common.periods import DEFAULT_TIMEZONE
+from services.common.queries import ReadDatabase
 
-from ..domain.organisation import DEFAULT_TIMEZONE
 from ..domain.permissions import require
 from ..exceptions import NotFound
-
-
-class ReadDatabase(Protocol):
-    def fetch_all(self, sql: str, params: Any = None) -> list[dict[str, Any]]: ...
-
-    def fetch_one(self, sql: str, params: Any = None) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -71,8 +65,3 @@ def item_branch(db: ReadDatabase, item_id: str) -> str:
     if row is None:
         raise NotFound(f"item {item_id} does not exist")
     return row["branch_id"]
-
-
-def iso(row: dict[str, Any]) -> dict[str, Any]:
-    """Dates and times as ISO strings, the way every answer of the service carries them."""
-    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}

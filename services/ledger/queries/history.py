@@ -7,9 +7,11 @@ from functools import reduce
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.common.handlers import EventStore
+from services.common.queries import ReadDatabase
+
 from ..domain.items import Item, evolve, is_overdue
-from ..handlers.common import EventStore
-from .common import ReadDatabase, item_branch, reader
+from .common import item_branch, reader
 
 
 def item_history(store: EventStore, db: ReadDatabase, actor_id: str, item_id: str) -> dict:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .common import ReadDatabase, iso, item_branch, reader
+from services.common.queries import ReadDatabase, iso
+
+from .common import item_branch, reader
 
 # Each filter a caller may pass, as a condition on ledger.entries (`today` is the branch's date).
 FILTERS = {

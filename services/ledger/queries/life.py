@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from services.common.periods import months_between
+from services.common.queries import ReadDatabase, iso
+
 from ..domain import orglife, study
-from ..domain.periods import months_between
-from .common import ReadDatabase, iso, reader
+from .common import reader
 
 
 def requirements(db: ReadDatabase, branch_id: str) -> dict[str, orglife.Requirement]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from services.common.periods import months_between
+from services.common.queries import ReadDatabase
+
 from ..domain import study
-from ..domain.periods import months_between
-from .common import ReadDatabase, reader
+from .common import reader
 from .life import article_counts
 
 # "Due" counts the occurrences whose outcome is settled: done, or past their due date. One due

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.common.queries import ReadDatabase
+
 from ..exceptions import NotFound
-from .common import ReadDatabase, reader
+from .common import reader
 
 
 def institution(db: ReadDatabase, institution_id: str) -> dict[str, Any]:

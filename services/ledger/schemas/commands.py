@@ -6,12 +6,13 @@ from typing import Any
 
 from marshmallow import fields, post_load, validate, validates_schema
 
+from services.common import periods
 from services.common.schemas import ID_RULE, Choice, Command, Id, NewId, Strict, Text, TimeZone
 
 from ..domain import branch as b
 from ..domain import goals as g
 from ..domain import item_commands as ic
-from ..domain import items, orglife, periods, study
+from ..domain import items, orglife, study
 from ..domain import organisation as o
 from ..exceptions import BadInput
 

@@ -6,9 +6,10 @@ from typing import Any
 
 from marshmallow import fields, validate, validates_schema
 
+from services.common import periods
 from services.common.schemas import ID_RULE, Choice, Id, Strict
 
-from ..domain import items, periods
+from ..domain import items
 from ..exceptions import BadInput
 
 YEAR = validate.Range(2000, 2100)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date
 
-from services.ledger.domain.periods import period_bounds
+from services.common.periods import period_bounds
 
 from .inputs import BranchInputs
 from .reminders import Reminder

@@ -7,11 +7,12 @@ from datetime import datetime
 
 from services.common.actors import is_service
 from services.common.errors import Forbidden, NotFound
+from services.common.handlers import Outcome
 
 from ..domain import preferences as p
 from ..domain.reminders import ReminderState, decide_read, evolve, stream_id
 from ..queries.organisation import ADMIN_NEEDS, branch, is_branch_admin
-from .common import Log, Outcome
+from .common import Log
 
 
 @dataclass(frozen=True)

@@ -4,29 +4,16 @@ read model at once (read-your-writes)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
 from typing import Any, Protocol, TypeVar
 
-from eventlog.model import Metadata, NewEvent, StoredEvent
+from eventlog.model import NewEvent, StoredEvent
 from services.common.actors import service_actor
+from services.common.handlers import EventStore, commit, load
 
 State = TypeVar("State")
 ACTOR = service_actor("notify")
-
-
-class EventStore(Protocol):
-    def read_stream(self, stream_id: str, from_version: int = 1) -> list[StoredEvent]: ...
-
-    def append(
-        self,
-        stream_id: str,
-        events: Sequence[NewEvent],
-        expected_version: int | None,
-        *,
-        metadata: Metadata = ...,
-    ) -> list[StoredEvent]: ...
 
 
 class ReadModel(Protocol):
@@ -51,8 +38,7 @@ class Log:
     def load(
         self, stream_id: str, evolve: Callable[[State, Any], State], initial: State
     ) -> tuple[State, int]:
-        events = self.store.read_stream(stream_id)
-        return reduce(evolve, events, initial), (events[-1].version if events else 0)
+        return load(self.store, stream_id, evolve, initial)
 
     def append(
         self,
@@ -70,20 +56,15 @@ class Log:
         """
         if not events:
             return []
-        stamped = [replace(event, occurred_at=now) for event in events]
-        meta = Metadata(branch_id=branch_id, actor_id=actor_id)
-        stored = self.store.append(stream_id, stamped, version, metadata=meta)
+        stored = commit(
+            self.store,
+            stream_id,
+            events,
+            version,
+            actor_id=actor_id,
+            branch_id=branch_id,
+            now=now,
+            id=stream_id,
+        ).events
         self.read_model.apply(stored)
         return stored
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a command did: the id it concerned, the stream's version, the events it appended."""
-
-    id: str
-    version: int
-    events: list[StoredEvent]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "version": self.version, "events": [e.type for e in self.events]}

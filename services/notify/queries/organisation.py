@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from services.common.actors import is_service
 from services.common.errors import Forbidden, NotFound
-from services.ledger.domain.organisation import DEFAULT_TIMEZONE
+from services.common.periods import DEFAULT_TIMEZONE
 
 from ..domain.inputs import People
 from ..domain.preferences import Preferences, Thresholds

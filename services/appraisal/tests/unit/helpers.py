@@ -15,7 +15,7 @@ from services.appraisal.domain.commands import (
 from services.appraisal.domain.cycle import DIMENSIONS, Cycle, evolve
 from services.appraisal.handlers import cycles, reviews
 from services.appraisal.handlers.common import stream_id
-from services.ledger.handlers.common import load
+from services.common.handlers import load
 
 from .conftest import FINAL_AT, LEADER_AT, PEER_AT, SELF_AT
 

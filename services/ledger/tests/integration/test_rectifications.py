@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from eventlog import Metadata, NewEvent, PostgresEventStore, ProjectionRunner
+from services.common.handlers import load
 from services.ledger.domain.items import Item, evolve
-from services.ledger.handlers.common import load
 from services.ledger.handlers.items import stream_id
 from services.ledger.rectifications import RECTIFICATIONS
 

@@ -4,11 +4,11 @@ from datetime import date, datetime
 
 import pytest
 
+from services.common.handlers import load
 from services.ledger.domain import item_commands as c
 from services.ledger.domain.items import Item, evolve, is_overdue, on_time
 from services.ledger.exceptions import BadInput, Forbidden, InvalidTransition, NotFound
 from services.ledger.handlers import items as h
-from services.ledger.handlers.common import load
 
 from .conftest import NOW
 

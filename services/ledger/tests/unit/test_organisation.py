@@ -2,6 +2,7 @@
 
 import pytest
 
+from services.common.handlers import load
 from services.ledger.domain import branch as b
 from services.ledger.domain import goals as g
 from services.ledger.domain import organisation as o
@@ -9,7 +10,6 @@ from services.ledger.domain.organisation import Branch, evolve_branch
 from services.ledger.exceptions import BadInput, Forbidden, InvalidTransition, NotFound
 from services.ledger.handlers import life
 from services.ledger.handlers import organisation as org
-from services.ledger.handlers.common import load
 
 from .conftest import NOW, TEMPLATE
 

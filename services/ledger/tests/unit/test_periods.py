@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.ledger.domain import periods
+from services.common import periods
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Cadence arithmetic: periods, occurrence keys and due dates. Pure.
+"""Cadence arithmetic: periods, occurrence keys and due dates. Pure; shared by every service
+that reasons about the ledger's calendar.
 
 Occurrence keys name a period: `2026` (annual), `2026-H1`, `2026-Q3`, `2026-05` (monthly),
 `2026-05-17` (daily) and `once` for a one-off item.
@@ -8,6 +9,9 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import date, timedelta
+
+# Dates (due, overdue, month end) are an institution's local dates; this is its default zone.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 CADENCES = ("annual", "half_year", "quarterly", "monthly", "daily", "once")
 RECURRING = CADENCES[:-1]
