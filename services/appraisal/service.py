@@ -19,6 +19,7 @@ from nameko.rpc import RpcProxy, rpc
 from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
 from services.common.actors import service_actor
+from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.schemas import load
 
 from .config import appraisal_key
@@ -67,6 +68,8 @@ class AppraisalService:
     log = EventLog()
     read_model = ReadModel(PROJECTION)
     relay = LogRelay()
+    entrypoint_metrics = EntrypointMetrics()
+    correlation_id = CorrelationLogging()
     ledger = RpcProxy("ledger")
 
     @event_handler("appraisal", "#")

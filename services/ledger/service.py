@@ -15,6 +15,7 @@ from nameko.rpc import rpc
 
 from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
+from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.schemas import load
 
 from .exceptions import EXPECTED
@@ -82,6 +83,8 @@ class LedgerService:
     read_model = ReadModel(PROJECTION)
     rectifications = ReadModel(RECTIFICATIONS)  # plans the appraisal's rectification items
     relay = LogRelay()
+    entrypoint_metrics = EntrypointMetrics()
+    correlation_id = CorrelationLogging()
 
     @event_handler("ledger", "#")
     def on_event(self, body: dict[str, Any]) -> None:
