@@ -137,14 +137,20 @@ class StoredEvent:
         }
 
     @classmethod
-    def from_message(cls, body: Mapping[str, Any]) -> StoredEvent:
+    def from_message(
+        cls, body: Mapping[str, Any], upcasters: Upcasters | None = None
+    ) -> StoredEvent:
+        """The event a bus message carries, upcast to the newest shape this process knows."""
+        schema_version, data = (upcasters or UPCASTERS).upcast(
+            body["type"], int(body["schema_version"]), body["data"]
+        )
         return cls(
             event_id=uuid.UUID(body["event_id"]),
             stream_id=body["stream_id"],
             version=int(body["version"]),
             type=body["type"],
-            schema_version=int(body["schema_version"]),
-            data=body["data"],
+            schema_version=schema_version,
+            data=data,
             source=body["source"],
             position=Position(int(body["transaction_id"]), int(body["position"])),
             occurred_at=datetime.fromisoformat(body["occurred_at"]),

@@ -9,12 +9,13 @@ with it and another relay takes over from the same checkpoint.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 import zlib
 from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
 
 import amqp
 import psycopg2
@@ -22,9 +23,9 @@ from psycopg2.extras import execute_values
 
 from eventlog import metrics
 from eventlog.db import one
-from eventlog.model import Position, StoredEvent, utcnow
+from eventlog.model import Position, utcnow
 from eventlog.seal import EVENT_HASH_SQL, GENESIS, chain
-from eventlog.store import PostgresEventStore
+from eventlog.store import SAFE_TO_READ, PostgresEventStore
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class BrokerPublisher:
         self._nacked = False
         self._tag = 0
 
-    def publish(self, events: Sequence[StoredEvent]) -> None:
+    def publish(self, events: Sequence[Outgoing]) -> None:
         channel, conn = self._open()
         for event in events:
             exchange = self._exchange(channel, event.source)
@@ -110,15 +111,54 @@ def _connect(uri: str) -> amqp.Connection:
     return conn
 
 
-def _message(event: StoredEvent) -> amqp.Message:
-    headers = {"nameko.correlation_id": event.correlation_id or str(event.event_id)}
+class Outgoing(NamedTuple):
+    """A stored event as the relay handles it: the bus message, PostgreSQL-built, and its seal."""
+
+    position: int
+    transaction_id: int
+    source: str
+    type: str
+    event_id: str
+    correlation_id: str
+    body: str  # StoredEvent.to_message(), as JSON; consumers upcast on receipt
+    event_hash: bytes
+    recorded_at: datetime
+
+
+# One query a batch: the message body is built by PostgreSQL from the stored row (no upcasting:
+# a relay in any service publishes every service's events exactly as stored).
+_BATCH = f"""
+SELECT position, transaction_id::text::bigint, source, event_type, event_id::text,
+       coalesce(correlation_id, event_id::text),
+       json_build_object(
+           'event_id', event_id, 'stream_id', stream_id, 'version', version,
+           'type', event_type, 'schema_version', schema_version, 'data', data,
+           'source', source, 'transaction_id', transaction_id::text::bigint,
+           'position', position, 'occurred_at', occurred_at, 'recorded_at', recorded_at,
+           'branch_id', branch_id, 'actor_id', actor_id,
+           'correlation_id', correlation_id, 'causation_id', causation_id)::text,
+       {EVENT_HASH_SQL}, recorded_at
+FROM eventlog.events
+WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {SAFE_TO_READ}
+ORDER BY transaction_id, position LIMIT %s
+"""
+
+
+def _outgoing(row: tuple) -> Outgoing:
+    position, transaction_id, source, type_, event_id, correlation_id, body, hash_, at = row
+    return Outgoing(
+        position, transaction_id, source, type_, event_id, correlation_id, body, bytes(hash_), at
+    )
+
+
+def _message(event: Outgoing) -> amqp.Message:
     return amqp.Message(
-        json.dumps(event.to_message(), ensure_ascii=False, separators=(",", ":")),
+        event.body,
         content_type="application/json",
         content_encoding="utf-8",
         delivery_mode=2,
-        message_id=str(event.event_id),
-        application_headers=headers,
+        message_id=event.event_id,
+        application_headers={"nameko.correlation_id": event.correlation_id},
     )
 
 
@@ -198,7 +238,9 @@ class Relay:
 
     def relay_once(self) -> int:
         place, previous = self._checkpoint()
-        events = self.store.read_all(place, limit=self.batch)
+        with self._held().cursor() as cur:
+            cur.execute(_BATCH, (str(place.transaction_id), place.position, self.batch))
+            events = [_outgoing(row) for row in cur.fetchall()]
         self._measure_lag(events)
         if not events:
             return 0
@@ -217,24 +259,13 @@ class Relay:
             tx, position, chain_hash = one(cur)
         return Position(int(tx), position), bytes(chain_hash)
 
-    def _seal(self, events: Sequence[StoredEvent], previous: bytes) -> None:
+    def _seal(self, events: Sequence[Outgoing], previous: bytes) -> None:
+        """The batch's seals and the checkpoint past it, in one transaction."""
+        seals = []
+        for event in events:
+            previous = chain(previous, event.event_hash)
+            seals.append((event.position, str(event.transaction_id), event.event_hash, previous))
         with self._held().cursor() as cur:
-            cur.execute(
-                f"SELECT position, {EVENT_HASH_SQL} FROM eventlog.events WHERE position = ANY(%s)",
-                ([e.position.position for e in events],),
-            )
-            hashes = {position: bytes(h) for position, h in cur.fetchall()}
-            seals = []
-            for event in events:
-                previous = chain(previous, hashes[event.position.position])
-                seals.append(
-                    (
-                        event.position.position,
-                        str(event.position.transaction_id),
-                        hashes[event.position.position],
-                        previous,
-                    )
-                )
             cur.execute("BEGIN")
             execute_values(
                 cur,
@@ -242,16 +273,16 @@ class Relay:
                 " VALUES %s ON CONFLICT DO NOTHING",
                 seals,
                 template="(%s, %s::text::xid8, %s, %s)",
+                page_size=len(seals),
             )
-            last = events[-1].position
             cur.execute(
                 "UPDATE eventlog.relay_checkpoints SET transaction_id = %s::text::xid8,"
                 " position = %s, chain_hash = %s, updated_at = now() WHERE name = %s",
-                (str(last.transaction_id), last.position, previous, self.name),
+                (str(events[-1].transaction_id), events[-1].position, previous, self.name),
             )
             cur.execute("COMMIT")
 
-    def _measure_lag(self, pending: Sequence[StoredEvent]) -> None:
+    def _measure_lag(self, pending: Sequence[Outgoing]) -> None:
         metrics.RELAY_LAG_EVENTS.set(len(pending))
         metrics.RELAY_LAG_SECONDS.set(
             (utcnow() - pending[0].recorded_at).total_seconds() if pending else 0

@@ -59,11 +59,28 @@ _COLUMNS = (
 _INSERT = (
     "INSERT INTO eventlog.events (event_id, stream_id, version, event_type, schema_version, "
     "source, data, branch_id, actor_id, correlation_id, causation_id, occurred_at) "
-    "SELECT * FROM (VALUES {rows}) AS v WHERE {guard} RETURNING " + _COLUMNS
+)
+# What the database assigns; the rest of a stored event is what the writer gave.
+_ASSIGNED = (
+    " RETURNING event_id::text, version, transaction_id::text, position, occurred_at, recorded_at"
 )
 _ROW = "(%s::uuid, %s, {version}, %s, %s::smallint, %s, %s::jsonb, %s, %s, %s, %s, {occurred})"
 _AT_END = "(SELECT coalesce(max(version), 0) FROM eventlog.events WHERE stream_id = %s) + {n}"
-_SAFE = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+# Rows no late commit can precede (see the module docstring).
+SAFE_TO_READ = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+
+
+def _guards(appends: list[Append]) -> tuple[list[str], list[Any]]:
+    """A stream expected at version n > 0 must have a version n: a gap is a conflict too."""
+    guards: list[str] = []
+    params: list[Any] = []
+    for stream_id, expected, _ in appends:
+        if expected:
+            guards.append(
+                "EXISTS (SELECT 1 FROM eventlog.events WHERE stream_id = %s AND version = %s)"
+            )
+            params += [stream_id, expected]
+    return guards, params
 
 
 def _json_default(value: Any) -> Any:
@@ -113,29 +130,62 @@ class PostgresEventStore:
         return stored
 
     def _insert(self, cur: Cursor, appends: list[Append], meta: Metadata) -> list[StoredEvent]:
-        rows, guards, params, guard_params = [], [], [], []
+        rows, params, data = self._rows(appends, meta)
+        guards, guard_params = _guards(appends)
+        values = ", ".join(rows)
+        if guards:
+            values = f"SELECT * FROM (VALUES {values}) AS v WHERE {' AND '.join(guards)}"
+        else:
+            values = f"VALUES {values}"
+        cur.execute(_INSERT + values + _ASSIGNED, params + guard_params)
+        assigned = {row[0]: row[1:] for row in cur.fetchall()}
+        if not assigned:  # a guard failed: some stream is behind the version its writer expected
+            raise self._conflict(cur, [(s, e) for s, e, _ in appends if e])
+        stored = [
+            self._stored(stream_id, event, data[str(event.event_id)], assigned, meta)
+            for stream_id, _, events in appends
+            for event in events
+        ]
+        return sorted(stored, key=lambda e: e.position)
+
+    def _rows(self, appends: list[Append], meta: Metadata) -> tuple[list, list, dict[str, str]]:
+        rows: list[str] = []
+        params: list[Any] = []
+        data: dict[str, str] = {}
         for stream_id, expected, events in appends:
             for n, event in enumerate(events, start=1):
                 version_sql = "%s" if expected is not None else _AT_END.format(n=n)
                 occurred = "%s::timestamptz" if event.occurred_at else "now()"
                 rows.append(_ROW.format(version=version_sql, occurred=occurred))
-                params += [event.event_id, stream_id]
+                data[str(event.event_id)] = encoded = encode(event.data)
+                params += [str(event.event_id), stream_id]
                 params.append(expected + n if expected is not None else stream_id)
-                params += [event.type, event.schema_version, self.source, encode(event.data)]
+                params += [event.type, event.schema_version, self.source, encoded]
                 params += [meta.branch_id, meta.actor_id, meta.correlation_id, meta.causation_id]
                 if event.occurred_at:
                     params.append(event.occurred_at)
-            if expected:  # the stream must reach exactly `expected`: a gap is a conflict too
-                guards.append(
-                    "EXISTS (SELECT 1 FROM eventlog.events WHERE stream_id = %s AND version = %s)"
-                )
-                guard_params += [stream_id, expected]
-        sql = _INSERT.format(rows=", ".join(rows), guard=" AND ".join(guards) or "true")
-        cur.execute(sql, params + guard_params)
-        stored = [self._event(row) for row in cur.fetchall()]
-        if not stored:  # a guard failed: some stream is behind the version its writer expected
-            raise self._conflict(cur, [(s, e) for s, e, _ in appends if e])
-        return sorted(stored, key=lambda e: e.position)
+        return rows, params, data
+
+    def _stored(
+        self, stream_id: str, event: NewEvent, data: str, assigned: dict, meta: Metadata
+    ) -> StoredEvent:
+        version, transaction_id, position, occurred_at, recorded_at = assigned[str(event.event_id)]
+        return StoredEvent(
+            event_id=event.event_id,
+            stream_id=stream_id,
+            version=version,
+            type=event.type,
+            schema_version=event.schema_version,
+            data=json.loads(data),  # as a reader will see it: JSON types only
+            source=self.source,
+            position=Position(int(transaction_id), position),
+            occurred_at=occurred_at,
+            recorded_at=recorded_at,
+            branch_id=meta.branch_id,
+            actor_id=meta.actor_id,
+            correlation_id=meta.correlation_id,
+            causation_id=meta.causation_id,
+        )
 
     def _after_unique_violation(self, cur: Cursor, appends: list[Append]) -> list[StoredEvent]:
         """A retry of an append that already happened returns it; anything else is a conflict."""
@@ -220,7 +270,7 @@ class PostgresEventStore:
     ) -> tuple[str, list[Any]]:
         sql = (
             f"SELECT {_COLUMNS} FROM eventlog.events"
-            f" WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {_SAFE}"
+            f" WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {SAFE_TO_READ}"
         )
         params: list[Any] = [str(after.transaction_id), after.position]
         if categories is not None:
@@ -244,7 +294,7 @@ class PostgresEventStore:
         with self.db.statement() as cur:
             cur.execute(
                 "SELECT transaction_id::text AS transaction_text, position FROM eventlog.events"
-                f" WHERE {_SAFE} ORDER BY transaction_id DESC, position DESC LIMIT 1"
+                f" WHERE {SAFE_TO_READ} ORDER BY transaction_id DESC, position DESC LIMIT 1"
             )
             row = cur.fetchone()
         return Position(int(row[0]), row[1]) if row else START

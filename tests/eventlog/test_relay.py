@@ -8,7 +8,7 @@ import kombu
 import psycopg2
 import pytest
 
-from eventlog import NewEvent, PostgresEventStore
+from eventlog import NewEvent, PostgresEventStore, StoredEvent
 from eventlog.relay import BrokerPublisher, Relay
 from eventlog.seal import verify
 
@@ -73,6 +73,8 @@ def test_published_in_log_order_with_the_type_as_routing_key(store, relay, bus):
     assert {key for key, _ in published} == {"Counted"}
     expected = list(store.iterate(categories=["relayed"]))
     assert [body["event_id"] for _, body in published] == [str(e.event_id) for e in expected]
+    # The message PostgreSQL builds is the event a consumer would have read from the log.
+    assert [StoredEvent.from_message(body) for _, body in published] == expected
 
 
 def test_only_one_relay_holds_the_lock(settings, db, relay):
