@@ -10,11 +10,10 @@ import os  # noqa: E402
 # Test containers serve no metrics port unless a test asks: two sessions would collide on it.
 os.environ.setdefault("TAIZHANG_METRICS_PORT", "0")
 
-import psycopg2  # noqa: E402
 import pytest  # noqa: E402
 
 from eventlog import Database, PostgresEventStore, Settings  # noqa: E402
-from eventlog.migrate import migrate  # noqa: E402
+from eventlog.migrate import reset  # noqa: E402
 
 SERVER_FIXTURES = {"settings", "db", "rabbit_config"}
 SERVICE_SCHEMAS = ("ledger", "appraisal", "notify", "gateway")
@@ -27,27 +26,12 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.servers)
 
 
-def _reset(settings: Settings) -> None:
-    """Starts the test database from an empty log: the log itself refuses DELETE and TRUNCATE,
-    so its schema is dropped by its owner, and each service's schema by the service role."""
-    for url, schemas in (
-        (settings.admin_database_url, ("eventlog",)),
-        (settings.database_url, SERVICE_SCHEMAS),
-    ):
-        conn = psycopg2.connect(url)
-        with conn, conn.cursor() as cur:
-            for schema in schemas:
-                cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        conn.close()
-    migrate(settings)
-
-
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     settings = Settings.from_env()
     if not settings.database_url.rstrip("/").endswith("_test"):
         pytest.exit("tests drop schemas: point TAIZHANG_DATABASE_URL at a *_test database")
-    _reset(settings)
+    reset(settings, SERVICE_SCHEMAS)
     return settings
 
 

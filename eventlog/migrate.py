@@ -36,3 +36,24 @@ def migrate(settings: Settings) -> None:
             cur.execute(sql.SQL(_GRANTS).format(role=role))
     finally:
         conn.close()
+
+
+def reset(settings: Settings, service_schemas: tuple[str, ...] = ()) -> None:
+    """Empties a test or benchmark database: the log refuses DELETE and TRUNCATE, so its schema
+    is dropped by its owner (and each service's schema by the service role), then recreated."""
+    if not parse_dsn(settings.database_url)["dbname"].endswith("_test"):
+        raise RuntimeError("reset drops the event log: only for a *_test database")
+    for url, schemas in (
+        (settings.admin_database_url, ("eventlog",)),
+        (settings.database_url, service_schemas),
+    ):
+        conn = psycopg2.connect(url)
+        try:
+            with conn, conn.cursor() as cur:
+                for schema in schemas:
+                    cur.execute(
+                        sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
+                    )
+        finally:
+            conn.close()
+    migrate(settings)

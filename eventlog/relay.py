@@ -126,8 +126,9 @@ class Outgoing(NamedTuple):
 
 
 # One query a batch: the message body is built by PostgreSQL from the stored row (no upcasting:
-# a relay in any service publishes every service's events exactly as stored).
-_BATCH = f"""
+# a relay in any service publishes every service's events exactly as stored). ORDER BY names
+# the table's columns: the select list's casts are output columns named transaction_id too.
+BATCH_QUERY = f"""
 SELECT position, transaction_id::text::bigint, source, event_type, event_id::text,
        coalesce(correlation_id, event_id::text),
        json_build_object(
@@ -140,7 +141,7 @@ SELECT position, transaction_id::text::bigint, source, event_type, event_id::tex
        {EVENT_HASH_SQL}, recorded_at
 FROM eventlog.events
 WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {SAFE_TO_READ}
-ORDER BY transaction_id, position LIMIT %s
+ORDER BY events.transaction_id, events.position LIMIT %s
 """
 
 
@@ -239,7 +240,7 @@ class Relay:
     def relay_once(self) -> int:
         place, previous = self._checkpoint()
         with self._held().cursor() as cur:
-            cur.execute(_BATCH, (str(place.transaction_id), place.position, self.batch))
+            cur.execute(BATCH_QUERY, (str(place.transaction_id), place.position, self.batch))
             events = [_outgoing(row) for row in cur.fetchall()]
         self._measure_lag(events)
         if not events:

@@ -279,7 +279,7 @@ class PostgresEventStore:
         if types is not None:
             sql += " AND event_type = ANY(%s)"
             params.append(list(types))
-        return sql + " ORDER BY transaction_id, position LIMIT %s", [*params, limit]
+        return sql + " ORDER BY events.transaction_id, events.position LIMIT %s", [*params, limit]
 
     def iterate(
         self, after: Position = START, batch: int = 1000, **filters
@@ -294,7 +294,8 @@ class PostgresEventStore:
         with self.db.statement() as cur:
             cur.execute(
                 "SELECT transaction_id::text AS transaction_text, position FROM eventlog.events"
-                f" WHERE {SAFE_TO_READ} ORDER BY transaction_id DESC, position DESC LIMIT 1"
+                f" WHERE {SAFE_TO_READ}"
+                " ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1"
             )
             row = cur.fetchone()
         return Position(int(row[0]), row[1]) if row else START

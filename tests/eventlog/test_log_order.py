@@ -10,6 +10,7 @@ import psycopg2
 import pytest
 
 from eventlog import NewEvent, Position, PostgresEventStore
+from eventlog.relay import BATCH_QUERY as relay_batch
 from eventlog.store import encode
 
 
@@ -120,14 +121,22 @@ def test_a_tailing_reader_sees_every_event_once_in_order_under_concurrent_writer
     assert all(v == list(range(1, len(v) + 1)) for v in by_stream.values())
 
 
-@pytest.mark.parametrize("categories", [None, ["race"]])
-def test_log_order_sorts_transaction_ids_as_numbers(db, categories):
-    """999999 comes before 1000000: the page query must sort the xid8 column itself, never its
-    text form (a text sort would let a page end past a row it did not return)."""
-    sql, params = PostgresEventStore.read_all_query(Position(0, 0), categories, None, 10)
+def page_queries():
+    """Every query that pages through the log: the store's (with and without a category) and
+    the relay's batch."""
+    for categories in (None, ["race"]):
+        yield PostgresEventStore.read_all_query(Position(0, 0), categories, None, 10)
+    yield relay_batch, ["0", 0, 10]
+
+
+@pytest.mark.parametrize("query", list(page_queries()))
+def test_log_pages_sort_transaction_ids_as_numbers_in_the_index(db, query):
+    """999999 comes before 1000000, and a page is read off the index, not sorted whole: the
+    ORDER BY must name the xid8 column itself, never an output column (a cast of it)."""
+    sql, params = query
     with db.statement() as cur:
         cur.execute("EXPLAIN (VERBOSE) " + sql, params)
         plan = [row[0].strip() for row in cur.fetchall()]
     sort_keys = [line for line in plan if line.startswith("Sort Key:")]
-    # Either the log-order index gives the order, or the sort is on the column itself.
+    # Either the log-order index gives the order, or the sort is on the columns themselves.
     assert sort_keys in ([], ['Sort Key: events.transaction_id, events."position"'])

@@ -1,0 +1,40 @@
+"""The bench's own tables in taizhang_test, made fresh for each run and dropped after it.
+
+The log's events cannot be removed (append-only, by trigger): what the bench appends there stays.
+"""
+
+from __future__ import annotations
+
+import psycopg2
+
+from bench import esrecorder
+from bench.baselines import RAW_TABLE
+
+SCHEMAS = ("bench", *(schema for schema, _ in esrecorder.CONFIGS.values()))
+
+# LIKE ... INCLUDING ALL copies columns, types, defaults, identity, the generated column, CHECK
+# and NOT NULL constraints and every index; triggers are never copied. So the raw table stays
+# equivalent to eventlog.events whatever schema.sql becomes, minus the append-only triggers.
+_RAW_TABLE_DDL = f"CREATE TABLE {RAW_TABLE} (LIKE eventlog.events INCLUDING ALL)"
+
+
+def _execute(database_url: str, *statements: str) -> None:
+    conn = psycopg2.connect(database_url)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+    finally:
+        conn.close()
+
+
+def drop(database_url: str) -> None:
+    _execute(database_url, *(f"DROP SCHEMA IF EXISTS {s} CASCADE" for s in SCHEMAS))
+
+
+def create(database_url: str) -> None:
+    drop(database_url)  # what a crashed run left behind
+    _execute(database_url, *(f"CREATE SCHEMA {s}" for s in SCHEMAS), _RAW_TABLE_DDL)
+    for config in esrecorder.CONFIGS:
+        esrecorder.create_tables(database_url, config)
