@@ -9,6 +9,8 @@ Per stream, a tracking row holds the last version applied; it is updated in the 
 as the read-model change. A duplicate finds its version already applied and is skipped; an event
 that arrives before its predecessor first applies the missing versions, read from the log. The
 tracking row is locked for the transaction, so competing workers apply one stream one at a time.
+A message is only a doorbell: the events applied are always read from the log, so a message
+from elsewhere (a broker shared with another database) cannot invent history.
 """
 
 from __future__ import annotations
@@ -99,16 +101,29 @@ class ProjectionRunner:
             if event.version <= applied:
                 metrics.EVENTS_SKIPPED.labels(self.name).inc()
                 return 0
-            pending = [event]
-            if event.version > applied + 1:  # predecessors not applied yet: take them from the log
-                pending = self.store.read_stream_in(
-                    cur, event.stream_id, applied + 1, event.version
-                )
+            # The log, not the message, is the truth: what is applied is read from it, together
+            # with any predecessors not applied yet (one indexed read).
+            pending = self.store.read_stream_in(cur, event.stream_id, applied + 1, event.version)
+            if not pending or pending[-1].event_id != event.event_id:
+                return self._foreign(event)
             for each in pending:
                 self._run_handler(cur, each)
             cur.execute(_ADVANCE, (pending[-1].version, self.name, event.stream_id))
         metrics.EVENTS_APPLIED.labels(self.name).inc(len(pending))
         return len(pending)
+
+    def _foreign(self, event: StoredEvent) -> int:
+        """A message whose event this log does not hold (say, a broker shared with another
+        database): applying it would invent history, so it is left alone."""
+        log.warning(
+            "%s: event %s (%s v%d) is not in this log; ignored",
+            self.name,
+            event.event_id,
+            event.stream_id,
+            event.version,
+        )
+        metrics.EVENTS_SKIPPED.labels(self.name).inc()
+        return 0
 
     def _run_handler(self, cur: Cursor, event: StoredEvent) -> None:
         handler = self.projection.handlers.get(event.type)

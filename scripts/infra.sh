@@ -21,6 +21,7 @@ readonly MGMT_URL=http://127.0.0.1:15672/api/overview
 readonly PG_PORT=5432 # the port every default URL in the project names
 readonly DATABASES=(taizhang taizhang_test)
 readonly PG_MAX_CONNECTIONS=300
+readonly RABBIT_VHOSTS=(taizhang_test)
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -173,6 +174,19 @@ await_rabbitmq() {
     log "rabbitmq: up (amqp 127.0.0.1:5672, management http://127.0.0.1:15672)"
 }
 
+# Tests and benchmarks get a vhost of their own: durable queues outlive a session, and must
+# not feed a test's events to the running system (or the other way round).
+provision_rabbitmq() {
+    local vhost
+    for vhost in "${RABBIT_VHOSTS[@]}"; do
+        # The management API answers in milliseconds; rabbitmqctl takes a second per call.
+        if ! curl -fsS -o /dev/null -u guest:guest "http://127.0.0.1:15672/api/vhosts/$vhost"; then
+            rabbitmqctl -q add_vhost "$vhost" >/dev/null
+            rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
+        fi
+    done
+}
+
 # --- PostgreSQL --------------------------------------------------------------
 
 # Sets PG_VERSION and PG_CLUSTER from the cluster on $PG_PORT; fails if none.
@@ -300,6 +314,7 @@ cmd_up() {
     tune_postgres
     provision_postgres
     await_rabbitmq
+    provision_rabbitmq
 }
 
 cmd_down() {

@@ -1,6 +1,7 @@
 """Read models apply each event exactly once in effect, in stream order, whatever the bus does."""
 
 import uuid
+from dataclasses import replace
 
 import pytest
 
@@ -101,3 +102,14 @@ def test_events_of_other_categories_are_ignored(store, model):
     stray = store.append(f"other-{uuid.uuid4()}", [NewEvent("Happened", {"n": 0})], 0)
     assert model.apply(stray) == 0
     assert model.seen() == {}
+
+
+def test_a_message_whose_event_is_not_in_this_log_is_ignored(store, model):
+    events = append(store, model, 2)
+    for stranger in (
+        replace(events[0], event_id=uuid.uuid4()),  # its place in the stream holds another
+        replace(events[1], stream_id=f"{model.name}-elsewhere"),  # a stream this log lacks
+    ):
+        model.handle(stranger.to_message())
+    assert model.seen() == {}
+    assert model.apply(events) == 2
