@@ -1,8 +1,9 @@
 """Loads a realistic demo institution into the database: `python -m services.ledger.demo`.
 
 Every command goes through the handlers (so permissions and rules apply), first into a staging
-log in memory, dated in the past; the staged events are then copied into PostgreSQL with
-`append_batch` — keeping their ids, versions, dates and actors — and the read model is rebuilt.
+log in memory (the store the unit tests use), dated in the past; the staged events are then
+copied into PostgreSQL with `append_batch` — keeping their versions, dates and actors — and the
+read model is rebuilt.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import sys
 import time
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
 
 from eventlog import (
     Database,
@@ -30,24 +29,6 @@ from .projection import PROJECTION
 
 BATCH = 400  # events per append_batch: one statement each, kept to a sensible size
 DEMO_NAMESPACE = uuid.UUID("5d6c4a56-7a1e-4c1b-9a57-2f0c3e7b9d10")
-
-
-class StagingLog:
-    """The in-memory fake, one per stream (its lookups scan the whole log), keeping append order."""
-
-    def __init__(self) -> None:
-        self.streams: dict[str, InMemoryEventStore] = {}
-        self.appended: list[StoredEvent] = []
-
-    def read_stream(self, stream_id: str, from_version: int = 1, as_of: datetime | None = None):
-        stream = self.streams.get(stream_id)
-        return stream.read_stream(stream_id, from_version, as_of=as_of) if stream else []
-
-    def append(self, stream_id: str, events: Sequence[NewEvent], expected_version, *, metadata):
-        stream = self.streams.setdefault(stream_id, InMemoryEventStore(source="ledger"))
-        stored = stream.append(stream_id, events, expected_version, metadata=metadata)
-        self.appended += stored
-        return stored
 
 
 def copy(staged: list[StoredEvent], store: PostgresEventStore) -> int:
@@ -76,10 +57,8 @@ def _copy(staged: list[StoredEvent], store: PostgresEventStore) -> None:
         for stream_id, stream_runs in runs.items():
             if k < len(stream_runs):
                 run = stream_runs[k]
-                # At the end of the stream (None), not at an expected version: see the report on
-                # append_batch with several expected versions; rounds already keep the order.
                 rounds.setdefault(run[0].metadata, []).append(
-                    (stream_id, None, [_new(e) for e in run])
+                    (stream_id, run[0].version - 1, [_new(e) for e in run])
                 )
         for metadata, appends in rounds.items():
             for chunk in _chunks(appends):
@@ -111,9 +90,9 @@ def main() -> None:
     if store.stream_version(f"institution-{INSTITUTION}"):
         print(f"the demo institution {INSTITUTION} is already loaded", file=sys.stderr)
     else:
-        staging = StagingLog()
+        staging = InMemoryEventStore(source="ledger")
         world.build(staging)
-        count = copy(staging.appended, store)
+        count = copy(list(staging.iterate()), store)
         ProjectionRunner(db, store, PROJECTION).rebuild()
         print(f"loaded {count} events in {time.monotonic() - started:.1f}s", file=sys.stderr)
     for person_id, description in world.users():
