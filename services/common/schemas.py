@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 from zoneinfo import available_timezones
@@ -28,10 +29,31 @@ def NewId() -> fields.Str:
     return fields.Str(validate=ID_RULE, load_default=new_id)
 
 
+# PostgreSQL stores no NUL character, and JSON carries no unpaired surrogate.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Pages are counted in PostgreSQL integers.
+MAX_OFFSET = 2**31 - 1
+
+
+def is_storable(text: str) -> bool:
+    return not _UNSTORABLE.search(text)
+
+
+def storable(text: str) -> None:
+    if not is_storable(text):
+        raise ValidationError("text with a NUL character or an unpaired surrogate cannot be stored")
+
+
 def Text(required: bool = True, **options: Any) -> fields.Str:
     if not required:
-        return fields.Str(load_default="", validate=validate.Length(max=20000), **options)
-    return fields.Str(required=True, validate=NOT_BLANK, **options)
+        return fields.Str(
+            load_default="", validate=[validate.Length(max=20000), storable], **options
+        )
+    return fields.Str(required=True, validate=[NOT_BLANK, storable], **options)
+
+
+def Offset() -> fields.Int:
+    return fields.Int(load_default=0, validate=validate.Range(0, MAX_OFFSET))
 
 
 def Choice(choices: tuple[str, ...], **options: Any) -> fields.Str:

@@ -59,6 +59,11 @@ class Access:
         led = {group for role, group in member.roles if role == "group_leader"} if member else ()
         return self.administers(branch_id) or (group_id in led if group_id else bool(led))
 
+    def holds(self, branch_id: str, *roles: str) -> bool:
+        """Holds one of `roles` in the branch itself (the institution committee holds none)."""
+        member = self.memberships.get(branch_id)
+        return member is not None and any(role in roles for role, _ in member.roles)
+
     def manages(self, branch_id: str, level: str, group_id: str | None) -> bool:
         """May change an item's plan: branch items need an admin, others their group's leader."""
         if level == "branch":
@@ -135,6 +140,23 @@ def the_member(who: Access, target: Target) -> bool:
     return target.member_id == who.person_id
 
 
+def branch_member(who: Access, target: Target) -> bool:
+    return target.branch_id in who.memberships
+
+
+def commentator(who: Access, target: Target) -> bool:
+    """Who may write a leader's commentary (the appraisal checks it is theirs to write)."""
+    return who.holds(target.branch_id or "", "group_leader", *BRANCH_ADMIN)
+
+
+def member_or_admin(who: Access, target: Target) -> bool:
+    return the_member(who, target) or branch_admin(who, target)
+
+
+def member_or_secretary(who: Access, target: Target) -> bool:
+    return the_member(who, target) or who.holds(target.branch_id or "", "secretary")
+
+
 def item_manager(who: Access, target: Target) -> bool:
     plan = target.item or {}
     return who.manages(target.branch_id or "", plan.get("level", ""), plan.get("group_id"))
@@ -154,6 +176,11 @@ RULE_NAMES: dict[Rule, str] = {
     branch_admin: "secretary or committee member of the branch, or institution committee",
     group_leader: "a group leader of the branch, or its secretary or committee",
     the_member: "the member themself",
+    branch_member: "a member of the branch",
+    commentator: "a group leader, the secretary or a committee member of the branch",
+    member_or_admin: "the member themself, or secretary or committee member of the branch,"
+    " or institution committee",
+    member_or_secretary: "the member themself, or the secretary of the branch",
     item_manager: "the item's group leader (branch items: secretary or committee)",
     item_owner: "the item's owner, or who manages the item",
 }

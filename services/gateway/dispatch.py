@@ -14,7 +14,7 @@ from eventlet.greenpool import GreenPile
 from marshmallow import ValidationError
 from werkzeug.wrappers import Request, Response
 
-from . import idempotency
+from . import cycles, idempotency, storable
 from .access import RULE_NAMES, Access, Target, access_of
 from .endpoints.base import Endpoint
 from .errors import (
@@ -57,7 +57,8 @@ def handle(service: Any, endpoint: Endpoint, request: Request, path: dict[str, A
         authenticate(ctx, request)
     body = read_body(request) if endpoint.method == "POST" else None
     key = request.headers.get("Idempotency-Key")
-    if endpoint.method != "POST" or not key or ctx.claims is None:
+    # An anonymous request keeps no record: it would tie the caller to what they wrote.
+    if endpoint.method != "POST" or not key or ctx.claims is None or endpoint.anonymous:
         return respond(ctx, endpoint, request, path, body)
     described = {
         "method": endpoint.method,
@@ -87,6 +88,8 @@ def respond(ctx: Context, endpoint: Endpoint, request: Request, path: dict, body
     else:
         method = getattr(ctx.rpc(endpoint.service), endpoint.call or endpoint.name)
         result = method(**endpoint.arguments(given, path, ctx.who.person_id))
+    if endpoint.then is not None:
+        endpoint.then(ctx, result)
     if isinstance(result, Response):
         return result
     return json_response(endpoint.response.dump(result) if endpoint.response else result)
@@ -107,6 +110,8 @@ def authenticate(ctx: Context, request: Request) -> None:
 
 def resolve(ctx: Context, path: dict[str, Any]) -> Target:
     """What the path names, refused as not found when it is outside the caller's reach."""
+    if storable.unstorable(path):
+        raise not_found("resource")
     who, item = ctx.who, None
     branch_id = path.get("branch_id")
     if "item_id" in path:
@@ -115,6 +120,9 @@ def resolve(ctx: Context, path: dict[str, Any]) -> Target:
         branch_id = item["branch_id"]
     if branch_id is not None and not who.sees(branch_id):
         raise not_found("branch")
+    cycle_id = path.get("cycle_id")
+    if cycle_id is not None and cycles.branch_of(ctx.service.log, cycle_id) != branch_id:
+        raise not_found("appraisal cycle")  # not in this branch: the same as not at all
     institution_id = path.get("institution_id")
     if institution_id is not None and not who.sees_institution(institution_id):
         raise not_found("institution")
@@ -151,6 +159,9 @@ def validated(endpoint: Endpoint, given: dict[str, Any]) -> dict[str, Any]:
     schema = endpoint.request_schema()
     if schema is None:
         return {}
+    refused = storable.refusals(schema, given)
+    if refused:
+        raise bad_input(refused)
     if not callable(endpoint.call):
         errors = schema.validate(given)
         if errors:

@@ -2,7 +2,9 @@
 
 As in nameko-examples' gateway, `response_from_exception` is where errors become answers; here
 through errors.to_http, which holds the one table of remote errors. Requests that match no route
-get the same JSON body from the web server.
+get the same JSON body from the web server. The access log (eventlet's, logger
+nameko.web.server) holds no client address for an anonymous route: on an intranet an address
+names a person, and the line's time would tie them to the review the request stored.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import time
 import uuid
 
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from prometheus_client import Counter, Histogram
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
@@ -28,6 +30,7 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 CORRELATION_HEADER = "X-Correlation-Id"
+ANONYMOUS = "taizhang.anonymous"  # set in a request's WSGI environ when its route is anonymous
 
 
 class JsonWsgiApp(WsgiApp):
@@ -41,6 +44,8 @@ class JsonWsgiApp(WsgiApp):
         except HTTPException as exc:
             return self.error(exc)(environ, start_response)
         request.path_values = values
+        if provider.anonymous:
+            environ[ANONYMOUS] = True
         return provider.handle_request(request)(environ, start_response)
 
     @staticmethod
@@ -53,9 +58,21 @@ class JsonWsgiApp(WsgiApp):
         return response
 
 
+class AccessLogProtocol(HttpOnlyProtocol):
+    """The address eventlet writes in access-log and error lines: none for anonymous routes."""
+
+    def get_client_address(self):
+        if getattr(self, "environ", {}).get(ANONYMOUS):
+            return ("-", "-")
+        return super().get_client_address()
+
+
 class JsonWebServer(WebServer):
     def get_wsgi_app(self) -> JsonWsgiApp:
         return JsonWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=AccessLogProtocol, debug=False):
+        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
 
     def context_data_from_headers(self, request: Request) -> dict[str, str]:
         """Every event a request causes, in any service, carries the request's correlation id."""
@@ -66,6 +83,10 @@ class JsonWebServer(WebServer):
 
 class HttpEntrypoint(HttpRequestHandler):
     server = JsonWebServer()
+
+    def __init__(self, method: str, url: str, anonymous: bool = False, **options):
+        super().__init__(method, url, **options)
+        self.anonymous = anonymous
 
     def handle_request(self, request: Request) -> Response:
         started = time.perf_counter()

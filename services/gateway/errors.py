@@ -25,6 +25,7 @@ MAPPED_ERRORS: dict[str, tuple[int, str]] = {
     "StudyQuotaExceeded": (409, "study_quota_exceeded"),
     "WindowClosed": (409, "window_closed"),
     "AlreadySubmitted": (409, "already_submitted"),
+    "MissingReviews": (409, "missing_reviews"),
     "ConcurrencyConflict": (409, "concurrency_conflict"),
     "BadInput": (422, "bad_input"),
     "ValidationError": (422, "bad_input"),

@@ -28,6 +28,10 @@ ERRORS = {
     503: "A service did not answer in time",
 }
 JSON = "application/json"
+ANONYMOUS = (
+    " Anonymous: the gateway keeps nothing that ties the request to you (an Idempotency-Key is"
+    " ignored; a retry of a stored review is answered 409 already_submitted)."
+)
 INFRA = {
     "/healthz": ("healthz", "The gateway process is alive", JSON),
     "/readyz": ("readyz", "RabbitMQ, PostgreSQL and every service answer", JSON),
@@ -38,6 +42,16 @@ INFRA = {
 
 def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": "Error"}}}
+
+
+def _idempotency_key() -> dict[str, Any]:
+    return {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 200},
+        "description": "A retry with the same key gets the first answer",
+    }
 
 
 def _path_parameter(name: str) -> dict[str, Any]:
@@ -75,17 +89,12 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         operation["security"] = []
     else:
         operation["description"] = f"Who: {RULE_NAMES[endpoint.rule]}."
+    if endpoint.anonymous:
+        operation["description"] += ANONYMOUS
     schema = endpoint.request_schema()
     if endpoint.method == "POST":
-        operation["parameters"].append(
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 200},
-                "description": "A retry with the same key gets the first answer",
-            }
-        )
+        if not endpoint.anonymous:
+            operation["parameters"].append(_idempotency_key())
         body = {"application/json": {"schema": schema}}
         operation["requestBody"] = {"required": True, "content": body}
     elif schema is not None and schema.fields:

@@ -18,6 +18,7 @@ from eventlog.nameko import EventLog, LogRelay, ReadModel
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 
 from . import dispatch, health
+from .cycles import PROJECTION as CYCLES
 from .endpoints import ENDPOINTS
 from .entrypoint import http
 from .errors import json_response
@@ -27,7 +28,7 @@ from .users.credentials import TokenIssuer
 from .users.projection import PROJECTION
 
 # The services behind the gateway: each is a ServiceRpc attribute of the same name.
-SERVICES = ("ledger",)
+SERVICES = ("ledger", "appraisal", "notify")
 OPENAPI = build(ENDPOINTS)
 
 
@@ -47,15 +48,24 @@ class GatewayService:
     config = Config()
     log = EventLog()
     read_model = ReadModel(PROJECTION)
+    cycles = ReadModel(CYCLES)  # which appraisal cycles each branch has
     relay = LogRelay()
     entrypoint_metrics = EntrypointMetrics()
     correlation_id = CorrelationLogging()
     tokens = Tokens()
     ledger = ServiceRpc("ledger")
+    appraisal = ServiceRpc("appraisal")
+    notify = ServiceRpc("notify")
 
     @event_handler("gateway", "#")
     def on_event(self, body: dict[str, Any]) -> None:
         self.read_model.handle(body)
+
+    # By the bus, only the events the cycles read model uses: no review is sent to the gateway.
+    @event_handler("appraisal", "CycleOpened")
+    @event_handler("appraisal", "CycleFinalised")
+    def on_cycle_event(self, body: dict[str, Any]) -> None:
+        self.cycles.handle(body)
 
     @http("GET", "/healthz")
     def healthz(self, request: Request) -> Response:
@@ -75,7 +85,7 @@ class GatewayService:
 
 
 def _entrypoint(endpoint):
-    @http(endpoint.method, endpoint.werkzeug_rule)
+    @http(endpoint.method, endpoint.werkzeug_rule, anonymous=endpoint.anonymous)
     def method(self, request: Request, **path: Any) -> Response:
         return dispatch.handle(self, endpoint, request, path)
 

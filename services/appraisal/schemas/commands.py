@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import fields, post_load, validate
 
-from services.common.schemas import ID_RULE, Choice, Command, Id, Strict, Text, new_id
+from services.common.schemas import ID_RULE, Choice, Command, Id, Strict, Text, new_id, storable
 
 from ..domain import commands as c
 from ..domain.cycle import (
@@ -117,5 +117,5 @@ class FinaliseCycle(Command):
     command = c.FinaliseCycle
     actor_id, cycle_id = Id(**ACTOR), Id(required=True)
     missing_reviews_reason = fields.Str(
-        load_default=None, allow_none=True, validate=validate.Length(1, 2000)
+        load_default=None, allow_none=True, validate=[validate.Length(1, 2000), storable]
     )

@@ -1,5 +1,5 @@
 """Every HTTP endpoint of the gateway, by the service whose capabilities it exposes."""
 
-from . import gateway, ledger
+from . import appraisal, gateway, ledger, notify
 
-ENDPOINTS = gateway.ENDPOINTS + ledger.ENDPOINTS
+ENDPOINTS = gateway.ENDPOINTS + ledger.ENDPOINTS + appraisal.ENDPOINTS + notify.ENDPOINTS

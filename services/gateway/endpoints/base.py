@@ -22,6 +22,8 @@ _PARAM = re.compile(r"{(\w+)}")
 
 # A view: computes its answer from the request's context and its validated arguments.
 View = Callable[..., Any]
+# After a call succeeded: (the request's context, the service's answer) → None.
+Then = Callable[[Any, Any], None]
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class Endpoint:
     tag: str = "ledger"
     summary: str = ""
     content: str = "application/json"
+    as_caller: tuple[str, ...] = ()  # fields of the schema that name the caller, like actor_id
+    # True: the request must not be tied to its caller in anything the gateway keeps (a peer
+    # review): no Idempotency-Key record, and no client address in its access-log line.
+    anonymous: bool = False
+    then: Then | None = None  # e.g. bring the gateway's own read model up to date at once
 
     @property
     def url(self) -> str:
@@ -59,15 +66,14 @@ class Endpoint:
         """The schema without what the gateway fills in: the actor and the path's parameters."""
         if self.schema is None:
             return None
-        fixed = {"actor_id", *self.params} & set(self.fields())
+        fixed = {"actor_id", *self.as_caller, *self.params} & set(self.fields())
         return self.schema(exclude=sorted(fixed))
 
     def arguments(self, given: dict[str, Any], path: dict[str, Any], actor_id: str) -> dict:
         """What the call receives: the request's fields, the path's, and the caller as actor."""
         known = self.fields()
         fixed = {name: value for name, value in path.items() if name in known}
-        if "actor_id" in known:
-            fixed["actor_id"] = actor_id
+        fixed |= {name: actor_id for name in ("actor_id", *self.as_caller) if name in known}
         return {**given, **fixed}
 
 

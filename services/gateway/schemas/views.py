@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from .appraisal import Archive, Windows
+from .notify import Reminder
 from .responses import Bool, Entry, Float, Int, Many, Maybe, Str, StudyMonth
 
 
@@ -63,8 +65,26 @@ class Summary(Schema):
     goals = fields.Nested(Goals)
 
 
+class StepProgress(Schema):
+    """Counts only: never who wrote which peer review, nor who still owes one."""
+
+    step, opens_at, closes_at = Str(), Str(), Str()
+    open = Bool()
+    expected, submitted, missing = Int(), Int(), Int()
+
+
+class CycleProgress(Schema):
+    cycle_id, kind, period, starts_on, ends_on = (Str() for _ in range(5))
+    steps = Many(StepProgress)
+
+
+class AppraisalStatus(Schema):
+    open_cycles = Many(CycleProgress)
+
+
 class Dashboard(Summary):
     overdue_list = fields.Nested(Overdue)
+    appraisal = fields.Nested(AppraisalStatus)
 
 
 class GroupMember(Schema):
@@ -87,6 +107,25 @@ class MemberStudy(Study):
     months = Many(StudyMonth)
 
 
+class Owed(Schema):
+    """What a member has not submitted yet in an open cycle of their branch."""
+
+    cycle_id, kind, period = Str(), Str(), Str()
+    windows = Windows
+    self_review = Bool()
+    peer_reviews = fields.List(Str(), metadata={"description": "reviewees not reviewed yet"})
+    leader_reviews = fields.List(Str(), metadata={"description": "members owed commentary"})
+
+
+class InboxSummary(Schema):
+    unread = Int()
+    latest = Many(Reminder)
+
+
+THEMSELF = {"description": "null unless you are the member"}
+ONLY_SOME = {"description": "null unless you are the member or run their branch"}
+
+
 class MemberView(Schema):
     branch_id, member_id, today = Str(), Str(), Str()
     year = Int()
@@ -95,6 +134,9 @@ class MemberView(Schema):
     overdue = Many(Entry)
     study = fields.Nested(MemberStudy)
     measures = fields.Dict()
+    archive = Maybe(fields.Nested, nested=Archive, metadata=ONLY_SOME)
+    reviews_owed = Maybe(fields.List, cls_or_instance=fields.Nested(Owed), metadata=THEMSELF)
+    inbox = Maybe(fields.Nested, nested=InboxSummary, metadata=THEMSELF)
 
 
 class RankedBranch(Summary):

@@ -1,7 +1,9 @@
 """The aggregated views, one request each: branch dashboard, group, member, institution overview.
 
 Each asks the ledger for what it needs at once (in parallel green threads) and reduces the
-answers with views/measures.py, so every view reports the same measures the same way.
+answers with views/measures.py, so every view reports the same measures the same way. The
+dashboard adds the appraisal's open cycles (views/appraisal.py); the member view adds the
+person's archive, reviews owed and inbox (views/personal.py).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from eventlet.greenpool import GreenPile
 
 from ..errors import not_found
-from . import measures
+from . import appraisal, measures, personal
 from .entries import every
 
 OVERDUE_SHOWN = 20
@@ -53,6 +55,7 @@ def dashboard(ctx, actor_id: str, branch_id: str, year: int) -> dict[str, Any]:
     return {
         **summary(ctx, actor_id, branch_id, year),
         "overdue_list": _overdue(ctx, actor_id, branch_id),
+        "appraisal": appraisal.status(ctx, actor_id, branch_id),
     }
 
 
@@ -119,6 +122,7 @@ def member_view(ctx, actor_id: str, branch_id: str, member_id: str, year: int) -
         "overdue": [e for e in rows if e["overdue"]],
         "study": {**measures.study(study_log), "months": months},
         "measures": measured,
+        **personal.sections(ctx, actor_id, branch_id, member_id),
     }
 
 

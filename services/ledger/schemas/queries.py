@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import fields, validate, validates_schema
 
 from services.common import periods
-from services.common.schemas import ID_RULE, Choice, Id, Strict
+from services.common.schemas import ID_RULE, Choice, Id, Offset, Strict
 
 from ..domain import items
 from ..exceptions import BadInput
@@ -59,7 +59,7 @@ class EntriesQuery(BranchQuery):
     overdue = fields.Bool(load_default=None, allow_none=True)
     due_from, due_to = (fields.Date(load_default=None, allow_none=True) for _ in range(2))
     limit = fields.Int(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
+    offset = Offset()
 
 
 class AsOfQuery(BranchQuery):

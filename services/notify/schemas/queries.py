@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from services.common.schemas import Choice, Id, Strict
+from services.common.schemas import Choice, Id, Offset, Strict
 
 STATUSES = ("pending", "delivered", "failed")
 
 
 class Page(Strict):
     limit = fields.Int(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
+    offset = Offset()
 
 
 class InboxQuery(Page):

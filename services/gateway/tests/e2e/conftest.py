@@ -1,12 +1,17 @@
-"""The ledger and the gateway in real nameko containers, on the real RabbitMQ and PostgreSQL.
+"""The ledger, the appraisal, notify and the gateway in real nameko containers, on the real
+RabbitMQ and PostgreSQL.
 
 One cluster per test module: starting containers is the slow part, and the tests of a module
-share one seeded world (ids unique per run).
+share one seeded world (ids unique per run): the ledger's organisation, an open appraisal cycle
+in each branch, and the reminders of one scan by notify. Notify's timers are held back (an hour):
+tests run its scan themselves, and no mail is sent.
 """
 
 from __future__ import annotations
 
 import socket
+import time
+from functools import partial
 
 import pytest
 import requests
@@ -14,13 +19,17 @@ from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
 
 from eventlog import PostgresEventStore, ProjectionRunner
+from services.appraisal.service import AppraisalService
 from services.gateway.service import GatewayService
 from services.ledger.projection import PROJECTION
 from services.ledger.service import LedgerService
+from services.notify.service import NotifyService
 
 from .world import PASSWORD, World, register_users, seed
+from .world_services import open_cycles, scan
 
 RPC_TIMEOUT = 2  # seconds: the services answer in milliseconds here
+HELD_BACK = 3600  # seconds between notify's scans and delivery rounds: never, in a test
 
 
 def free_port() -> int:
@@ -35,22 +44,49 @@ def _ledger_schema(db) -> None:
     ProjectionRunner(db, PostgresEventStore(db, source="ledger"), PROJECTION).setup()
 
 
+def eventually(check, seconds: float = 20.0):
+    """The first answer of `check` that is truthy and raised nothing, within the deadline:
+    the ledger's events reach the other services' read models by the bus and the sweep."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            found = check()
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            found = None
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"not reached in {seconds} s: {check.__doc__}"
+        time.sleep(0.2)
+
+
 class Cluster:
     def __init__(self, settings, db):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        config = {"AMQP_URI": settings.amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
+        amqp = {"AMQP_URI": settings.amqp_uri}
+        held = {"NOTIFY_SCAN_SECONDS": HELD_BACK, "NOTIFY_DELIVERY_SECONDS": HELD_BACK}
+        web = {"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_TIMEOUT": RPC_TIMEOUT}
         _ledger_schema(db)
-        self.ledger = ServiceContainer(LedgerService, {"AMQP_URI": settings.amqp_uri})
-        self.gateway = ServiceContainer(GatewayService, {**config, "RPC_TIMEOUT": RPC_TIMEOUT})
-        self.ledger.start()
-        self.gateway.start()
-        self.world = seed(self.call_ledger, World())
+        self.containers = {
+            "ledger": ServiceContainer(LedgerService, amqp),
+            "appraisal": ServiceContainer(AppraisalService, amqp),
+            "notify": ServiceContainer(NotifyService, {**amqp, **held}),
+            "gateway": ServiceContainer(GatewayService, {**amqp, **web}),
+        }
+        self.ledger = self.containers["ledger"]
+        for container in self.containers.values():
+            container.start()
+        self.world = seed(partial(self.call, "ledger"), World())
+        open_cycles(self.call, self.world, eventually)
+        scan(self.call, self.world, eventually)
         register_users(db, self.world)
         self._tokens: dict[str, str] = {}
 
-    def call_ledger(self, method: str, **payload):
-        with entrypoint_hook(self.ledger, method) as hook:
+    def call(self, service: str, method: str, **payload):
+        """An RPC method of a service, called in its container (as nameko's tests do)."""
+        with entrypoint_hook(self.containers[service], method) as hook:
             return hook(**payload)
 
     def token(self, role: str) -> str:
@@ -80,7 +116,7 @@ class Cluster:
         )
 
     def stop(self) -> None:
-        for container in (self.gateway, self.ledger):
+        for container in reversed(self.containers.values()):
             container.stop()
 
 

@@ -11,7 +11,8 @@ def test_health_and_description(cluster):
     assert cluster.get("/healthz").json()["status"] == "alive"
     ready = cluster.get("/readyz")
     assert ready.status_code == 200, ready.text
-    assert ready.json()["checks"] == {"postgresql": "ok", "rabbitmq": "ok", "ledger": "ok"}
+    services = {"ledger": "ok", "appraisal": "ok", "notify": "ok"}
+    assert ready.json()["checks"] == {"postgresql": "ok", "rabbitmq": "ok", **services}
     spec = cluster.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/branches/{branch_id}/dashboard" in spec["paths"]
@@ -55,6 +56,8 @@ def test_errors_have_one_body(cluster):
         f"/api/v1/branches/{branch}/groups", "secretary", json={"name": "x", "actor_id": "boss"}
     )
     assert actor.status_code == 422 and "actor_id" in actor.json()["fields"]
+    nul = cluster.post(f"/api/v1/branches/{branch}/groups", "secretary", json={"name": "a\x00"})
+    assert nul.status_code == 422 and "name" in nul.json()["fields"]
     broken = cluster.post(f"/api/v1/branches/{branch}/groups", "secretary", data=b"{nope")
     assert broken.status_code == 400 and broken.json()["code"] == "bad_json"
     assert cluster.get("/api/v1/nowhere", "member").json()["code"] == "not_found"

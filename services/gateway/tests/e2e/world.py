@@ -1,8 +1,9 @@
-"""A small institution for the end-to-end tests, written through the ledger's RPC.
+"""A small institution for the end-to-end tests, written through the services' RPC.
 
 Two branches of one institution (so a branch secretary has a foreign branch next door, while the
-institution committee sees both) and a second institution nobody of the first can see. Ids are
-unique per run; every role of the matrix has a user.
+institution committee sees both) and a second institution nobody of the first can see; an open
+appraisal cycle in each branch, and one scan's reminders. Ids are unique per run; every role of
+the matrix has a user.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from eventlog import PostgresEventStore
 from services.gateway.users import handlers as users
 from services.gateway.users.credentials import hash_password
 from services.gateway.users.domain import RegisterUser
+from services.notify.domain.reminders import reminder_key
 
 PASSWORD = "correct horse battery"
 ROLES = ("committee", "secretary", "leader", "member", "outsider")
@@ -35,9 +37,14 @@ class World:
         self.branches = {"own": f"b1{r}", "foreign": f"b2{r}", "elsewhere": f"b3{r}"}
         self.groups = {"own": f"g1{r}", "other": f"g2{r}", "foreign": f"g3{r}"}
         self.items: dict[str, str] = {}
+        self.cycles = {"own": f"cy1{r}", "foreign": f"cy2{r}"}
 
     def username(self, role: str) -> str:
         return f"u{self.people[role]}"
+
+    def reminder(self) -> str:
+        """The key of the member's reminder that their item is overdue (see `scan`)."""
+        return reminder_key("overdue", self.items["own"], "once", self.people["member"])
 
 
 def seed(call, world: World) -> World:

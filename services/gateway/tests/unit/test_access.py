@@ -54,5 +54,25 @@ def test_item_rules_know_the_owner():
     assert not access.item_owner(member, other)
 
 
+def test_appraisal_rules_follow_the_roles_in_the_branch():
+    leader = access_of(_roles("l", _branch("b1", "g1", ("group_leader", "g1"))), [])
+    secretary = access_of(_roles("s", _branch("b1", "g1", ("secretary", None))), [])
+    member = access_of(_roles("m", _branch("b1")), [])
+    committee = access_of(_roles("c", committee=["inst"]), [INSTITUTION])
+    about_m = Target(branch_id="b1", member_id="m")
+    assert [access.branch_member(w, about_m) for w in (leader, member, committee)] == [
+        True,
+        True,
+        False,
+    ]
+    assert access.commentator(leader, about_m) and access.commentator(secretary, about_m)
+    assert not access.commentator(member, about_m) and not access.commentator(committee, about_m)
+    assert access.member_or_admin(member, about_m) and access.member_or_admin(committee, about_m)
+    assert not access.member_or_admin(leader, about_m)
+    assert access.member_or_secretary(secretary, about_m)
+    assert access.member_or_secretary(member, about_m)
+    assert not access.member_or_secretary(committee, about_m)
+
+
 def test_every_endpoint_rule_has_a_name_for_refusals_and_the_description():
     assert all(e.rule is None or e.rule in access.RULE_NAMES for e in ENDPOINTS)

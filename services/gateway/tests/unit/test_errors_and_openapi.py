@@ -4,13 +4,19 @@ from nameko.exceptions import UnknownService
 
 from services.gateway.endpoints import ENDPOINTS
 from services.gateway.errors import RemoteCallError, ServiceUnavailable, to_http
-from services.gateway.service import OPENAPI
+from services.gateway.schemas.requests import Entries
+from services.gateway.service import OPENAPI, GatewayService
+from services.gateway.storable import refusals, unstorable
+
+OPERATIONS = {op["operationId"]: op for path in OPENAPI["paths"].values() for op in path.values()}
 
 
 def test_remote_errors_map_by_type_name():
     assert to_http(RemoteCallError("NotFound", "no item", [])).status == 404
     assert to_http(RemoteCallError("StudyQuotaExceeded", "6th", [])).code == "study_quota_exceeded"
     assert to_http(RemoteCallError("ConcurrencyConflict", "x", [])).status == 409
+    for name in ("WindowClosed", "AlreadySubmitted", "MissingReviews"):
+        assert to_http(RemoteCallError(name, "not now", [])).status == 409
     invalid = to_http(RemoteCallError("BadInput", "{...}", [{"title": ["required"]}]))
     assert (invalid.status, invalid.fields) == (422, {"title": ["required"]})
     unknown = to_http(RemoteCallError("KeyError", "'secret detail'", []))
@@ -23,11 +29,8 @@ def test_an_absent_or_slow_service_is_503():
 
 
 def test_every_endpoint_is_described_with_its_errors():
-    operations = {
-        op["operationId"]: op for path in OPENAPI["paths"].values() for op in path.values()
-    }
     for endpoint in ENDPOINTS:
-        operation = operations[endpoint.name]
+        operation = OPERATIONS[endpoint.name]
         assert {"200", "422", "503", "default"} <= set(map(str, operation["responses"]))
         if endpoint.rule is None:
             assert operation["security"] == []
@@ -40,3 +43,37 @@ def test_a_request_body_never_takes_the_actor():
     for endpoint in ENDPOINTS:
         schema = endpoint.request_schema()
         assert schema is None or "actor_id" not in schema.fields, endpoint.name
+
+
+def test_a_request_body_never_names_the_caller_for_them():
+    preferences = next(e for e in ENDPOINTS if e.name == "set_preferences")
+    assert "member_id" not in preferences.request_schema().fields
+    given = preferences.arguments({"channels": ["inbox"]}, {}, "m1")
+    assert given == {"channels": ["inbox"], "actor_id": "m1", "member_id": "m1"}
+
+
+def test_an_anonymous_request_takes_no_idempotency_key():
+    anonymous = [e.name for e in ENDPOINTS if e.anonymous]
+    assert anonymous == ["submit_peer_review"]
+    described = OPERATIONS["submit_peer_review"]
+    assert "Anonymous" in described["description"]
+    assert all(p["name"] != "Idempotency-Key" for p in described["parameters"])
+    assert any(p["name"] == "Idempotency-Key" for p in OPERATIONS["open_cycle"]["parameters"])
+
+
+def test_every_endpoint_is_an_entrypoint_of_its_own():
+    names = [endpoint.name for endpoint in ENDPOINTS]
+    assert len(names) == len(set(names))
+    assert all(getattr(GatewayService, name).__name__ == name for name in names)
+
+
+def test_text_no_service_can_store_is_refused_where_it_is():
+    given = {"title": "学习\x00", "items": ["ok", "\udbcf"], "n": 1, "fine": "学习 \U0001f600"}
+    assert unstorable(given) == ["title", "items.1"]
+    assert unstorable({"\x00": "key"}) == ["_schema"]
+
+
+def test_an_integer_beyond_64_bits_is_refused():
+    given = {"offset": "34325587784816271360", "limit": "5", "kind": "reform"}
+    assert refusals(Entries(), given) == {"offset": ["beyond a 64-bit integer"]}
+    assert refusals(Entries(), {"offset": str(2**63 - 1), "limit": "x"}) == {}

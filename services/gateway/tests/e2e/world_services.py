@@ -1,0 +1,58 @@
+"""The world's appraisal cycles and reminders: a cycle open now in each branch, opened through
+the appraisal's RPC, and one scan by notify (the member's overdue item reminds them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from eventlog import utcnow
+from services.common.periods import period_key
+
+from .world import World
+
+SERVICE = "service:test"  # the actor of the tests' own calls to the services
+
+
+def windows_around(now: datetime, hours: float = 24) -> dict[str, dict[str, str]]:
+    """Every step's window open from `hours` before `now` until `hours` after it."""
+    opens, closes = (now + timedelta(hours=h) for h in (-hours, hours))
+    times = {"opens_at": opens.isoformat(), "closes_at": closes.isoformat()}
+    return {step: times for step in ("self_review", "peer_review", "leader_review", "finalisation")}
+
+
+def cycle_plan(cycle_id: str) -> dict:
+    """A quarterly cycle of the current quarter, every window open now."""
+    today = date.today()
+    return {
+        "cycle_id": cycle_id,
+        "kind": "quarterly",
+        "period": period_key("quarterly", today),
+        "windows": windows_around(utcnow()),
+    }
+
+
+def open_cycles(call, world: World, eventually) -> None:
+    """A cycle in each branch, opened by its secretary once the appraisal knows the branch."""
+    for side, secretary in (("own", "secretary"), ("foreign", "foreign")):
+        asked = {
+            "actor_id": world.people[secretary],
+            "branch_id": world.branches[side],
+            **cycle_plan(world.cycles[side]),
+        }
+        eventually(partial(call, "appraisal", "open_cycle", **asked))
+
+
+def scan(call, world: World, eventually) -> None:
+    """Notify's scan, once it knows both branches: the member's overdue item is in their inbox."""
+    for side, secretary in (("own", "secretary"), ("foreign", "foreign")):
+        asked = {"actor_id": world.people[secretary], "branch_id": world.branches[side]}
+        eventually(partial(call, "notify", "thresholds", **asked))
+
+    def reminded():
+        """the member's overdue reminder is issued"""
+        call("notify", "scan_now", actor_id=SERVICE)
+        inbox = call("notify", "inbox", actor_id=world.people["member"], limit=500)
+        return world.reminder() in {item["reminder_key"] for item in inbox["items"]}
+
+    eventually(reminded)

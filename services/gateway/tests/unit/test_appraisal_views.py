@@ -1,0 +1,56 @@
+"""The appraisal's cycles as the gateway finds them, and its exports' rows (pure, or over the
+in-memory store)."""
+
+from eventlog import InMemoryEventStore, NewEvent
+from services.gateway import cycles
+from services.gateway.views import appraisal_exports as exports
+
+BREAKDOWN = {
+    "inputs": {
+        "self": {"value": 85.75, "weight": 0.1, "applied_weight": 0.125, "points": 10.72},
+        "peer": {"value": None, "weight": 0.2, "applied_weight": 0.0, "points": 0.0},
+    },
+    "missing": ["peer"],
+    "note": "no data for peer",
+    "peer_reviews": 0,
+}
+
+
+def _opened(source: str, branch_id: str = "b1") -> InMemoryEventStore:
+    store = InMemoryEventStore(source=source)
+    store.append("cycle-c1", [NewEvent("CycleOpened", {"branch_id": branch_id})], 0)
+    return store
+
+
+def test_a_cycle_is_found_by_its_opening_in_the_log():
+    assert cycles.branch_of(_opened("appraisal"), "c1") == "b1"
+    assert cycles.branch_of(_opened("appraisal"), "c2") is None
+    assert cycles.branch_of(_opened("someone_else"), "c1") is None
+
+
+def test_a_score_comes_with_its_breakdown():
+    cells = dict(zip(exports.BREAKDOWN, exports.breakdown_cells(BREAKDOWN), strict=True))
+    assert (cells["self_value"], cells["self_applied_weight"], cells["peer_value"]) == (
+        85.75,
+        0.125,
+        None,
+    )
+    assert (cells["missing_inputs"], cells["peer_reviews"]) == ("peer", 0)
+    results = {"results": [{"member_id": "m1", "score": 80.1, "grade": "competent",
+                            "breakdown": BREAKDOWN}]}  # fmt: skip
+    [row] = exports.result_rows(results, {"m1": "张三"})
+    assert row[:4] == ["m1", "张三", 80.1, "competent"]
+    assert len(row) == len(exports.RESULT_COLUMNS)
+
+
+def test_an_archive_row_lists_its_cycle_rectifications():
+    cycle = {"cycle_id": "c1", "branch_id": "b1", "kind": "quarterly", "period": "2026-Q2",
+             "starts_on": "2026-04-01", "ends_on": "2026-06-30", "finalised_at": "2026-07-01",
+             "score": 80.1, "grade": "competent", "breakdown": BREAKDOWN}  # fmt: skip
+    item = {"rectification_id": "c1.r1", "cycle_id": "c1", "branch_id": "b1", "title": "学习",
+            "raised_by": "l1", "raised_at": "2026-06-20", "due_date": "2026-07-20",
+            "status": "planned", "closed_at": None, "note": None}  # fmt: skip
+    cycles_rows, items = exports.archive_rows({"cycles": [cycle], "rectifications": [item]})
+    assert cycles_rows[0][-1] == "学习 (planned, 2026-07-20)"
+    assert len(cycles_rows[0]) == len(exports.ARCHIVE_COLUMNS)
+    assert items == [[item[c] for c in exports.RECTIFICATION_COLUMNS]]
