@@ -13,7 +13,10 @@ TAIZHANG ?= $(PYTHON) -m eventlog.cli
 # Tests and benchmarks use taizhang_test, so a demo running on `taizhang` is untouched.
 TEST_DATABASE_URL ?= postgresql://taizhang:taizhang@127.0.0.1:5432/taizhang_test
 TEST_ADMIN_DATABASE_URL ?= postgresql://taizhang_admin:taizhang_admin@127.0.0.1:5432/taizhang_test
-TEST_ENV = TAIZHANG_DATABASE_URL=$(TEST_DATABASE_URL) TAIZHANG_ADMIN_DATABASE_URL=$(TEST_ADMIN_DATABASE_URL)
+# ... and a RabbitMQ vhost of their own: durable queues outlive a session, and a test's events
+# must not reach the running system (or the other way round).
+TEST_AMQP_URI ?= amqp://guest:guest@127.0.0.1:5672/taizhang_test
+TEST_ENV = TAIZHANG_DATABASE_URL=$(TEST_DATABASE_URL) TAIZHANG_ADMIN_DATABASE_URL=$(TEST_ADMIN_DATABASE_URL) TAIZHANG_AMQP_URI=$(TEST_AMQP_URI)
 
 STAMPS := .make
 
