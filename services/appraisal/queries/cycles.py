@@ -33,10 +33,10 @@ def window(cycle: dict[str, Any], step: str) -> Window:
 
 
 def cycle(db: ReadDatabase, key: bytes, now: datetime, actor_id: str, cycle_id: str) -> dict:
-    """Status per step with counts; who still owes a step only for those who run the cycle.
-
-    Never who wrote which peer review: peer reviews are counted, not attributed.
-    """
+    """Status per step with counts; who still owes a step only for those who run the cycle,
+    and never for peer reviews: after a reopened peer review, its author would be the one who
+    owes again. Peer reviews are counted, not attributed (notify alone learns who owes them,
+    through `open_steps`, to remind them)."""
     row = cycle_row(db, cycle_id)
     roster = load_roster(db, row["branch_id"])
     require_reader(roster, actor_id)
@@ -47,7 +47,7 @@ def cycle(db: ReadDatabase, key: bytes, now: datetime, actor_id: str, cycle_id: 
         status = {"step": step, **row["windows"][step], "open": window(row, step).contains(now)}
         if step in missing:
             status |= {"expected": found.expected(step), "missing": missing[step]}
-        if sees_all(roster, actor_id) and not finalised:
+        if sees_all(roster, actor_id) and not finalised and step != "peer_review":
             status["pending_member_ids"] = found.pending(step)
         steps.append(status)
     return {**iso(row), "status": "finalised" if finalised else "open", "steps": steps}
