@@ -5,8 +5,6 @@ from eventlog.config import Settings
 from eventlog.db import Database
 from eventlog.memory import InMemoryEventStore
 from eventlog.model import (
-    ANY_VERSION,
-    NO_STREAM,
     START,
     UPCASTERS,
     ConcurrencyConflict,
@@ -23,8 +21,6 @@ from eventlog.projection import Projection, ProjectionRunner
 from eventlog.store import PostgresEventStore
 
 __all__ = [
-    "ANY_VERSION",
-    "NO_STREAM",
     "START",
     "UPCASTERS",
     "ConcurrencyConflict",

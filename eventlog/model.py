@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-
-# An expected version of 0 means "the stream must not exist yet"; None means "append at the end,
-# whatever the version" (the store still keeps per-stream versions dense and ordered).
-NO_STREAM = 0
-ANY_VERSION = None
 
 
 class EventLogError(Exception):
@@ -46,14 +41,6 @@ class Metadata:
     actor_id: str | None = None
     correlation_id: str | None = None
     causation_id: str | None = None
-
-    def caused_by(self, event: StoredEvent) -> Metadata:
-        """Metadata for events written in reaction to `event`: same correlation, caused by it."""
-        return replace(
-            self,
-            correlation_id=event.correlation_id or str(event.event_id),
-            causation_id=str(event.event_id),
-        )
 
 
 NO_METADATA = Metadata()

@@ -21,7 +21,6 @@ from nameko.extensions import DependencyProvider
 
 from eventlog.config import Settings
 from eventlog.db import Database
-from eventlog.migrate import migrate
 from eventlog.model import NO_METADATA, Metadata
 from eventlog.projection import Projection, ProjectionRunner
 from eventlog.relay import BrokerPublisher, Relay
@@ -92,8 +91,6 @@ class ReadModel(DependencyProvider):
         self.projection, self.sweep_seconds = projection, sweep_seconds
 
     def setup(self) -> None:
-        settings = Settings.from_env()
-        migrate(settings)  # the log's schema first: a fresh database may start with any service
         self.db = _database(self.container)
         store = PostgresEventStore(self.db, source=self.container.service_name)
         self.runner = ProjectionRunner(self.db, store, self.projection)

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 SETUP_LOCK_KEY = zlib.crc32(b"eventlog.projection.setup")
 
 Handler = Callable[[Cursor, StoredEvent], None]
+# A reaction also writes to the log (a process manager): it gets the runner's store, the
+# service's own, and must be idempotent, as a rebuild replays it too.
+Reaction = Callable[[Cursor, StoredEvent, PostgresEventStore], None]
 Progress = Callable[[int, int], None]
 
 _TRACK = (
@@ -56,6 +59,7 @@ class Projection:
     schema_sql: str
     tables: tuple[str, ...]
     handlers: Mapping[str, Handler] = field(default_factory=dict)
+    reactions: Mapping[str, Reaction] = field(default_factory=dict)
 
     @property
     def lock_key(self) -> int:
@@ -129,6 +133,9 @@ class ProjectionRunner:
         handler = self.projection.handlers.get(event.type)
         if handler is not None:
             handler(cur, event)
+        reaction = self.projection.reactions.get(event.type)
+        if reaction is not None:
+            reaction(cur, event, self.store)
 
     # -- the log path --------------------------------------------------------------------------
 
@@ -220,7 +227,8 @@ class ProjectionRunner:
         total = self._count(categories)
         with self.db.transaction() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (self.projection.lock_key,))
-            cur.execute("TRUNCATE " + ", ".join(self.projection.tables))
+            if self.projection.tables:  # a projection of reactions alone has none
+                cur.execute("TRUNCATE " + ", ".join(self.projection.tables))
             cur.execute("DELETE FROM eventlog.tracking WHERE subscription = %s", (self.name,))
             versions: dict[str, int] = {}
             after, done = START, 0

@@ -111,6 +111,8 @@ class PostgresEventStore:
         *,
         metadata: Metadata = NO_METADATA,
     ) -> list[StoredEvent]:
+        """`expected_version`: 0, the stream must not exist yet; n, it must be at n; None, at
+        its end whatever the version. Anything else raises ConcurrencyConflict."""
         return self.append_batch([(stream_id, expected_version, events)], metadata=metadata)
 
     def append_batch(

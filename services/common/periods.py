@@ -14,7 +14,6 @@ from datetime import date, timedelta
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 CADENCES = ("annual", "half_year", "quarterly", "monthly", "daily", "once")
-RECURRING = CADENCES[:-1]
 ONCE = "once"
 # Months in one period of each month-based cadence.
 _SPAN = {"annual": 12, "half_year": 6, "quarterly": 3, "monthly": 1}

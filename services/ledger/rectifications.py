@@ -12,30 +12,18 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from functools import cache
 
 from psycopg2.extensions import cursor as Cursor
 
-from eventlog import (
-    ConcurrencyConflict,
-    Database,
-    PostgresEventStore,
-    Projection,
-    Settings,
-    StoredEvent,
-)
+from eventlog import ConcurrencyConflict, PostgresEventStore, Projection, StoredEvent
 
 from .domain.item_commands import PlanItem
 from .exceptions import BadInput, ServiceError
 from .handlers.items import plan_item, stream_id
-from .projection import PROJECTION
 
 log = logging.getLogger(__name__)
 
-# The ledger's read model may be creating the schema at the same moment (a service sets up its
-# read models concurrently): waiting for its setup lock keeps the two CREATEs from colliding.
-SCHEMA_SQL = f"""
-SELECT pg_advisory_xact_lock({PROJECTION.lock_key});
+SCHEMA_SQL = """
 CREATE SCHEMA IF NOT EXISTS ledger;
 CREATE TABLE IF NOT EXISTS ledger.rectifications (
     rectification_id text PRIMARY KEY,
@@ -45,13 +33,6 @@ CREATE TABLE IF NOT EXISTS ledger.rectifications (
     refusal          text
 );
 """
-
-
-@cache
-def ledger_store() -> PostgresEventStore:
-    """The ledger's log for the items planned here: a projection's handler gets only a cursor."""
-    settings = Settings.from_env()
-    return PostgresEventStore(Database(settings.database_url, max_connections=4), "ledger")
 
 
 def plan_rectification(store, data, now) -> str | None:
@@ -80,9 +61,9 @@ def plan_rectification(store, data, now) -> str | None:
     return None
 
 
-def _raised(cur: Cursor, event: StoredEvent) -> None:
+def _raised(cur: Cursor, event: StoredEvent, store: PostgresEventStore) -> None:
     data = event.data
-    refusal = plan_rectification(ledger_store(), data, event.occurred_at)
+    refusal = plan_rectification(store, data, event.occurred_at)
     cur.execute(
         "INSERT INTO ledger.rectifications VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
         (data["rectification_id"], data["cycle_id"], data["member_id"], refusal is None, refusal),
@@ -94,5 +75,5 @@ RECTIFICATIONS = Projection(
     categories=("cycle",),
     schema_sql=SCHEMA_SQL,
     tables=("ledger.rectifications",),
-    handlers={"RectificationRaised": _raised},
+    reactions={"RectificationRaised": _raised},
 )

@@ -113,3 +113,27 @@ def test_a_message_whose_event_is_not_in_this_log_is_ignored(store, model):
         model.handle(stranger.to_message())
     assert model.seen() == {}
     assert model.apply(events) == 2
+
+
+def test_a_reaction_writes_to_the_log_with_the_runners_store_once(db, store):
+    """A process manager: each event of its category makes one event elsewhere, whatever the
+    redeliveries and replays, through the store the runner was given."""
+    name = f"r{uuid.uuid4().hex[:10]}"
+
+    def echo(cur, event, given) -> None:
+        target = f"echo{name}-{event.event_id}"
+        if not given.stream_version(target):
+            given.append(target, [NewEvent("Echoed", {"of": str(event.event_id)})], 0)
+
+    runner = ProjectionRunner(
+        db, store, Projection(name, (name,), "SELECT 1", (), reactions={"Happened": echo})
+    )
+    runner.setup()
+    events = store.append(f"{name}-{uuid.uuid4()}", [NewEvent("Happened", {"n": 0})], 0)
+    runner.apply(events)
+    runner.apply(events)
+    runner.catch_up()
+    echoed = f"echo{name}-{events[0].event_id}"
+    assert [(e.type, e.source) for e in store.read_stream(echoed)] == [("Echoed", "test")]
+    runner.rebuild()  # replays the reaction, which finds its work done
+    assert store.stream_version(echoed) == 1

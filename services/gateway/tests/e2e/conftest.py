@@ -18,10 +18,8 @@ import requests
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
 
-from eventlog import PostgresEventStore, ProjectionRunner
 from services.appraisal.service import AppraisalService
 from services.gateway.service import GatewayService
-from services.ledger.projection import PROJECTION
 from services.ledger.service import LedgerService
 from services.notify.service import NotifyService
 
@@ -36,12 +34,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _ledger_schema(db) -> None:
-    """The ledger's two read models create schema `ledger` concurrently when it starts, and one
-    of them fails on a fresh database; creating it first keeps that race out of these tests."""
-    ProjectionRunner(db, PostgresEventStore(db, source="ledger"), PROJECTION).setup()
 
 
 def eventually(check, seconds: float = 20.0):
@@ -68,7 +60,6 @@ class Cluster:
         amqp = {"AMQP_URI": settings.amqp_uri}
         held = {"NOTIFY_SCAN_SECONDS": HELD_BACK, "NOTIFY_DELIVERY_SECONDS": HELD_BACK}
         web = {"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_TIMEOUT": RPC_TIMEOUT}
-        _ledger_schema(db)
         self.containers = {
             "ledger": ServiceContainer(LedgerService, amqp),
             "appraisal": ServiceContainer(AppraisalService, amqp),
