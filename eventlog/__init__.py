@@ -17,7 +17,7 @@ from eventlog.model import (
     category_of,
     utcnow,
 )
-from eventlog.projection import Projection, ProjectionRunner
+from eventlog.projection import Projection, ProjectionRunner, owner_of, statement
 from eventlog.store import PostgresEventStore
 
 __all__ = [
@@ -37,5 +37,7 @@ __all__ = [
     "Settings",
     "StoredEvent",
     "category_of",
+    "owner_of",
+    "statement",
     "utcnow",
 ]

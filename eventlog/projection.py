@@ -50,6 +50,24 @@ _TRACK = (
 _ADVANCE = "UPDATE eventlog.tracking SET version = %s WHERE subscription = %s AND stream_id = %s"
 
 
+def owner_of(event: StoredEvent) -> str:
+    """The id a stream belongs to: `branch-b1` → `b1`."""
+    return event.stream_id.split("-", 1)[1]
+
+
+def statement(sql: str, *optional: str) -> Handler:
+    """A handler running one SQL statement with the event's data as named parameters, plus
+    `owner` (see owner_of) and `at` (when it occurred); `optional` names fields an event may
+    leave out, which are then NULL."""
+    defaults = dict.fromkeys(optional)
+
+    def handle(cur: Cursor, event: StoredEvent) -> None:
+        params = {**defaults, **event.data, "owner": owner_of(event), "at": event.occurred_at}
+        cur.execute(sql, params)
+
+    return handle
+
+
 @dataclass(frozen=True)
 class Projection:
     """A read model: which categories it reads, its tables, and a handler per event type."""

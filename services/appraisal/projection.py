@@ -13,7 +13,7 @@ from pathlib import Path
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
-from eventlog import Projection, StoredEvent
+from eventlog import Projection, StoredEvent, owner_of
 
 from .domain.cycle import REVIEWS
 from .domain.pseudonym import review_id
@@ -37,7 +37,7 @@ TABLES = (
 
 
 def _cycle_id(event: StoredEvent) -> str:
-    return event.stream_id.split("-", 1)[1]
+    return owner_of(event)
 
 
 def _opened(cur: Cursor, event: StoredEvent) -> None:

@@ -12,20 +12,9 @@ from collections.abc import Callable
 
 from psycopg2.extensions import cursor as Cursor
 
-from eventlog import StoredEvent
+from eventlog import StoredEvent, statement
 
 Handler = Callable[[Cursor, StoredEvent], None]
-
-
-def _run(statement: str, **defaults: None) -> Handler:
-    """A handler running one statement with the event's data (over `defaults` for fields some
-    events of the type leave out), its stream's owner id and the time it occurred."""
-
-    def handle(cur: Cursor, event: StoredEvent) -> None:
-        owner = event.stream_id.split("-", 1)[1]
-        cur.execute(statement, {**defaults, **event.data, "owner": owner, "at": event.occurred_at})
-
-    return handle
 
 
 _ITEM_PLANNED = (
@@ -44,52 +33,52 @@ _OCCURRENCE = (
 
 
 def _occurrence(status: str, cancelled: str, closed: str) -> Handler:
-    statement = _OCCURRENCE.format(status=status, cancelled=cancelled, closed=closed)
-    return _run(statement, note=None, reason=None)
+    sql = _OCCURRENCE.format(status=status, cancelled=cancelled, closed=closed)
+    return statement(sql, "note", "reason")
 
 
 ROSTER_HANDLERS: dict[str, Handler] = {
-    "BranchRegistered": _run(
+    "BranchRegistered": statement(
         "INSERT INTO appraisal.branches VALUES (%(branch_id)s, %(institution_id)s)"
         " ON CONFLICT DO NOTHING"
     ),
-    "CommitteeMemberAppointed": _run(
+    "CommitteeMemberAppointed": statement(
         "INSERT INTO appraisal.committee VALUES (%(owner)s, %(person_id)s) ON CONFLICT DO NOTHING"
     ),
-    "CommitteeMemberRemoved": _run(
+    "CommitteeMemberRemoved": statement(
         "DELETE FROM appraisal.committee WHERE institution_id = %(owner)s"
         " AND person_id = %(person_id)s"
     ),
-    "MemberJoined": _run(
+    "MemberJoined": statement(
         "INSERT INTO appraisal.members VALUES (%(owner)s, %(member_id)s, %(name)s, %(group_id)s,"
         " true) ON CONFLICT (branch_id, member_id) DO UPDATE SET name = EXCLUDED.name,"
         " group_id = EXCLUDED.group_id, active = true"
     ),
-    "MemberMoved": _run(
+    "MemberMoved": statement(
         "UPDATE appraisal.members SET group_id = %(group_id)s"
         " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
     ),
-    "MemberLeft": _run(
+    "MemberLeft": statement(
         "UPDATE appraisal.members SET active = false"
         " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
     ),
-    "RoleGranted": _run(
+    "RoleGranted": statement(
         "INSERT INTO appraisal.roles VALUES (%(owner)s, %(member_id)s, %(role)s,"
         " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING"
     ),
-    "RoleRevoked": _run(
+    "RoleRevoked": statement(
         "DELETE FROM appraisal.roles WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
         " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')"
     ),
 }
 
 ITEM_HANDLERS: dict[str, Handler] = {
-    "ItemPlanned": _run(_ITEM_PLANNED),
+    "ItemPlanned": statement(_ITEM_PLANNED),
     "ItemStarted": _occurrence("'in_progress'", "cancelled", "closed_at"),
     "ItemCompleted": _occurrence("'done'", "cancelled", "%(at)s"),
     "ItemCancelled": _occurrence("'cancelled'", "true", "%(at)s"),
     "ItemReopened": _occurrence("'in_progress'", "false", "NULL"),
-    "DueDateChanged": _run(
+    "DueDateChanged": statement(
         "UPDATE appraisal.rectification_items SET due_date = coalesce(%(due_date)s, due_date),"
         " updated_at = %(at)s WHERE item_id = %(owner)s"
     ),

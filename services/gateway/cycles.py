@@ -14,7 +14,7 @@ from typing import Any
 
 from psycopg2.extensions import cursor as Cursor
 
-from eventlog import Projection, StoredEvent
+from eventlog import Projection, StoredEvent, owner_of
 from services.common.queries import iso
 
 SOURCE = "appraisal"
@@ -56,7 +56,7 @@ def _opened(cur: Cursor, event: StoredEvent) -> None:
 def _finalised(cur: Cursor, event: StoredEvent) -> None:
     cur.execute(
         "UPDATE gateway.cycles SET finalised_at = %s WHERE cycle_id = %s",
-        (event.occurred_at, event.stream_id.split("-", 1)[1]),
+        (event.occurred_at, owner_of(event)),
     )
 
 

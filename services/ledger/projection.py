@@ -13,7 +13,7 @@ from pathlib import Path
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
-from eventlog import Projection, StoredEvent
+from eventlog import Projection, StoredEvent, owner_of, statement
 
 from .projection_items import ITEM_HANDLERS
 
@@ -38,17 +38,6 @@ TABLES = (
 )
 
 
-def _sql(statement: str, *fields: str) -> Handler:
-    """A handler running one statement with the event's data fields (and its stream's id)."""
-
-    def handle(cur: Cursor, event: StoredEvent) -> None:
-        owner = event.stream_id.split("-", 1)[1]
-        params = {"owner": owner, **{name: event.data.get(name) for name in fields}}
-        cur.execute(statement, params)
-
-    return handle
-
-
 def _registered_institution(cur: Cursor, event: StoredEvent) -> None:
     cur.execute(
         "INSERT INTO ledger.institutions VALUES (%(institution_id)s, %(name)s, %(timezone)s)"
@@ -59,7 +48,7 @@ def _registered_institution(cur: Cursor, event: StoredEvent) -> None:
 
 
 def _goal_template(cur: Cursor, event: StoredEvent) -> None:
-    institution = event.stream_id.split("-", 1)[1]
+    institution = owner_of(event)
     cur.execute(
         "INSERT INTO ledger.goal_templates VALUES (%s, %s, %s)"
         " ON CONFLICT (institution_id, year) DO UPDATE SET goals = EXCLUDED.goals",
@@ -91,7 +80,7 @@ def _goal_set_opened(cur: Cursor, event: StoredEvent) -> None:
 
 
 def _goal_added(cur: Cursor, event: StoredEvent) -> None:
-    branch_id, year = event.stream_id.split("-", 1)[1].rsplit(".", 1)
+    branch_id, year = owner_of(event).rsplit(".", 1)
     cur.execute(
         "INSERT INTO ledger.goals (branch_id, year, goal_id, code, title, description, standard,"
         " ordinal) VALUES (%s, %s, %s, NULL, %s, %s, false, %s) ON CONFLICT DO NOTHING",
@@ -107,7 +96,7 @@ def _goal_added(cur: Cursor, event: StoredEvent) -> None:
 
 
 def _responsibility(cur: Cursor, event: StoredEvent) -> None:
-    branch_id, year = event.stream_id.split("-", 1)[1].rsplit(".", 1)
+    branch_id, year = owner_of(event).rsplit(".", 1)
     cur.execute(
         "UPDATE ledger.goals SET responsibility = %s"
         " WHERE branch_id = %s AND year = %s AND goal_id = %s",
@@ -116,7 +105,7 @@ def _responsibility(cur: Cursor, event: StoredEvent) -> None:
 
 
 def _meeting_held(cur: Cursor, event: StoredEvent) -> None:
-    data, branch_id = event.data, event.stream_id.split("-", 1)[1]
+    data, branch_id = event.data, owner_of(event)
     cur.execute(
         "INSERT INTO ledger.meetings VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT DO NOTHING",
@@ -151,51 +140,51 @@ _POSTED = (
 
 HANDLERS: dict[str, Handler] = {
     "InstitutionRegistered": _registered_institution,
-    "CommitteeMemberAppointed": _sql(
+    "CommitteeMemberAppointed": statement(
         "INSERT INTO ledger.committee VALUES (%(owner)s, %(person_id)s, %(name)s)"
         " ON CONFLICT DO NOTHING",
         "person_id",
         "name",
     ),
-    "CommitteeMemberRemoved": _sql(
+    "CommitteeMemberRemoved": statement(
         "DELETE FROM ledger.committee WHERE institution_id = %(owner)s"
         " AND person_id = %(person_id)s",
         "person_id",
     ),
     "GoalTemplateSet": _goal_template,
-    "BranchRegistered": _sql(
+    "BranchRegistered": statement(
         "INSERT INTO ledger.branches VALUES (%(branch_id)s, %(institution_id)s, %(name)s)"
         " ON CONFLICT DO NOTHING",
         "branch_id",
         "institution_id",
         "name",
     ),
-    "GroupFormed": _sql(
+    "GroupFormed": statement(
         "INSERT INTO ledger.groups VALUES (%(owner)s, %(group_id)s, %(name)s)"
         " ON CONFLICT DO NOTHING",
         "group_id",
         "name",
     ),
-    "MemberJoined": _sql(_JOINED, "member_id", "name", "group_id", "email"),
-    "MemberMoved": _sql(
+    "MemberJoined": statement(_JOINED, "member_id", "name", "group_id", "email"),
+    "MemberMoved": statement(
         "UPDATE ledger.members SET group_id = %(group_id)s"
         " WHERE branch_id = %(owner)s AND member_id = %(member_id)s",
         "member_id",
         "group_id",
     ),
-    "MemberLeft": _sql(
+    "MemberLeft": statement(
         "UPDATE ledger.members SET active = false"
         " WHERE branch_id = %(owner)s AND member_id = %(member_id)s",
         "member_id",
     ),
-    "RoleGranted": _sql(
+    "RoleGranted": statement(
         "INSERT INTO ledger.roles VALUES (%(owner)s, %(member_id)s, %(role)s,"
         " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING",
         "member_id",
         "role",
         "group_id",
     ),
-    "RoleRevoked": _sql(
+    "RoleRevoked": statement(
         "DELETE FROM ledger.roles WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
         " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')",
         "member_id",
@@ -205,7 +194,7 @@ HANDLERS: dict[str, Handler] = {
     "GoalSetOpened": _goal_set_opened,
     "GoalAdded": _goal_added,
     "ResponsibilityAssigned": _responsibility,
-    "MeetingRequirementSet": _sql(
+    "MeetingRequirementSet": statement(
         "INSERT INTO ledger.meeting_requirements VALUES (%(owner)s, %(meeting_type)s,"
         " %(cadence)s, %(per_group)s) ON CONFLICT (branch_id, meeting_type) DO UPDATE"
         " SET cadence = EXCLUDED.cadence, per_group = EXCLUDED.per_group",
@@ -214,7 +203,7 @@ HANDLERS: dict[str, Handler] = {
         "per_group",
     ),
     "MeetingHeld": _meeting_held,
-    "ReportFiled": _sql(
+    "ReportFiled": statement(
         "INSERT INTO ledger.reports VALUES (%(owner)s, %(report_id)s, %(title)s, %(kind)s,"
         " %(filed_on)s) ON CONFLICT DO NOTHING",
         "report_id",
@@ -222,10 +211,10 @@ HANDLERS: dict[str, Handler] = {
         "kind",
         "filed_on",
     ),
-    "ArticlePosted": _sql(
+    "ArticlePosted": statement(
         _POSTED, "member_id", "article_id", "branch_id", "title", "link", "posted_on", "month"
     ),
-    "ArticleRecommended": _sql(
+    "ArticleRecommended": statement(
         "UPDATE ledger.articles SET recommended_by = %(recommended_by)s,"
         " recommended_note = %(note)s WHERE member_id = %(owner)s"
         " AND article_id = %(article_id)s",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
-from eventlog import StoredEvent
+from eventlog import StoredEvent, owner_of
 
 from .domain.items import PLAN_FIELDS, schedule
 
@@ -16,7 +16,7 @@ Handler = Callable[[Cursor, StoredEvent], None]
 
 
 def _item_id(event: StoredEvent) -> str:
-    return event.stream_id.split("-", 1)[1]
+    return owner_of(event)
 
 
 def _touch(cur: Cursor, event: StoredEvent, assignments: str = "", params: tuple = ()) -> None:

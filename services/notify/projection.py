@@ -14,7 +14,7 @@ from pathlib import Path
 
 from psycopg2.extensions import cursor as Cursor
 
-from eventlog import Projection, StoredEvent
+from eventlog import Projection, StoredEvent, owner_of, statement
 
 from .projection_reminders import REMINDER_HANDLERS
 
@@ -34,22 +34,8 @@ TABLES = (
 )
 
 
-def _owner(event: StoredEvent) -> str:
-    """The id in the stream id: `branch-b1` → `b1`."""
-    return event.stream_id.split("-", 1)[1]
-
-
-def _statement(sql: str) -> Handler:
-    """One statement with the event's data (optional fields default to NULL) and `owner`."""
-
-    def handle(cur: Cursor, event: StoredEvent) -> None:
-        cur.execute(sql, {"group_id": None, "email": None, **event.data, "owner": _owner(event)})
-
-    return handle
-
-
 def _responsibility(cur: Cursor, event: StoredEvent) -> None:
-    branch_id, year = _owner(event).rsplit(".", 1)
+    branch_id, year = owner_of(event).rsplit(".", 1)
     data = event.data
     cur.execute(
         "INSERT INTO notify.responsibilities VALUES (%s, %s, %s, %s, %s)"
@@ -69,7 +55,7 @@ def _preferences(cur: Cursor, event: StoredEvent) -> None:
     cur.execute(
         "INSERT INTO notify.preferences VALUES (%s, %s, %s) ON CONFLICT (member_id)"
         " DO UPDATE SET channels = EXCLUDED.channels, webhook_url = EXCLUDED.webhook_url",
-        (_owner(event), json.dumps(event.data["channels"]), event.data["webhook_url"]),
+        (owner_of(event), json.dumps(event.data["channels"]), event.data["webhook_url"]),
     )
 
 
@@ -85,45 +71,50 @@ _THRESHOLDS = (
 )
 
 HANDLERS: dict[str, Handler] = {
-    "InstitutionRegistered": _statement(
+    "InstitutionRegistered": statement(
         "INSERT INTO notify.institutions VALUES (%(institution_id)s, %(timezone)s)"
         " ON CONFLICT (institution_id) DO UPDATE SET timezone = EXCLUDED.timezone"
     ),
-    "CommitteeMemberAppointed": _statement(
+    "CommitteeMemberAppointed": statement(
         "INSERT INTO notify.committee VALUES (%(owner)s, %(person_id)s) ON CONFLICT DO NOTHING"
     ),
-    "CommitteeMemberRemoved": _statement(
+    "CommitteeMemberRemoved": statement(
         "DELETE FROM notify.committee WHERE institution_id = %(owner)s"
         " AND person_id = %(person_id)s"
     ),
-    "BranchRegistered": _statement(
+    "BranchRegistered": statement(
         "INSERT INTO notify.branches VALUES (%(branch_id)s, %(institution_id)s)"
         " ON CONFLICT DO NOTHING"
     ),
-    "MemberJoined": _statement(
+    "MemberJoined": statement(
         "INSERT INTO notify.members VALUES (%(owner)s, %(member_id)s, %(group_id)s, %(email)s,"
         " true) ON CONFLICT (branch_id, member_id) DO UPDATE SET group_id = EXCLUDED.group_id,"
-        " email = EXCLUDED.email, active = true"
+        " email = EXCLUDED.email, active = true",
+        "group_id",
+        "email",
     ),
-    "MemberMoved": _statement(
+    "MemberMoved": statement(
         "UPDATE notify.members SET group_id = %(group_id)s"
-        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s",
+        "group_id",
     ),
-    "MemberLeft": _statement(
+    "MemberLeft": statement(
         "UPDATE notify.members SET active = false"
         " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
     ),
-    "RoleGranted": _statement(
+    "RoleGranted": statement(
         "INSERT INTO notify.roles VALUES (%(owner)s, %(member_id)s, %(role)s,"
-        " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING"
+        " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING",
+        "group_id",
     ),
-    "RoleRevoked": _statement(
+    "RoleRevoked": statement(
         "DELETE FROM notify.roles WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
-        " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')"
+        " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')",
+        "group_id",
     ),
     "ResponsibilityAssigned": _responsibility,
     "PreferencesSet": _preferences,
-    "ThresholdsSet": _statement(_THRESHOLDS),
+    "ThresholdsSet": statement(_THRESHOLDS),
     **REMINDER_HANDLERS,
 }
 

@@ -11,11 +11,11 @@ import json
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
-from eventlog import StoredEvent
+from eventlog import StoredEvent, owner_of
 
 
 def _key(event: StoredEvent) -> str:
-    return event.stream_id.split("-", 1)[1]
+    return owner_of(event)
 
 
 def _issued(cur: Cursor, event: StoredEvent) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from psycopg2.extensions import cursor as Cursor
 
-from eventlog import Projection, StoredEvent
+from eventlog import Projection, StoredEvent, owner_of
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 
@@ -39,7 +39,7 @@ def _signed_in(cur: Cursor, event: StoredEvent) -> None:
 
 
 def _username(event: StoredEvent) -> str:
-    return event.stream_id.split("-", 1)[1]
+    return owner_of(event)
 
 
 PROJECTION = Projection(
