@@ -18,7 +18,7 @@ import kombu
 from bench import data
 from bench.harness import Result
 from bench.workloads import METADATA
-from eventlog import NO_STREAM, Database, NewEvent, PostgresEventStore, Settings
+from eventlog import Database, NewEvent, PostgresEventStore, Settings
 from eventlog.relay import BrokerPublisher, Relay
 
 EXCHANGE = f"{data.SOURCE}.events"  # where the relay publishes events of source "bench"
@@ -81,7 +81,7 @@ def _append(store: PostgresEventStore, count: int) -> str:
     for _ in range(count // 100):
         events = [NewEvent(data.EVENT_TYPE, next(payloads)) for _ in range(100)]
         stream_id = f"{data.CATEGORY}-{uuid.uuid4()}"
-        stored = store.append(stream_id, events, NO_STREAM, metadata=METADATA)
+        stored = store.append(stream_id, events, 0, metadata=METADATA)
     return json.dumps(stored[-1].to_message(), ensure_ascii=False, separators=(",", ":"))
 
 

@@ -6,7 +6,7 @@ import uuid
 
 from bench import data
 from bench.harness import Workload
-from eventlog import NO_STREAM, Database, Metadata, NewEvent, PostgresEventStore
+from eventlog import Database, Metadata, NewEvent, PostgresEventStore
 
 METADATA = Metadata(
     branch_id=data.BRANCH_ID, actor_id=data.ACTOR_ID, correlation_id=data.CORRELATION_ID
@@ -23,7 +23,7 @@ class LogAppend:
     def step(self) -> int:
         events = [NewEvent(data.EVENT_TYPE, next(self._payloads)) for _ in range(self.batch)]
         stream_id = f"{data.CATEGORY}-{uuid.uuid4()}"
-        self.store.append(stream_id, events, NO_STREAM, metadata=METADATA)
+        self.store.append(stream_id, events, 0, metadata=METADATA)
         return self.batch
 
     def close(self) -> None:

@@ -1,0 +1,44 @@
+"""`make bench` is not part of `make test` (it takes minutes), so its moving parts run here
+briefly against the real servers: what the bench measures keeps working as the log changes.
+The `eventsourcing` comparison is a bench-only dependency and is left out."""
+
+import subprocess
+import sys
+
+from bench import relaybench
+
+# Writer processes are spawned, which eventlet's monkey-patching (conftest.py) would deadlock:
+# the harness runs in an interpreter of its own, as `make bench` runs it.
+HARNESS = """
+import sys
+from bench import harness, report
+from bench.baselines import LOG_TABLE, raw_insert
+from bench.workloads import log_append
+
+harness.WARMUP_SECONDS, harness.WINDOW_SECONDS, harness.REPETITIONS = 0.1, 0.2, 2
+url = sys.argv[1]
+results = harness.measure([log_append(url, 100, writers=2), raw_insert(url, 10, 1, LOG_TABLE)])
+assert [len(r.rates) for r in results] == [2, 2], results
+assert all(rate > 0 for r in results for rate in r.rates), results
+report.absolute(results)
+report.ratios([report.Ratio("log_vs_raw", results[0].key, results[1].key, 0.1)],
+              {r.key: r for r in results})
+"""
+
+
+def test_writer_processes_measure_the_log_api_and_raw_inserts(settings):
+    ran = subprocess.run(
+        [sys.executable, "-c", HARNESS, settings.database_url],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "bench: log_vs_raw = " in ran.stdout
+
+
+def test_the_relay_rounds_publish_what_was_appended(settings, monkeypatch):
+    monkeypatch.setattr(relaybench, "EVENTS_PER_ROUND", 300)
+    relaybench.drain_backlog(settings)
+    with relaybench.bound_queue(settings) as queue:
+        result, body = relaybench.measure_relay(settings, queue, 100)
+    assert len(result.rates) == relaybench.ROUNDS and all(rate > 0 for rate in result.rates)
+    assert '"type":"bench.LedgerItemAssigned"' in body.replace(" ", "")
