@@ -1,8 +1,9 @@
 """The floors the log is compared with: plain psycopg2 INSERTs and plain kombu publishes.
 
 The raw writers insert the same columns and values as the log API (one new stream per
-transaction, the same JSON, the same metadata), into `bench.raw_events`, a table with the log's
-columns, types, defaults, constraints and indexes but without its append-only triggers.
+transaction, the same JSON, the same metadata, event ids made the same way), into
+`bench.raw_events`, a table with the log's columns, types, defaults, constraints and indexes but
+without its append-only triggers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import psycopg2.extras
 
 from bench import data
 from bench.harness import Workload
+from eventlog.model import new_event_id
 
 RAW_TABLE = "bench.raw_events"
 _COLUMNS = (
@@ -37,7 +39,7 @@ class RawInsert:
         self._insert = f"INSERT INTO {table} ({_COLUMNS}) VALUES "
 
     def _row(self, stream_id: str, version: int) -> tuple[Any, ...]:
-        return (uuid.uuid4(), stream_id, version, data.EVENT_TYPE, 1, data.SOURCE,
+        return (new_event_id(), stream_id, version, data.EVENT_TYPE, 1, data.SOURCE,
                 data.encode(next(self._payloads)), data.BRANCH_ID, data.ACTOR_ID,
                 data.CORRELATION_ID, None)  # fmt: skip
 

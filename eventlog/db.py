@@ -7,8 +7,10 @@ thread of a nameko worker pool; the pool's lock is then a green lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg2
@@ -28,6 +30,23 @@ SESSION_OPTIONS = (
 )
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A statement prepared once per connection: `sql` takes $1, $2… of the given types."""
+
+    name: str
+    types: tuple[str, ...]
+    sql: str
+
+    @property
+    def prepare(self) -> str:
+        return f"PREPARE {self.name} ({', '.join(self.types)}) AS {self.sql}"
+
+    @property
+    def execute(self) -> str:
+        return f"EXECUTE {self.name} ({', '.join(['%s'] * len(self.types))})"
+
+
 def one(cur: Cursor) -> tuple:
     """The single row a statement must return (an aggregate, a RETURNING of one row)."""
     row = cur.fetchone()
@@ -37,7 +56,11 @@ def one(cur: Cursor) -> tuple:
 
 
 class Database:
-    """Connections to one PostgreSQL database, lent out one transaction at a time."""
+    """Connections to one PostgreSQL database, lent out one transaction at a time.
+
+    Statements prepared with `execute_prepared` live in the server session: connect directly,
+    or through a pooler in session mode (a transaction-mode pooler would lose them).
+    """
 
     def __init__(self, url: str, max_connections: int = 10):
         self.url = url
@@ -45,6 +68,10 @@ class Database:
         self._idle: list[Connection] = []
         self._lent = 0
         self._lock = threading.Condition()
+        # Per connection, the statements prepared on it; a connection dropped takes its own.
+        self._prepared: weakref.WeakKeyDictionary[Connection, set[str]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def connect(self) -> Connection:
         """A connection of its own (not pooled), e.g. for a session-level advisory lock."""
@@ -99,6 +126,15 @@ class Database:
     def execute(self, sql: str, params: Any = None) -> None:
         with self.transaction() as cur:
             cur.execute(sql, params)
+
+    def execute_prepared(self, cur: Cursor, statement: Prepared, params: Sequence[Any]) -> None:
+        """Runs a prepared statement, preparing it first on a connection that has not seen it:
+        a statement that is long to parse and plan is then parsed and planned once."""
+        names = self._prepared.setdefault(cur.connection, set())
+        if statement.name not in names:
+            cur.execute(statement.prepare)
+            names.add(statement.name)
+        cur.execute(statement.execute, params)
 
     def close(self) -> None:
         with self._lock:

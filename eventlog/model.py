@@ -5,6 +5,8 @@ Pure data: nothing here does I/O, so the domain of every service can use it in u
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +28,16 @@ class ConcurrencyConflict(EventLogError):
 
 class DuplicateEventIdMismatch(EventLogError):
     """An event id was reused for different events: a retry that is not the same retry."""
+
+
+def new_event_id() -> uuid.UUID:
+    """A UUID version 7 (RFC 9562): milliseconds since the epoch, then random bits. Ids made one
+    after another sort one after another, so the log's unique index on them grows at its right
+    edge instead of touching a random page for every event appended."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC 4122 variant
+    return uuid.UUID(int=value)
 
 
 def category_of(stream_id: str) -> str:
@@ -53,7 +65,7 @@ class NewEvent:
     type: str
     data: Mapping[str, Any]
     schema_version: int = 1
-    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    event_id: uuid.UUID = field(default_factory=new_event_id)
     occurred_at: datetime | None = None  # None: the moment of the append
 
 

@@ -27,7 +27,7 @@ from psycopg2.extras import execute_values
 from eventlog import metrics
 from eventlog.db import Database, one
 from eventlog.model import START, Position, StoredEvent, utcnow
-from eventlog.store import PostgresEventStore
+from eventlog.store import CATEGORY, PostgresEventStore
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +163,9 @@ class ProjectionRunner:
         Stops at an event whose handler raises, without passing it: the next call retries it.
         """
         after, applied = self._place(), 0
+        # Every event up to this head is readable now, so once a read finds none of ours left,
+        # the place moves on to it: the next sweep does not filter other categories' events again.
+        head = self.store.head()
         while events := self.store.read_all(
             after, categories=self.projection.categories, limit=batch
         ):
@@ -180,6 +183,9 @@ class ProjectionRunner:
                         return applied
                     done[event.stream_id] = event.version
                 after = event.position
+            self._save_place(after)
+        if head > after:
+            after = head
             self._save_place(after)
         self._measure_lag(after)
         return applied
@@ -226,7 +232,7 @@ class ProjectionRunner:
         place = place or self._place()
         row = self.db.fetch_one(
             "SELECT count(*) AS n FROM (SELECT 1 FROM eventlog.events"
-            " WHERE (transaction_id, position) > (%s::text::xid8, %s) AND category = ANY(%s)"
+            f" WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {CATEGORY} = ANY(%s)"
             " LIMIT 100000) AS behind",
             (str(place.transaction_id), place.position, list(self.projection.categories)),
         )
@@ -285,7 +291,7 @@ class ProjectionRunner:
 
     def _count(self, categories: tuple[str, ...]) -> int:
         row = self.db.fetch_one(
-            "SELECT count(*) AS n FROM eventlog.events WHERE category = ANY(%s)",
+            f"SELECT count(*) AS n FROM eventlog.events WHERE {CATEGORY} = ANY(%s)",
             (list(categories),),
         )
         return row["n"] if row else 0

@@ -1,7 +1,7 @@
 """The hash chain over the log: every event hashed, every hash chained, `verify` recomputes both.
 
-Hashes are computed by PostgreSQL from the stored row (times as epoch numbers, data as jsonb's
-canonical text), so they do not depend on a client's time zone, JSON library or upcasters.
+Hashes are computed by PostgreSQL from the stored row (times as epoch numbers, data as the JSON
+text stored), so they do not depend on a client's time zone, JSON library or upcasters.
 """
 
 from __future__ import annotations

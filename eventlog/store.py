@@ -34,7 +34,7 @@ import psycopg2
 from psycopg2.extensions import cursor as Cursor
 
 from eventlog import metrics
-from eventlog.db import Database, one
+from eventlog.db import Database, Prepared, one
 from eventlog.model import (
     NO_METADATA,
     START,
@@ -56,31 +56,35 @@ _COLUMNS = (
     "transaction_id::text AS transaction_text, position, occurred_at, recorded_at, "
     "branch_id, actor_id, correlation_id, causation_id"
 )
-_INSERT = (
-    "INSERT INTO eventlog.events (event_id, stream_id, version, event_type, schema_version, "
-    "source, data, branch_id, actor_id, correlation_id, causation_id, occurred_at) "
+# One statement, whatever the number of events, and one JSON document carrying them: the client
+# encodes it in one call, the server reads typed rows out of it, and `data` keeps each event's
+# JSON text as written. Prepared: planning it would cost about as much as running it.
+_APPEND = Prepared(
+    "eventlog_append",
+    ("json", "json", "text", "text", "text", "text", "text"),
+    """
+INSERT INTO eventlog.events (event_id, stream_id, version, event_type, schema_version, source,
+                             data, branch_id, actor_id, correlation_id, causation_id, occurred_at)
+SELECT e.event_id, e.stream_id,
+       coalesce(e.expected, (SELECT coalesce(max(s.version), 0) FROM eventlog.events AS s
+                             WHERE s.stream_id = e.stream_id)) + e.n,
+       e.type, e.schema_version, $3, e.data, $4, $5, $6, $7, coalesce(e.occurred_at, now())
+FROM json_to_recordset($1) AS e(event_id uuid, stream_id text, expected int, n int, type text,
+                                schema_version smallint, data json, occurred_at timestamptz)
+-- A stream expected at version n > 0 must have a version n: a gap is a conflict too.
+WHERE NOT EXISTS (
+    SELECT FROM json_to_recordset($2) AS g(stream_id text, version int)
+    WHERE NOT EXISTS (SELECT FROM eventlog.events AS x
+                      WHERE x.stream_id = g.stream_id AND x.version = g.version))
+-- What the database assigns; the rest of a stored event is what the writer gave.
+RETURNING event_id::text, version, transaction_id::text, position, occurred_at, recorded_at
+""",
 )
-# What the database assigns; the rest of a stored event is what the writer gave.
-_ASSIGNED = (
-    " RETURNING event_id::text, version, transaction_id::text, position, occurred_at, recorded_at"
-)
-_ROW = "(%s::uuid, %s, {version}, %s, %s::smallint, %s, %s::jsonb, %s, %s, %s, %s, {occurred})"
-_AT_END = "(SELECT coalesce(max(version), 0) FROM eventlog.events WHERE stream_id = %s) + {n}"
 # Rows no late commit can precede (see the module docstring).
 SAFE_TO_READ = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
-
-
-def _guards(appends: list[Append]) -> tuple[list[str], list[Any]]:
-    """A stream expected at version n > 0 must have a version n: a gap is a conflict too."""
-    guards: list[str] = []
-    params: list[Any] = []
-    for stream_id, expected, _ in appends:
-        if expected:
-            guards.append(
-                "EXISTS (SELECT 1 FROM eventlog.events WHERE stream_id = %s AND version = %s)"
-            )
-            params += [stream_id, expected]
-    return guards, params
+# A stream's category (model.category_of). Not indexed: readers of some categories filter the log
+# order, and move their place on to the head whatever they matched (projection.catch_up).
+CATEGORY = "split_part(stream_id, '-', 1)"
 
 
 def _json_default(value: Any) -> Any:
@@ -132,53 +136,47 @@ class PostgresEventStore:
         return stored
 
     def _insert(self, cur: Cursor, appends: list[Append], meta: Metadata) -> list[StoredEvent]:
-        rows, params, data = self._rows(appends, meta)
-        guards, guard_params = _guards(appends)
-        values = ", ".join(rows)
-        if guards:
-            values = f"SELECT * FROM (VALUES {values}) AS v WHERE {' AND '.join(guards)}"
-        else:
-            values = f"VALUES {values}"
-        cur.execute(_INSERT + values + _ASSIGNED, params + guard_params)
+        flat = [
+            (stream_id, expected, n, event, str(event.event_id))
+            for stream_id, expected, events in appends
+            for n, event in enumerate(events, start=1)
+        ]
+        rows = [
+            {
+                "event_id": event_id,
+                "stream_id": stream_id,
+                "expected": expected,
+                "n": n,
+                "type": event.type,
+                "schema_version": event.schema_version,
+                "data": event.data,
+                "occurred_at": event.occurred_at,
+            }
+            for stream_id, expected, n, event, event_id in flat
+        ]
+        guards = [{"stream_id": s, "version": e} for s, e, _ in appends if e]
+        params = [encode(rows), encode(guards), self.source, meta.branch_id, meta.actor_id]
+        self.db.execute_prepared(cur, _APPEND, [*params, meta.correlation_id, meta.causation_id])
         assigned = {row[0]: row[1:] for row in cur.fetchall()}
         if not assigned:  # a guard failed: some stream is behind the version its writer expected
             raise self._conflict(cur, [(s, e) for s, e, _ in appends if e])
         stored = [
-            self._stored(stream_id, event, data[str(event.event_id)], assigned, meta)
-            for stream_id, _, events in appends
-            for event in events
+            self._stored(stream_id, event, assigned[event_id], meta)
+            for stream_id, _, _, event, event_id in flat
         ]
         return sorted(stored, key=lambda e: e.position)
 
-    def _rows(self, appends: list[Append], meta: Metadata) -> tuple[list, list, dict[str, str]]:
-        rows: list[str] = []
-        params: list[Any] = []
-        data: dict[str, str] = {}
-        for stream_id, expected, events in appends:
-            for n, event in enumerate(events, start=1):
-                version_sql = "%s" if expected is not None else _AT_END.format(n=n)
-                occurred = "%s::timestamptz" if event.occurred_at else "now()"
-                rows.append(_ROW.format(version=version_sql, occurred=occurred))
-                data[str(event.event_id)] = encoded = encode(event.data)
-                params += [str(event.event_id), stream_id]
-                params.append(expected + n if expected is not None else stream_id)
-                params += [event.type, event.schema_version, self.source, encoded]
-                params += [meta.branch_id, meta.actor_id, meta.correlation_id, meta.causation_id]
-                if event.occurred_at:
-                    params.append(event.occurred_at)
-        return rows, params, data
-
     def _stored(
-        self, stream_id: str, event: NewEvent, data: str, assigned: dict, meta: Metadata
+        self, stream_id: str, event: NewEvent, assigned: tuple, meta: Metadata
     ) -> StoredEvent:
-        version, transaction_id, position, occurred_at, recorded_at = assigned[str(event.event_id)]
+        version, transaction_id, position, occurred_at, recorded_at = assigned
         return StoredEvent(
             event_id=event.event_id,
             stream_id=stream_id,
             version=version,
             type=event.type,
             schema_version=event.schema_version,
-            data=json.loads(data),  # as a reader will see it: JSON types only
+            data=event.data,  # as given, as the in-memory log returns it; readers get its JSON
             source=self.source,
             position=Position(int(transaction_id), position),
             occurred_at=occurred_at,
@@ -276,7 +274,7 @@ class PostgresEventStore:
         )
         params: list[Any] = [str(after.transaction_id), after.position]
         if categories is not None:
-            sql += " AND category = ANY(%s)"
+            sql += f" AND {CATEGORY} = ANY(%s)"
             params.append(list(categories))
         if types is not None:
             sql += " AND event_type = ANY(%s)"

@@ -87,6 +87,20 @@ def test_a_handler_that_raises_loses_nothing(store, model):
     assert model.seen() == {events[0].stream_id: [1, 2, 3]}
 
 
+def test_the_place_moves_on_past_other_categories_once_caught_up(store, model):
+    """The log is read in log order and filtered by category: a model whose place stayed at its
+    own last event would filter every other category's later events again at every sweep."""
+    model.catch_up()
+    others = [
+        store.append(f"other-{uuid.uuid4()}", [NewEvent("Happened", {"n": i})], 0)[0]
+        for i in range(3)
+    ]
+    assert model.catch_up() == 0
+    assert model._place() >= others[-1].position
+    mine = append(store, model, 1)
+    assert model.catch_up() == 1 and model.seen() == {mine[0].stream_id: [1]}
+
+
 def test_rebuild_from_the_log_equals_the_live_model(store, model):
     for count in (3, 1, 4):
         model.apply(append(store, model, count))

@@ -49,7 +49,7 @@ def assert_sealed_once(db: Database, category: str, baseline: set[str]) -> None:
     assert report.unsealed == 0 and report.sealed == report.events
     row = db.fetch_one(
         "SELECT count(*) AS events, count(s.position) AS seals FROM eventlog.events e"
-        " LEFT JOIN eventlog.seals s USING (position) WHERE e.category = %s",
+        " LEFT JOIN eventlog.seals s USING (position) WHERE split_part(e.stream_id, '-', 1) = %s",
         (category,),
     )
     assert row is not None and row["seals"] == row["events"]

@@ -119,7 +119,8 @@ def last_position(db: Database, category: str, first: bool = False) -> Position:
     """The last (or first) position of `category` in log order."""
     order = "" if first else " DESC"
     row = db.fetch_one(
-        "SELECT transaction_id::text AS tx, position FROM eventlog.events WHERE category = %s"
+        "SELECT transaction_id::text AS tx, position FROM eventlog.events"
+        " WHERE split_part(stream_id, '-', 1) = %s"
         f" ORDER BY transaction_id{order}, position{order} LIMIT 1",
         (category,),
     )
