@@ -2,14 +2,19 @@
 
 import json
 import time
+import types
 import uuid
 
+import amqp
 import kombu
 import psycopg2
 import pytest
+from amqp import spec
+from amqp.method_framing import frame_writer
+from amqp.serialization import dumps
 
 from eventlog import NewEvent, PostgresEventStore, StoredEvent
-from eventlog.relay import BrokerPublisher, Relay
+from eventlog.relay import BrokerPublisher, Outgoing, Relay, publish_frames
 from eventlog.seal import verify
 
 from .test_append_only import owner_tampers
@@ -119,3 +124,27 @@ def test_seals_refuse_changes(settings, store, relay):
             cur.execute("UPDATE eventlog.seals SET event_hash = 'x'")
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("body_size", [300, 200_000])  # one body frame, and several
+def test_publish_frames_are_what_py_amqp_writes_for_the_same_message(body_size):
+    event = Outgoing(
+        position=7, transaction_id=9, source="ledger", type="ItemAssigned",
+        event_id=str(uuid.uuid4()), correlation_id="req-42",
+        body=json.dumps({"note": "落实" * (body_size // 6)}, ensure_ascii=False),
+        event_hash=b"", recorded_at=None,
+    )  # fmt: skip
+    written = []
+    connection = types.SimpleNamespace(frame_max=131072, bytes_sent=0)
+    transport = types.SimpleNamespace(write=lambda data: written.append(bytes(data)))
+    message = amqp.Message(
+        event.body,
+        content_type="application/json",
+        content_encoding="utf-8",
+        delivery_mode=2,
+        message_id=event.event_id,
+        application_headers={"nameko.correlation_id": event.correlation_id},
+    )
+    args = dumps("Bssbb", (0, "ledger.events", event.type, False, False))
+    frame_writer(connection, transport)(1, 3, spec.Basic.Publish, args, message)
+    assert publish_frames(3, 131072, "ledger.events", event) == b"".join(written)
