@@ -11,6 +11,8 @@ import os
 import sys
 import time
 
+import psycopg2
+
 from bench import data, esrecorder, harness, relaybench, report, schema
 from bench.baselines import LOG_TABLE, raw_insert, raw_publish
 from bench.harness import Result
@@ -91,6 +93,20 @@ def _measure(settings: Settings) -> list[Result]:
         schema.drop(settings.database_url)
 
 
+def durability(url: str) -> str:
+    """The server settings every workload shares: the same for the log and its baselines."""
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            names = ("synchronous_commit", "fsync", "full_page_writes", "shared_buffers")
+            cur.execute(
+                "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", (list(names),)
+            )
+            return ", ".join(f"{name} {value}" for name, value in cur.fetchall())
+    finally:
+        conn.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
@@ -100,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     settings, started, load = Settings.from_env(), time.monotonic(), os.getloadavg()[0]
     results = {r.key: r for r in _measure(settings)}
     report.absolute(results.values())
+    print(f"(PostgreSQL: {durability(settings.database_url)})")
     print(f"({time.monotonic() - started:.0f} s; load average {load:.1f} before,"
           f" {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores: other load skews the"
           f" 8-writer figures most)")  # fmt: skip

@@ -229,15 +229,32 @@ start_postgres() {
     log "postgresql: up (127.0.0.1:$PG_PORT)"
 }
 
+pg_setting() {
+    (cd / && runuser -u postgres -- psql -X -At -p "$PG_PORT" -c "$1")
+}
+
 # Every service instance keeps a small pool, the tests start several service
 # containers at once, and Debian's default of 100 connections is soon reached.
+# Debian's 128 MB of shared buffers is sized for a small machine: the log's
+# indexes outgrow it soon, and every append then waits on evictions. A quarter
+# of the memory (up to 2 GB here) is where PostgreSQL's documentation says to start.
 tune_postgres() {
-    local current
-    current=$(cd / && runuser -u postgres -- psql -X -At -p "$PG_PORT" -c 'SHOW max_connections')
-    ((current >= PG_MAX_CONNECTIONS)) && return 0
-    log "postgresql: max_connections $current -> $PG_MAX_CONNECTIONS (restart)"
-    (cd / && runuser -u postgres -- psql -X -q -p "$PG_PORT" \
-        -c "ALTER SYSTEM SET max_connections = $PG_MAX_CONNECTIONS") >/dev/null
+    local connections buffers_mb want_mb changed=0
+    connections=$(pg_setting 'SHOW max_connections')
+    buffers_mb=$(pg_setting "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
+    want_mb=$(awk '/^MemTotal:/ { mb = int($2 / 1024 / 4); print (mb > 2048 ? 2048 : mb) }' /proc/meminfo)
+    if ((connections < PG_MAX_CONNECTIONS)); then
+        log "postgresql: max_connections $connections -> $PG_MAX_CONNECTIONS"
+        pg_setting "ALTER SYSTEM SET max_connections = $PG_MAX_CONNECTIONS" >/dev/null
+        changed=1
+    fi
+    if ((buffers_mb < want_mb)); then
+        log "postgresql: shared_buffers ${buffers_mb}MB -> ${want_mb}MB"
+        pg_setting "ALTER SYSTEM SET shared_buffers = '${want_mb}MB'" >/dev/null
+        changed=1
+    fi
+    ((changed)) || return 0
+    log "postgresql: restart for the new settings"
     pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" restart
     local deadline=$((SECONDS + 60))
     until pg_answers; do
