@@ -136,6 +136,15 @@ class StoredEvent:
         }
 
     @classmethod
+    def assemble(cls, **fields: Any) -> StoredEvent:
+        """The event, as the generated __init__ would make it but at a quarter of its cost (it
+        sets the fields one frozen setattr at a time): the log builds one per event it appends
+        or reads. Every field without a default must be given."""
+        event = object.__new__(cls)
+        event.__dict__.update(fields)
+        return event
+
+    @classmethod
     def from_message(
         cls, body: Mapping[str, Any], upcasters: Upcasters | None = None
     ) -> StoredEvent:

@@ -112,8 +112,8 @@ def _ints(values: Iterable[int | None]) -> str:
     return "{" + ",".join("NULL" if v is None else str(int(v)) for v in values) + "}"
 
 
-def encode(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+# One encoder for the process: json.dumps with options would build a new one per call.
+encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_json_default).encode
 
 
 class PostgresEventStore:
@@ -184,7 +184,7 @@ class PostgresEventStore:
         self, stream_id: str, event: NewEvent, assigned: tuple, meta: Metadata
     ) -> StoredEvent:
         version, transaction_id, position, occurred_at, recorded_at = assigned
-        return StoredEvent(
+        return StoredEvent.assemble(
             event_id=event.event_id,
             stream_id=stream_id,
             version=version,
@@ -326,7 +326,7 @@ class PostgresEventStore:
 
     def _event(self, row: tuple) -> StoredEvent:
         schema_version, data = self._upcasters.upcast(row[3], row[4], row[5])
-        return StoredEvent(
+        return StoredEvent.assemble(
             event_id=row[0],
             stream_id=row[1],
             version=row[2],
