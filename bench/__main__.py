@@ -1,7 +1,7 @@
 """`python -m bench`: every figure in one run (3-4 minutes), absolute figures, then ratios.
 
 Environment: TAIZHANG_DATABASE_URL and TAIZHANG_AMQP_URI (`make bench` points the database at
-taizhang_test). The event log schema must exist (`taizhang migrate`).
+taizhang_test, whose log it empties first: `eventlog.migrate.reset`).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ import psycopg2.extras
 from bench import data
 from bench.harness import Workload
 from eventlog.model import new_event_id
+from eventlog.store import encode
 
 RAW_TABLE = "bench.raw_events"
 _COLUMNS = (
@@ -26,8 +27,6 @@ _COLUMNS = (
 )
 LOG_TABLE = "eventlog.events"  # as a diagnostic: the same INSERT into the log's own table
 _ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())"
-
-psycopg2.extras.register_uuid()
 
 
 class RawInsert:
@@ -40,7 +39,7 @@ class RawInsert:
 
     def _row(self, stream_id: str, version: int) -> tuple[Any, ...]:
         return (new_event_id(), stream_id, version, data.EVENT_TYPE, 1, data.SOURCE,
-                data.encode(next(self._payloads)), data.BRANCH_ID, data.ACTOR_ID,
+                encode(next(self._payloads)), data.BRANCH_ID, data.ACTOR_ID,
                 data.CORRELATION_ID, None)  # fmt: skip
 
     def step(self) -> int:

@@ -1,13 +1,13 @@
 """The events every workload writes: ~300 bytes of JSON with Chinese text, like the ledgers'.
 
 Payloads are built once and cycled, so generating them is never part of a measurement, while
-every workload still serialises each event itself (as any real writer must).
+every workload still serialises each event itself (as any real writer must), with the encoder
+the log uses (`eventlog.store.encode`).
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,11 +44,6 @@ def _payload(n: int) -> dict[str, Any]:
 
 
 PAYLOADS = [_payload(n) for n in range(64)]
-
-
-def encode(data: Any) -> str:
-    """The same JSON text the log writes (eventlog.store.encode), for the baselines."""
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def payload_cycle() -> Iterator[dict[str, Any]]:

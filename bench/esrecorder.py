@@ -16,6 +16,7 @@ from psycopg2.extensions import parse_dsn
 
 from bench import data
 from bench.harness import Workload
+from eventlog.store import encode
 
 # configuration -> (schema, environment name, which prefixes the table: <name>_events)
 CONFIGS = {
@@ -63,7 +64,7 @@ class EsInsert:
     def step(self) -> int:
         originator_id, topic = uuid.uuid4(), data.ES_TOPIC
         events = [
-            StoredEvent(originator_id, v, topic, data.encode(next(self._payloads)).encode())
+            StoredEvent(originator_id, v, topic, encode(next(self._payloads)).encode())
             for v in range(1, self.batch + 1)
         ]
         self.recorder.insert_events(events)

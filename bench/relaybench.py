@@ -34,9 +34,9 @@ def _store(settings: Settings) -> PostgresEventStore:
 
 
 @contextlib.contextmanager
-def holding_lock(settings: Settings, batch: int, kind: type[Relay] = Relay) -> Iterator[Relay]:
+def holding_lock(settings: Settings, batch: int) -> Iterator[Relay]:
     """A relay that holds the relay lock, waiting a little for another holder to let go."""
-    relay = kind(_store(settings), BrokerPublisher(settings.amqp_uri), batch=batch)
+    relay = Relay(_store(settings), BrokerPublisher(settings.amqp_uri), batch=batch)
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while not relay.acquire():
         if time.monotonic() > deadline:
@@ -110,14 +110,10 @@ def _round(relay: Relay, queue: kombu.Queue, count: int) -> tuple[float, str]:
     return rate, body
 
 
-def measure_relay(
-    settings: Settings, queue: kombu.Queue, batch: int, kind: type[Relay] = Relay
-) -> tuple[Result, str]:
+def measure_relay(settings: Settings, queue: kombu.Queue, batch: int) -> tuple[Result, str]:
     """Events/s of relay rounds of EVENTS_PER_ROUND; also a message body as the relay sends it."""
-    with holding_lock(settings, batch, kind) as relay:
+    with holding_lock(settings, batch) as relay:
         _round(relay, queue, 1000)  # warm-up: connects to the broker, declares the exchange
         rounds = [_round(relay, queue, EVENTS_PER_ROUND) for _ in range(ROUNDS)]
-    what = "relay" if kind is Relay else f"PROTOTYPE {kind.__name__}"
-    label = f"{what} with publisher confirms, batch {batch} ({EVENTS_PER_ROUND} events a round)"
-    key = f"{'relay' if kind is Relay else kind.__name__}_b{batch}"
-    return Result(key, label, [rate for rate, _ in rounds]), rounds[-1][1]
+    label = f"relay with publisher confirms, batch {batch} ({EVENTS_PER_ROUND} events a round)"
+    return Result(f"relay_b{batch}", label, [rate for rate, _ in rounds]), rounds[-1][1]

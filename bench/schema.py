@@ -1,7 +1,5 @@
-"""The bench's own tables in taizhang_test, made fresh for each run and dropped after it.
-
-The log's events cannot be removed (append-only, by trigger): what the bench appends there stays.
-"""
+"""The bench's own tables in taizhang_test, made fresh for each run and dropped after it (the
+log itself is emptied by `eventlog.migrate.reset` before a run)."""
 
 from __future__ import annotations
 
@@ -12,8 +10,8 @@ from bench.baselines import RAW_TABLE
 
 SCHEMAS = ("bench", *(schema for schema, _ in esrecorder.CONFIGS.values()))
 
-# LIKE ... INCLUDING ALL copies columns, types, defaults, identity, the generated column, CHECK
-# and NOT NULL constraints and every index; triggers are never copied. So the raw table stays
+# LIKE ... INCLUDING ALL copies columns, types, defaults, identity, CHECK and NOT NULL
+# constraints and every index; triggers are never copied. So the raw table stays
 # equivalent to eventlog.events whatever schema.sql becomes, minus the append-only triggers.
 _RAW_TABLE_DDL = f"CREATE TABLE {RAW_TABLE} (LIKE eventlog.events INCLUDING ALL)"
 

@@ -86,12 +86,11 @@ class Database:
             self._give_back(conn)
 
     @contextmanager
-    def transaction(self, dict_rows: bool = False) -> Iterator[Cursor]:
+    def transaction(self) -> Iterator[Cursor]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         with self.connection() as conn:
-            factory = psycopg2.extras.RealDictCursor if dict_rows else None
             try:
-                with conn.cursor(cursor_factory=factory) as cur:
+                with conn.cursor() as cur:
                     yield cur
                 conn.commit()
             except BaseException:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from eventlog.model import (
@@ -43,6 +42,7 @@ class InMemoryEventStore:
     def append_batch(
         self, appends: Sequence[Append], *, metadata: Metadata = NO_METADATA
     ) -> list[StoredEvent]:
+        appends = [(s, e, evs) for s, e, evs in appends if evs]  # as the PostgreSQL store does
         with self._lock:
             ids = [str(e.event_id) for _, _, events in appends for e in events]
             found = [self._by_id[i] for i in ids if i in self._by_id]
@@ -78,9 +78,6 @@ class InMemoryEventStore:
             position=Position(tx, len(self._events) + 1),
             occurred_at=event.occurred_at or now,
             recorded_at=now,
-        )
-        stored = replace(
-            stored,
             branch_id=meta.branch_id,
             actor_id=meta.actor_id,
             correlation_id=meta.correlation_id,

@@ -81,9 +81,6 @@ class Position:
     transaction_id: int = 0
     position: int = 0
 
-    def as_dict(self) -> dict[str, int]:
-        return {"transaction_id": self.transaction_id, "position": self.position}
-
 
 START = Position(0, 0)
 

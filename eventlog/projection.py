@@ -248,7 +248,7 @@ class ProjectionRunner:
         """
         self.setup()
         categories = self.projection.categories
-        total = self._count(categories)
+        total = self._count(categories) if progress else 0  # a count is a scan of the log
         with self.db.transaction() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (self.projection.lock_key,))
             if self.projection.tables:  # a projection of reactions alone has none

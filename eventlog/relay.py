@@ -198,6 +198,14 @@ ORDER BY events.transaction_id, events.position LIMIT %s
 """
 
 
+BACKLOG_QUERY = f"""
+SELECT count(*) FROM (SELECT 1 FROM eventlog.events
+                      WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {SAFE_TO_READ}
+                      LIMIT 100000) AS backlog
+"""
+LAG_COUNT_SECONDS = 5.0
+
+
 def _outgoing(row: tuple) -> Outgoing:
     position, transaction_id, source, type_, event_id, correlation_id, body, hash_, at = row
     return Outgoing(
@@ -234,11 +242,12 @@ class Relay:
         self.batch, self.poll_seconds = batch, poll_seconds
         self._lock_conn: psycopg2.extensions.connection | None = None
         self._stopping = threading.Event()
-        # Where the next read starts and the chain hash of the last seal, both None until read
-        # from the checkpoint; and the batch sent but not sealed yet, with its last delivery tag.
+        # Where the next read starts (None: at the checkpoint, read with its chain hash), the
+        # chain hash of the last seal, and the batch sent but not sealed yet with its last tag.
         self._resume: Position | None = None
         self._chain = GENESIS
         self._in_flight: tuple[list[Outgoing], int] | None = None
+        self._next_count = 0.0  # when the backlog may be counted again (see _measure_lag)
 
     def run(self) -> None:
         """Relays until `stop()`; every wait is cut short by it."""
@@ -254,8 +263,7 @@ class Relay:
             except Exception:
                 metrics.RELAY_FAILURES.inc()
                 log.exception("relay batch failed; retrying in %.1fs", backoff)
-                self.release()
-                self.store.db.close()  # pooled connections may be dead too: start afresh
+                self.release()  # closes the relay's own connections; the pool is not its
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
         try:
@@ -313,7 +321,7 @@ class Relay:
         with self._held().cursor() as cur:
             cur.execute(BATCH_QUERY, (str(place.transaction_id), place.position, self.batch))
             events = [_outgoing(row) for row in cur.fetchall()]
-        self._measure_lag(events)
+        self._measure_lag(place, events)
         sealing, self._in_flight = self._in_flight, None
         if events:
             self._in_flight = (events, self.publisher.send(events))
@@ -362,8 +370,16 @@ class Relay:
             cur.execute("COMMIT")
         return previous
 
-    def _measure_lag(self, pending: Sequence[Outgoing]) -> None:
-        metrics.RELAY_LAG_EVENTS.set(len(pending))
+    def _measure_lag(self, place: Position, pending: Sequence[Outgoing]) -> None:
+        """A batch that is not full is the whole backlog; behind a full one the backlog is
+        counted, up to 100,000 and at most every few seconds (a count is a scan)."""
+        if len(pending) < self.batch:
+            metrics.RELAY_LAG_EVENTS.set(len(pending))
+        elif time.monotonic() >= self._next_count:
+            self._next_count = time.monotonic() + LAG_COUNT_SECONDS
+            with self._held().cursor() as cur:
+                cur.execute(BACKLOG_QUERY, (str(place.transaction_id), place.position))
+                metrics.RELAY_LAG_EVENTS.set(one(cur)[0])
         metrics.RELAY_LAG_SECONDS.set(
             (utcnow() - pending[0].recorded_at).total_seconds() if pending else 0
         )

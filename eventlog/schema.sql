@@ -30,9 +30,20 @@ CREATE TABLE IF NOT EXISTS eventlog.events (
     CONSTRAINT events_stream_version UNIQUE (stream_id, version)
 );
 
--- A log made with the first layout (a primary key on position alone plus a log-order index, a
--- category column and index, data as jsonb) is brought to this one in place, each step only if
--- needed (ALTER locks the table). ALTER fires no row trigger, and data::json is jsonb's own
+-- One row per event the relay has published, in log order, chained: chain_hash =
+-- sha256(previous chain_hash || event_hash). `taizhang verify` recomputes both from the events.
+CREATE TABLE IF NOT EXISTS eventlog.seals (
+    position        bigint NOT NULL,
+    transaction_id  xid8  NOT NULL,
+    event_hash      bytea NOT NULL,
+    chain_hash      bytea NOT NULL,
+    -- In log order, as `verify` pages through them beside the events.
+    CONSTRAINT seals_pkey PRIMARY KEY (transaction_id, position)
+);
+
+-- A log made with the first layout (primary keys on position alone, a log-order index, a
+-- category column and index, data as jsonb) is brought to this one in place, each step only
+-- if needed (ALTER locks the table). ALTER fires no row trigger, and data::json is jsonb's own
 -- text, the very text the seals hashed: the chain still verifies.
 DO $$
 BEGIN
@@ -41,6 +52,11 @@ BEGIN
         ALTER TABLE eventlog.events DROP CONSTRAINT events_pkey,
             ADD CONSTRAINT events_pkey PRIMARY KEY (transaction_id, position);
         DROP INDEX IF EXISTS eventlog.events_log_order;
+    END IF;
+    IF EXISTS (SELECT FROM pg_constraint WHERE conrelid = 'eventlog.seals'::regclass
+               AND conname = 'seals_pkey' AND cardinality(conkey) = 1) THEN
+        ALTER TABLE eventlog.seals DROP CONSTRAINT seals_pkey,
+            ADD CONSTRAINT seals_pkey PRIMARY KEY (transaction_id, position);
     END IF;
     IF EXISTS (SELECT FROM pg_attribute WHERE attrelid = 'eventlog.events'::regclass
                AND attname = 'category' AND NOT attisdropped) THEN
@@ -52,15 +68,6 @@ BEGIN
     END IF;
 END
 $$;
-
--- One row per event the relay has published, in log order, chained: chain_hash =
--- sha256(previous chain_hash || event_hash). `taizhang verify` recomputes both from the events.
-CREATE TABLE IF NOT EXISTS eventlog.seals (
-    position        bigint PRIMARY KEY,
-    transaction_id  xid8  NOT NULL,
-    event_hash      bytea NOT NULL,
-    chain_hash      bytea NOT NULL
-);
 
 CREATE TABLE IF NOT EXISTS eventlog.relay_checkpoints (
     name            text PRIMARY KEY,

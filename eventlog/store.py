@@ -148,7 +148,7 @@ class PostgresEventStore:
             try:
                 stored = self._insert(cur, appends, metadata)
             except psycopg2.errors.UniqueViolation:
-                stored = self._after_unique_violation(cur, appends)
+                return self._after_unique_violation(cur, appends)  # stores nothing new
         metrics.observe_append(self.source, stored, time.perf_counter() - started)
         return stored
 
@@ -210,10 +210,10 @@ class PostgresEventStore:
             return sorted(found.values(), key=lambda e: e.position)
         if found:
             raise DuplicateEventIdMismatch(f"{len(found)} of {len(ids)} event ids already stored")
-        metrics.APPEND_CONFLICTS.labels(self.source).inc()
         raise self._conflict(cur, [(s, e) for s, e, _ in appends])
 
     def _conflict(self, cur: Cursor, expectations: list[tuple[str, int | None]]) -> Exception:
+        metrics.APPEND_CONFLICTS.labels(self.source).inc()
         for stream_id, expected in expectations:
             actual = self._version(cur, stream_id)
             if expected is not None and actual != expected:

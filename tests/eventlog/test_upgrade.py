@@ -15,8 +15,8 @@ from eventlog.seal import EVENT_HASH_SQL
 
 SCHEMA = "eventlog_upgrade"
 
-# The first layout: position alone as primary key, a log-order index, a category column with its
-# index, and data as jsonb.
+# The first layout: position alone as primary key of events and seals, a log-order index, a
+# category column with its index, and data as jsonb.
 FIRST_LAYOUT = """
 CREATE SCHEMA eventlog;
 CREATE TABLE eventlog.events (
@@ -39,6 +39,10 @@ CREATE TABLE eventlog.events (
     CONSTRAINT events_stream_version UNIQUE (stream_id, version)
 );
 CREATE INDEX events_log_order ON eventlog.events (transaction_id, position);
+CREATE TABLE eventlog.seals (
+    position bigint PRIMARY KEY, transaction_id xid8 NOT NULL,
+    event_hash bytea NOT NULL, chain_hash bytea NOT NULL
+);
 CREATE INDEX events_category_order ON eventlog.events (category, transaction_id, position);
 INSERT INTO eventlog.events (event_id, stream_id, version, event_type, source, data, occurred_at)
 VALUES (gen_random_uuid(), 'item-1', 1, 'Planned', 'ledger',
@@ -68,6 +72,17 @@ def hashes(cur) -> list[bytes]:
     return [bytes(row[0]) for row in cur.fetchall()]
 
 
+def primary_key(cur, table: str) -> list[str]:
+    cur.execute(
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a"
+        " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+        " WHERE i.indrelid = %s::regclass AND i.indisprimary"
+        " ORDER BY array_position(i.indkey::int2[], a.attnum)",
+        (f"{SCHEMA}.{table}",),
+    )
+    return [row[0] for row in cur.fetchall()]
+
+
 def layout(cur) -> dict:
     cur.execute(
         "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
@@ -80,14 +95,12 @@ def layout(cur) -> dict:
         (SCHEMA,),
     )
     indexes = {row[0] for row in cur.fetchall()}
-    cur.execute(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a"
-        " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
-        " WHERE i.indrelid = %s::regclass AND i.indisprimary"
-        " ORDER BY array_position(i.indkey::int2[], a.attnum)",
-        (f"{SCHEMA}.events",),
-    )
-    return {"columns": columns, "indexes": indexes, "key": [row[0] for row in cur.fetchall()]}
+    return {
+        "columns": columns,
+        "indexes": indexes,
+        "key": primary_key(cur, "events"),
+        "seals_key": primary_key(cur, "seals"),
+    }
 
 
 def test_the_first_layout_is_upgraded_in_place_and_its_hashes_do_not_change(admin):
@@ -99,7 +112,7 @@ def test_the_first_layout_is_upgraded_in_place_and_its_hashes_do_not_change(admi
     upgraded = layout(admin)
     assert upgraded["columns"]["data"] == "json"
     assert "category" not in upgraded["columns"]
-    assert upgraded["key"] == ["transaction_id", "position"]
+    assert upgraded["key"] == upgraded["seals_key"] == ["transaction_id", "position"]
     assert upgraded["indexes"] == {"events_pkey", "events_event_id_key", "events_stream_version"}
     assert hashes(admin) == before
 
@@ -111,6 +124,6 @@ def test_the_first_layout_is_upgraded_in_place_and_its_hashes_do_not_change(admi
 def test_a_new_log_has_the_current_layout(admin):
     admin.execute(in_schema(files("eventlog").joinpath("schema.sql").read_text()))
     created = layout(admin)
-    assert created["key"] == ["transaction_id", "position"]
+    assert created["key"] == created["seals_key"] == ["transaction_id", "position"]
     assert created["indexes"] == {"events_pkey", "events_event_id_key", "events_stream_version"}
     assert created["columns"]["data"] == "json" and "category" not in created["columns"]

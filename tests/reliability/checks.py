@@ -9,6 +9,7 @@ import kombu
 
 from eventlog import Database, ProjectionRunner, StoredEvent
 from eventlog.seal import verify
+from eventlog.store import CATEGORY
 
 from .counter import ATTEMPT, applied, counts, table
 from .harness import collect, in_transaction, wait_for
@@ -49,7 +50,7 @@ def assert_sealed_once(db: Database, category: str, baseline: set[str]) -> None:
     assert report.unsealed == 0 and report.sealed == report.events
     row = db.fetch_one(
         "SELECT count(*) AS events, count(s.position) AS seals FROM eventlog.events e"
-        " LEFT JOIN eventlog.seals s USING (position) WHERE split_part(e.stream_id, '-', 1) = %s",
+        f" LEFT JOIN eventlog.seals s USING (transaction_id, position) WHERE {CATEGORY} = %s",
         (category,),
     )
     assert row is not None and row["seals"] == row["events"]

@@ -20,6 +20,7 @@ import kombu
 
 from eventlog import Database, NewEvent, Position, PostgresEventStore, Settings
 from eventlog.relay import LOCK_KEY
+from eventlog.store import CATEGORY
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -119,8 +120,7 @@ def last_position(db: Database, category: str, first: bool = False) -> Position:
     """The last (or first) position of `category` in log order."""
     order = "" if first else " DESC"
     row = db.fetch_one(
-        "SELECT transaction_id::text AS tx, position FROM eventlog.events"
-        " WHERE split_part(stream_id, '-', 1) = %s"
+        f"SELECT transaction_id::text AS tx, position FROM eventlog.events WHERE {CATEGORY} = %s"
         f" ORDER BY transaction_id{order}, position{order} LIMIT 1",
         (category,),
     )

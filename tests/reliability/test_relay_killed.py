@@ -41,7 +41,8 @@ def test_a_relay_killed_at_random_moments_again_and_again_loses_nothing(
 ):
     baseline = set(verify(db).problems)
     streams = [f"{category}-{n}" for n in range(15)]
-    stored = [e for batch in append_rounds(store, streams, rounds=20, per_append=10) for e in batch]
+    # 12,000 events: enough that the relay (over 10,000 events/s) is still at work when killed
+    stored = [e for batch in append_rounds(store, streams, rounds=80, per_append=10) for e in batch]
     end = last_position(db, category)
 
     mid_log = [kill_while_relaying(db, children, f"relay{kill}", end) for kill in range(KILLS)]
@@ -103,7 +104,7 @@ def test_a_standby_relay_publishes_nothing_then_takes_over_when_the_active_one_i
     assert len(bodies) == len(stored), "an event was published twice: two relays were active"
 
     start = relay_checkpoint(db)
-    more = append_at_once(store, streams, per_stream=150)  # one commit: the relay needs 8 batches
+    more = append_at_once(store, streams, per_stream=1500)  # one commit: 75 batches to relay
     end = last_position(db, category)
     wait_for(lambda: relay_checkpoint(db) > start, 30, f"{active} to start on the new events")
     children.kill(active)
