@@ -3,7 +3,7 @@
 Every command goes through the handlers (so permissions and rules apply), first into a staging
 log in memory (the store the unit tests use), dated in the past; the staged events are then
 copied into PostgreSQL with `append_batch` — keeping their versions, dates and actors — and the
-read model is rebuilt.
+read model is rebuilt. The log's schema must exist already: `make run` migrates before it runs this.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from eventlog import (
     Settings,
     StoredEvent,
 )
-from eventlog.migrate import migrate
 
 from .demo_world import INSTITUTION, World
 from .projection import PROJECTION
@@ -83,7 +82,6 @@ def _chunks(appends: list) -> list[list]:
 def main() -> None:
     started = time.monotonic()
     settings = Settings.from_env()
-    migrate(settings)
     db = Database(settings.database_url)
     store = PostgresEventStore(db, source="ledger")
     world = World(seed=2026)

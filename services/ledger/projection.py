@@ -7,17 +7,16 @@ rebuild from the log yields exactly the live model. Writes are upserts: harmless
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
 from eventlog import Projection, StoredEvent, owner_of, statement
+from eventlog.projection import Handler
 
 from .projection_items import ITEM_HANDLERS
 
-Handler = Callable[[Cursor, StoredEvent], None]
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 TABLES = (
     "ledger.institutions",

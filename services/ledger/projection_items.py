@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
 from eventlog import StoredEvent, owner_of
+from eventlog.projection import Handler
 
 from .domain.items import PLAN_FIELDS, schedule
-
-Handler = Callable[[Cursor, StoredEvent], None]
-
-
-def _item_id(event: StoredEvent) -> str:
-    return owner_of(event)
 
 
 def _touch(cur: Cursor, event: StoredEvent, assignments: str = "", params: tuple = ()) -> None:
@@ -24,7 +18,7 @@ def _touch(cur: Cursor, event: StoredEvent, assignments: str = "", params: tuple
     cur.execute(
         f"UPDATE ledger.items SET {assignments}{', ' if assignments else ''}"
         "updated_at = %s, version = %s WHERE item_id = %s",
-        (*params, event.occurred_at, event.version, _item_id(event)),
+        (*params, event.occurred_at, event.version, owner_of(event)),
     )
 
 
@@ -69,7 +63,7 @@ def _occurrence(cur: Cursor, event: StoredEvent) -> None:
         "note": data.get("note"),
         "reason": data.get("reason"),
         "evidence": json.dumps(data.get("evidence") or []),
-        "item": _item_id(event),
+        "item": owner_of(event),
         "period": data["period"],
     }
     cur.execute(
@@ -89,12 +83,12 @@ def _due_changed(cur: Cursor, event: StoredEvent) -> None:
     cur.execute(
         "SELECT cadence, due_date::text, due_day, due_month, starts_on::text, ends_on::text"
         " FROM ledger.items WHERE item_id = %s",
-        (_item_id(event),),
+        (owner_of(event),),
     )
     names = ("cadence", "due_date", "due_day", "due_month", "starts_on", "ends_on")
     plan = dict(zip(names, cur.fetchone(), strict=True))
     changed = {k: v for k, v in event.data.items() if k in ("due_date", "due_day")}
-    rows = [(_item_id(event), key, due) for key, due in schedule({**plan, **changed})]
+    rows = [(owner_of(event), key, due) for key, due in schedule({**plan, **changed})]
     execute_values(
         cur,
         "UPDATE ledger.occurrences AS o SET due_date = v.due::date"

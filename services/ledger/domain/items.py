@@ -87,10 +87,6 @@ def is_overdue(status: str, due: date, today: date) -> bool:
     return status not in FINISHED and due < today
 
 
-def on_time(completed_on: date | None, due: date) -> bool:
-    return completed_on is not None and completed_on <= due
-
-
 def evolve(state: Item, event: Any) -> Item:
     data, kind = event.data, event.type
     if kind == "ItemPlanned":

@@ -56,7 +56,3 @@ def require_admin(who: Authority) -> None:
 
 def require_group_leader(who: Authority, group_id: str | None) -> None:
     require(who.leads(group_id), f"group_leader of group {group_id}, or {ADMIN_NEEDS}")
-
-
-def require_reader(who: Authority) -> None:
-    require(who.member or who.committee, "member of the branch, or institution_committee")

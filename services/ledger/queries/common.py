@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.common.actors import is_service
@@ -20,7 +21,6 @@ class Reader:
     institution_id: str
     name: str
     timezone: str
-    admin: bool
 
     def today(self, now: datetime) -> date:
         """Dates (due, overdue, month end) are the institution's local dates, not the server's."""
@@ -32,10 +32,7 @@ SELECT b.branch_id, b.institution_id, b.name, coalesce(i.timezone, %(tz)s) AS ti
        EXISTS (SELECT 1 FROM ledger.members m WHERE m.branch_id = b.branch_id
                AND m.member_id = %(actor)s AND m.active) AS member,
        EXISTS (SELECT 1 FROM ledger.committee c WHERE c.institution_id = b.institution_id
-               AND c.person_id = %(actor)s) AS committee,
-       EXISTS (SELECT 1 FROM ledger.roles r WHERE r.branch_id = b.branch_id
-               AND r.member_id = %(actor)s
-               AND r.role IN ('secretary', 'committee_member')) AS admin
+               AND c.person_id = %(actor)s) AS committee
 FROM ledger.branches b LEFT JOIN ledger.institutions i USING (institution_id)
 WHERE b.branch_id = %(branch)s
 """
@@ -46,22 +43,15 @@ def reader(db: ReadDatabase, branch_id: str, actor_id: str) -> Reader:
     row = db.fetch_one(_READER, {"tz": DEFAULT_TIMEZONE, "actor": actor_id, "branch": branch_id})
     if row is None:
         raise NotFound(f"branch {branch_id} does not exist")
-    service = is_service(actor_id)
     require(
-        row["member"] or row["committee"] or service,
+        row["member"] or row["committee"] or is_service(actor_id),
         "member of the branch, or institution_committee",
     )
-    return Reader(
-        row["branch_id"],
-        row["institution_id"],
-        row["name"],
-        row["timezone"],
-        admin=row["admin"] or row["committee"] or service,
-    )
+    return Reader(row["branch_id"], row["institution_id"], row["name"], row["timezone"])
 
 
-def item_branch(db: ReadDatabase, item_id: str) -> str:
-    row = db.fetch_one("SELECT branch_id FROM ledger.items WHERE item_id = %s", (item_id,))
+def item_row(db: ReadDatabase, item_id: str) -> dict[str, Any]:
+    row = db.fetch_one("SELECT * FROM ledger.items WHERE item_id = %s", (item_id,))
     if row is None:
         raise NotFound(f"item {item_id} does not exist")
-    return row["branch_id"]
+    return row

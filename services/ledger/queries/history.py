@@ -11,12 +11,12 @@ from services.common.handlers import EventStore
 from services.common.queries import ReadDatabase
 
 from ..domain.items import Item, evolve, is_overdue
-from .common import item_branch, reader
+from .common import item_row, reader
 
 
 def item_history(store: EventStore, db: ReadDatabase, actor_id: str, item_id: str) -> dict:
     """Every event of the item: who did what, when (and when the log recorded it)."""
-    reader(db, item_branch(db, item_id), actor_id)
+    reader(db, item_row(db, item_id)["branch_id"], actor_id)
     events = store.read_stream(f"item-{item_id}")
     return {
         "item_id": item_id,

@@ -7,7 +7,7 @@ from typing import Any
 
 from services.common.queries import ReadDatabase, iso
 
-from .common import item_branch, reader
+from .common import item_row, reader
 
 # Each filter a caller may pass, as a condition on ledger.entries (`today` is the branch's date).
 FILTERS = {
@@ -59,15 +59,15 @@ def list_entries(
 
 
 def item(db: ReadDatabase, now: datetime, actor_id: str, item_id: str) -> dict[str, Any]:
-    today = reader(db, item_branch(db, item_id), actor_id).today(now)
-    found = db.fetch_one("SELECT * FROM ledger.items WHERE item_id = %s", (item_id,))
+    found = item_row(db, item_id)
+    today = reader(db, found["branch_id"], actor_id).today(now)
     occurrences = db.fetch_all(
         "SELECT period, due_date, status, started_at, completed_at, completed_on, outcome_note,"
         f" cancel_reason, notes, last_note, evidence, {COMPUTED} FROM ledger.entries"
         " WHERE item_id = %(item)s ORDER BY due_date, period",
         {"item": item_id, "today": today},
     )
-    return {**iso(found or {}), "occurrences": [iso(row) for row in occurrences]}
+    return {**iso(found), "occurrences": [iso(row) for row in occurrences]}
 
 
 _PROGRESS = """

@@ -15,6 +15,7 @@ from ..domain import item_commands as ic
 from ..domain import items, orglife, study
 from ..domain import organisation as o
 from ..exceptions import BadInput
+from .common import YEAR, Date
 
 ACTOR = {"required": True}
 
@@ -29,7 +30,7 @@ class Person(Strict):
 
 
 class TemplateGoal(Strict):
-    code = fields.Str(required=True, validate=validate.Length(min=1, max=20))
+    code = fields.Str(required=True, validate=[validate.Length(max=20), ID_RULE])
     title = Text()
     description = Text(required=False)
 
@@ -62,7 +63,7 @@ class RemoveCommitteeMember(Command):
 class SetGoalTemplate(Command):
     command = o.SetGoalTemplate
     actor_id, institution_id = Id(**ACTOR), Id(required=True)
-    year = fields.Int(required=True, validate=validate.Range(2000, 2100))
+    year = fields.Int(required=True, validate=YEAR)
     goals = fields.List(
         fields.Nested(TemplateGoal),
         required=True,
@@ -121,7 +122,7 @@ class RevokeRole(GrantRole):
 class OpenGoalSet(Command):
     command = g.OpenGoalSet
     actor_id, branch_id = Id(**ACTOR), Id(required=True)
-    year = fields.Int(required=True, validate=validate.Range(2000, 2100))
+    year = fields.Int(required=True, validate=YEAR)
 
 
 class AddGoal(OpenGoalSet):
@@ -155,12 +156,9 @@ class PlanItem(Command):
     title = Text()
     description = Text(required=False)
     goal_id, group_id, owner_id = (Id(load_default=None, allow_none=True) for _ in range(3))
-    due_date, starts_on, ends_on = (
-        fields.Date(load_default=None, allow_none=True) for _ in range(3)
-    )
+    due_date, starts_on, ends_on = (Date(load_default=None, allow_none=True) for _ in range(3))
     due_day = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 31))
     due_month = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 12))
-    source = fields.Dict(keys=fields.Str(), load_default=None, allow_none=True)
 
     @validates_schema
     def one_off_or_recurring(self, data: dict[str, Any], **_: Any) -> None:
@@ -220,7 +218,7 @@ class ReassignItem(Command):
 class ChangeDueDate(Command):
     command = ic.ChangeDueDate
     actor_id, item_id = Id(**ACTOR), Id(required=True)
-    due_date = fields.Date(load_default=None, allow_none=True)
+    due_date = Date(load_default=None, allow_none=True)
     due_day = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 31))
     reason = Text()
 
@@ -237,7 +235,7 @@ class RecordMeeting(Command):
     command = orglife.RecordMeeting
     actor_id, branch_id, meeting_id = Id(**ACTOR), Id(required=True), NewId()
     meeting_type = Choice(orglife.MEETING_TYPES, required=True)
-    held_on = fields.Date(required=True)
+    held_on = Date(required=True)
     title = Text()
     minutes = Text(required=False)
     group_id = Id(load_default=None, allow_none=True)
@@ -249,7 +247,7 @@ class FileReport(Command):
     actor_id, branch_id, report_id = Id(**ACTOR), Id(required=True), NewId()
     title = Text()
     kind = Choice(orglife.REPORT_KINDS, required=True)
-    filed_on = fields.Date(required=True)
+    filed_on = Date(required=True)
 
 
 class PostArticle(Command):
@@ -261,7 +259,7 @@ class PostArticle(Command):
         NewId(),
     )
     title = Text()
-    posted_on = fields.Date(required=True)
+    posted_on = Date(required=True)
     link = fields.Url(load_default=None, allow_none=True)
     text = Text(required=False)
 

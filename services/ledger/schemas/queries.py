@@ -11,8 +11,8 @@ from services.common.schemas import ID_RULE, Choice, Id, Offset, Strict
 
 from ..domain import items
 from ..exceptions import BadInput
+from .common import YEAR, Date
 
-YEAR = validate.Range(2000, 2100)
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month as YYYY-MM")
 
 
@@ -57,20 +57,20 @@ class EntriesQuery(BranchQuery):
     owner_id, group_id, goal_id = (Id(load_default=None, allow_none=True) for _ in range(3))
     period = fields.Str(load_default=None, allow_none=True, validate=ID_RULE)
     overdue = fields.Bool(load_default=None, allow_none=True)
-    due_from, due_to = (fields.Date(load_default=None, allow_none=True) for _ in range(2))
+    due_from, due_to = (Date(load_default=None, allow_none=True) for _ in range(2))
     limit = fields.Int(load_default=50, validate=validate.Range(1, 500))
     offset = Offset()
 
 
 class AsOfQuery(BranchQuery):
-    as_of = fields.Date(required=True)
+    as_of = Date(required=True)
     group_id = Id(load_default=None, allow_none=True)
     owner_id = Id(load_default=None, allow_none=True)
 
 
 class MeasuresQuery(BranchQuery):
     member_id = Id(required=True)
-    start, end = fields.Date(required=True), fields.Date(required=True)
+    start, end = Date(required=True), Date(required=True)
 
     @validates_schema
     def ordered(self, data: dict[str, Any], **_: Any) -> None:

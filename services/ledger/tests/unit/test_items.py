@@ -6,7 +6,7 @@ import pytest
 
 from services.common.handlers import load
 from services.ledger.domain import item_commands as c
-from services.ledger.domain.items import Item, evolve, is_overdue, on_time
+from services.ledger.domain.items import Item, evolve, is_overdue
 from services.ledger.exceptions import BadInput, Forbidden, InvalidTransition, NotFound
 from services.ledger.handlers import items as h
 
@@ -147,12 +147,6 @@ def test_overdue_is_computed_from_the_clock_never_stored():
     assert is_overdue("in_progress", due, today=date(2026, 4, 1))
     assert not is_overdue("done", due, today=date(2026, 4, 1))
     assert not is_overdue("cancelled", due, today=date(2026, 4, 1))
-
-
-def test_on_time_means_completed_on_or_before_the_due_date():
-    assert on_time(date(2026, 3, 31), date(2026, 3, 31))
-    assert not on_time(date(2026, 4, 1), date(2026, 3, 31))
-    assert not on_time(None, date(2026, 3, 31))
 
 
 def test_the_event_records_when_it_occurred(store):

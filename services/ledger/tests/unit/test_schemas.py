@@ -1,0 +1,81 @@
+"""The schemas refuse, naming the field, what the handlers, log or read model cannot take."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from marshmallow import Schema
+
+from services.common.schemas import ID_RULE, load
+from services.ledger.exceptions import BadInput
+from services.ledger.schemas import commands as cs
+from services.ledger.schemas import queries as qs
+
+ONE_OFF = {
+    "actor_id": "sec",
+    "branch_id": "b1",
+    "level": "member",
+    "kind": "reform",
+    "cadence": "once",
+    "title": "调研报告",
+    "owner_id": "m1",
+    "due_date": "2026-06-30",
+}
+RECURRING = {**ONE_OFF, "cadence": "monthly", "due_date": None, "starts_on": "2026-01-01"}
+
+
+def refused(schema: Schema, payload: dict[str, Any]) -> Any:
+    with pytest.raises(BadInput) as error:
+        load(schema, payload)
+    return error.value.messages
+
+
+def test_a_planner_cannot_set_the_source_only_rectifications_give():
+    source = {"cycle_id": "c1", "raised_by": "someone else"}
+    assert refused(cs.PlanItem(), {**ONE_OFF, "source": source}) == {"source": ["Unknown field."]}
+
+
+@pytest.mark.parametrize("code", ["G\x001", "G 1", "G/1", ""])
+def test_a_template_goal_code_is_an_id(code):
+    goals = [{"code": f"G{n}", "title": f"目标{n}"} for n in range(1, 8)]
+    payload = {
+        "actor_id": "boss",
+        "institution_id": "i1",
+        "year": 2026,
+        "goals": [*goals, {"code": code, "title": "目标8"}],
+    }
+    assert refused(cs.SetGoalTemplate(), payload) == {"goals": {7: {"code": [ID_RULE.error]}}}
+
+
+@pytest.mark.parametrize(
+    ("schema", "payload", "field"),
+    [
+        (cs.PlanItem(), {**ONE_OFF, "due_date": "9999-12-31"}, "due_date"),
+        (cs.PlanItem(), {**RECURRING, "ends_on": "9999-12-31"}, "ends_on"),
+        (cs.PlanItem(), {**RECURRING, "starts_on": "1999-12-31"}, "starts_on"),
+        (
+            qs.AsOfQuery(),
+            {"actor_id": "sec", "branch_id": "b1", "as_of": "9999-12-31"},
+            "as_of",
+        ),
+        (
+            qs.MeasuresQuery(),
+            {
+                "actor_id": "sec",
+                "branch_id": "b1",
+                "member_id": "m1",
+                "start": "2026-01-01",
+                "end": "9999-12-31",
+            },
+            "end",
+        ),
+    ],
+)
+def test_dates_outside_the_years_the_ledger_computes_are_refused(schema, payload, field):
+    assert refused(schema, payload) == {field: ["a year from 2000 to 2100"]}
+
+
+def test_dates_at_the_ends_of_those_years_are_taken():
+    planned = load(cs.PlanItem(), {**RECURRING, "starts_on": "2000-01-01", "ends_on": "2100-12-31"})
+    assert (planned.starts_on.year, planned.ends_on.year) == (2000, 2100)
