@@ -14,10 +14,11 @@ from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
 from eventlog import Projection, StoredEvent, owner_of
+from eventlog.projection import Handler
 
 from .domain.cycle import REVIEWS
 from .domain.pseudonym import review_id
-from .projection_roster import ITEM_HANDLERS, ROSTER_HANDLERS, Handler
+from .projection_roster import ITEM_HANDLERS, ROSTER_HANDLERS
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 TABLES = (
@@ -34,10 +35,6 @@ TABLES = (
     "appraisal.measures",
     "appraisal.results",
 )
-
-
-def _cycle_id(event: StoredEvent) -> str:
-    return owner_of(event)
 
 
 def _opened(cur: Cursor, event: StoredEvent) -> None:
@@ -63,7 +60,7 @@ def _self_review(cur: Cursor, event: StoredEvent) -> None:
         " ON CONFLICT (cycle_id, member_id) DO UPDATE SET scores = EXCLUDED.scores,"
         " problems = EXCLUDED.problems, status = 'submitted', submitted_at = EXCLUDED.submitted_at",
         (
-            _cycle_id(event),
+            owner_of(event),
             data["member_id"],
             json.dumps(data["scores"]),
             data["problems"],
@@ -79,7 +76,7 @@ def _peer_review(cur: Cursor, event: StoredEvent) -> None:
         " ON CONFLICT (cycle_id, review_id) DO UPDATE SET scores = EXCLUDED.scores,"
         " comments = EXCLUDED.comments, status = 'submitted'",
         (
-            _cycle_id(event),
+            owner_of(event),
             review_id(data["reviewer_pseudonym"], data["reviewee_id"]),
             data["reviewee_id"],
             json.dumps(data["scores"]),
@@ -96,7 +93,7 @@ def _leader_comment(cur: Cursor, event: StoredEvent) -> None:
         " score = EXCLUDED.score, comment = EXCLUDED.comment, status = 'submitted',"
         " submitted_at = EXCLUDED.submitted_at",
         (
-            _cycle_id(event),
+            owner_of(event),
             data["member_id"],
             data["leader_id"],
             data["score"],
@@ -107,7 +104,7 @@ def _leader_comment(cur: Cursor, event: StoredEvent) -> None:
 
 
 def _reopened(cur: Cursor, event: StoredEvent) -> None:
-    data, cycle = event.data, _cycle_id(event)
+    data, cycle = event.data, owner_of(event)
     table = REVIEWS[data["step"]][0]
     if data["step"] == "peer_review":
         where, key = "review_id", review_id(data["reviewer_pseudonym"], data["reviewee_id"])
@@ -135,12 +132,12 @@ def _rectification(cur: Cursor, event: StoredEvent) -> None:
 def _measures(cur: Cursor, event: StoredEvent) -> None:
     cur.execute(
         "INSERT INTO appraisal.measures VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-        (_cycle_id(event), event.data["member_id"], json.dumps(dict(event.data))),
+        (owner_of(event), event.data["member_id"], json.dumps(dict(event.data))),
     )
 
 
 def _finalised(cur: Cursor, event: StoredEvent) -> None:
-    data, cycle = event.data, _cycle_id(event)
+    data, cycle = event.data, owner_of(event)
     cur.execute(
         "UPDATE appraisal.cycles SET finalised_at = %s, finalised_by = %s, missing_reviews = %s,"
         " missing_reviews_reason = %s WHERE cycle_id = %s",

@@ -8,14 +8,8 @@ update nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from psycopg2.extensions import cursor as Cursor
-
-from eventlog import StoredEvent, statement
-
-Handler = Callable[[Cursor, StoredEvent], None]
-
+from eventlog import statement
+from eventlog.projection import Handler
 
 _ITEM_PLANNED = (
     "INSERT INTO appraisal.rectification_items (item_id, status, due_date, updated_at)"

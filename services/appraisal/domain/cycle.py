@@ -54,6 +54,10 @@ class Window:
     def contains(self, at: datetime) -> bool:
         return self.opens_at <= at < self.closes_at
 
+    @classmethod
+    def from_dict(cls, times: Mapping[str, str]) -> Window:
+        return cls(*(datetime.fromisoformat(times[k]) for k in ("opens_at", "closes_at")))
+
     def as_dict(self) -> dict[str, str]:
         return {"opens_at": self.opens_at.isoformat(), "closes_at": self.closes_at.isoformat()}
 
@@ -83,10 +87,7 @@ class Cycle:
         return self.plan["branch_id"]
 
     def window(self, step: str) -> Window:
-        times = self.plan["windows"][step]
-        return Window(
-            datetime.fromisoformat(times["opens_at"]), datetime.fromisoformat(times["closes_at"])
-        )
+        return Window.from_dict(self.plan["windows"][step])
 
     def submission(self, step: str, key: Key) -> Submission | None:
         return getattr(self, REVIEWS[step][0]).get(key)

@@ -8,8 +8,10 @@ closed: the reopening is the secretary's leave to do so.
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from eventlog.model import NewEvent
+from services.common.periods import DEFAULT_TIMEZONE
 
 from ..exceptions import AlreadySubmitted, BadInput, InvalidTransition, NotFound, WindowClosed
 from .commands import ReopenReview, SubmitLeaderComment, SubmitPeerReview, SubmitSelfReview
@@ -73,8 +75,13 @@ def decide_leader(
 
 
 def _rectifications(state: Cycle, cmd: SubmitLeaderComment, now: datetime) -> list[dict]:
-    """Numbered in the cycle, so that an id says where it came from and never repeats."""
-    if any(item.due_date < now.date() for item in cmd.rectifications):
+    """Numbered in the cycle, so that an id says where it came from and never repeats.
+
+    The ledger judges due dates by the institution's day; the appraisal's roster does not carry
+    the institution's zone, so the default zone stands in for it, as in the ledger's queries.
+    """
+    today = now.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+    if any(item.due_date < today for item in cmd.rectifications):
         raise BadInput({"rectifications": ["a rectification is due today or later"]})
     return [
         {

@@ -29,10 +29,6 @@ class Roster:
     def admin(self, who: str) -> bool:
         return who in self.committee or any(self.holds(who, role) for role in BRANCH_ADMIN)
 
-    def leads(self, who: str, member_id: str) -> bool:
-        group = self.members.get(member_id)
-        return group is not None and self.holds(who, "group_leader", group)
-
     def peers(self, member_id: str, scope: str) -> list[str]:
         """Whom a member reviews: the others in their group, or in the whole branch."""
         group = self.members.get(member_id)
@@ -60,9 +56,7 @@ class Roster:
 
     def may_comment(self, who: str, member_id: str) -> bool:
         return who != member_id and (
-            self.holds(who, "secretary")
-            or self.leads(who, member_id)
-            or who in self.commentators(member_id)
+            self.holds(who, "secretary") or who in self.commentators(member_id)
         )
 
 

@@ -1,7 +1,8 @@
 """What every appraisal command uses: its ports (the log, the roster, the pseudonym key, the
 ledger's measures), the cycle loaded from its stream, and the commit at the loaded version.
 
-The log's helpers (`load`, `commit`, `Outcome`) are the ledger's: one way to write events.
+The log's helpers (`load`, `commit`, `Outcome`) live in services/common/handlers.py, shared by
+every service: one way to write events.
 """
 
 from __future__ import annotations

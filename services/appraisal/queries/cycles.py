@@ -27,11 +27,6 @@ _COMMENTS = (
 )
 
 
-def window(cycle: dict[str, Any], step: str) -> Window:
-    times = cycle["windows"][step]
-    return Window(*(datetime.fromisoformat(times[k]) for k in ("opens_at", "closes_at")))
-
-
 def cycle(db: ReadDatabase, key: bytes, now: datetime, actor_id: str, cycle_id: str) -> dict:
     """Status per step with counts; who still owes a step only for those who run the cycle,
     and never for peer reviews: after a reopened peer review, its author would be the one who
@@ -44,7 +39,8 @@ def cycle(db: ReadDatabase, key: bytes, now: datetime, actor_id: str, cycle_id: 
     missing = found.missing()
     steps = []
     for step in STEPS:
-        status = {"step": step, **row["windows"][step], "open": window(row, step).contains(now)}
+        times = row["windows"][step]
+        status = {"step": step, **times, "open": Window.from_dict(times).contains(now)}
         if step in missing:
             status |= {"expected": found.expected(step), "missing": missing[step]}
         if sees_all(roster, actor_id) and not finalised and step != "peer_review":
@@ -91,7 +87,7 @@ def open_steps(db: ReadDatabase, key: bytes, actor_id: str, at: datetime) -> lis
     )
     steps = []
     for row in rows:
-        current = [step for step in STEPS if window(row, step).contains(at)]
+        current = [step for step in STEPS if Window.from_dict(row["windows"][step]).contains(at)]
         if not current:
             continue
         found = progress(db, row, load_roster(db, row["branch_id"]), key)

@@ -8,9 +8,9 @@ from typing import Any
 from services.common.actors import is_service
 from services.common.queries import iso
 
+from ..domain.cycle import Window
 from ..domain.roster import require
 from .common import ReadDatabase, cycle_row, load_roster, require_reader, sees_all
-from .cycles import window
 
 _RESULTS = (
     "SELECT r.member_id, r.score, r.grade, r.breakdown, m.measures FROM appraisal.results r"
@@ -74,7 +74,8 @@ def peer_reviews_about(
     roster = load_roster(db, row["branch_id"])
     allowed = actor_id == member_id or roster.holds(actor_id, "secretary")
     require(allowed, "the reviewed member, or the secretary of the branch")
-    closed = row["finalised_at"] is not None or now >= window(row, "peer_review").closes_at
+    peer_review = Window.from_dict(row["windows"]["peer_review"])
+    closed = row["finalised_at"] is not None or now >= peer_review.closes_at
     if not closed:
         return {"cycle_id": cycle_id, "member_id": member_id, "available": False, "reviews": []}
     reviews = db.fetch_all(

@@ -22,7 +22,6 @@ from ..domain.cycle import (
     Window,
 )
 
-ACTOR = {"required": True}
 PERCENT = validate.Range(0, 100)
 # Rectification ids are `<cycle>.r<n>` and ledger item ids: at most 64 characters in all.
 CYCLE_ID = [ID_RULE, validate.Length(max=56)]
@@ -57,7 +56,7 @@ class Windows(Strict):
 
 class OpenCycle(Command):
     command = c.OpenCycle
-    actor_id, branch_id = Id(**ACTOR), Id(required=True)
+    actor_id, branch_id = Id(required=True), Id(required=True)
     cycle_id = fields.Str(validate=CYCLE_ID, load_default=new_id)
     kind = Choice(KINDS, required=True)
     period = fields.Str(required=True, validate=validate.Length(4, 7))
@@ -69,14 +68,14 @@ class OpenCycle(Command):
 
 class SubmitSelfReview(Command):
     command = c.SubmitSelfReview
-    actor_id, cycle_id = Id(**ACTOR), Id(required=True)
+    actor_id, cycle_id = Id(required=True), Id(required=True)
     scores = fields.Nested(Scores, required=True)
     problems = Text()
 
 
 class SubmitPeerReview(Command):
     command = c.SubmitPeerReview
-    actor_id, cycle_id, reviewee_id = Id(**ACTOR), Id(required=True), Id(required=True)
+    actor_id, cycle_id, reviewee_id = Id(required=True), Id(required=True), Id(required=True)
     scores = fields.Nested(Scores, required=True)
     comments = Text(required=False)
 
@@ -92,7 +91,7 @@ class Rectification(Strict):
 
 class SubmitLeaderComment(Command):
     command = c.SubmitLeaderComment
-    actor_id, cycle_id, member_id = Id(**ACTOR), Id(required=True), Id(required=True)
+    actor_id, cycle_id, member_id = Id(required=True), Id(required=True), Id(required=True)
     score = fields.Float(required=True, validate=PERCENT)
     comment = Text()
     rectifications = fields.List(
@@ -106,7 +105,7 @@ class SubmitLeaderComment(Command):
 
 class ReopenReview(Command):
     command = c.ReopenReview
-    actor_id, cycle_id = Id(**ACTOR), Id(required=True)
+    actor_id, cycle_id = Id(required=True), Id(required=True)
     step = Choice(REVIEW_STEPS, required=True)
     reason = Text()
     member_id = Id(load_default=None, allow_none=True)
@@ -115,7 +114,7 @@ class ReopenReview(Command):
 
 class FinaliseCycle(Command):
     command = c.FinaliseCycle
-    actor_id, cycle_id = Id(**ACTOR), Id(required=True)
+    actor_id, cycle_id = Id(required=True), Id(required=True)
     missing_reviews_reason = fields.Str(
         load_default=None, allow_none=True, validate=[validate.Length(1, 2000), storable]
     )

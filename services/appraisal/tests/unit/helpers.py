@@ -34,8 +34,8 @@ def peer_review(ctx, reviewer, reviewee, value=70.0, at=PEER_AT, cycle="c1"):
     return reviews.submit_peer_review(cmd, ctx, at)
 
 
-def comment(ctx, leader, member, score=85.0, at=LEADER_AT, rectify=()):
-    items = tuple(Rectification(title, date(2026, 6, 30)) for title in rectify)
+def comment(ctx, leader, member, score=85.0, at=LEADER_AT, rectify=(), due=date(2026, 6, 30)):
+    items = tuple(Rectification(title, due) for title in rectify)
     cmd = SubmitLeaderComment(leader, "c1", member, score, "commentary", items)
     return reviews.submit_leader_comment(cmd, ctx, at)
 

@@ -49,7 +49,8 @@ def test_nobody_reviews_themself_or_outside_their_pool(opened):
 
 def test_a_branch_wide_cycle_pools_the_whole_branch(ctx):
     cycles.open_cycle(open_command(peer_scope="branch"), ctx, OPENED)
-    peer_review(ctx, "m1", "m3")
+    stored = peer_review(ctx, "m1", "m3").events[0]  # m3 is in the other group
+    assert stored.data["reviewee_id"] == "m3"
 
 
 def test_pseudonyms_differ_per_cycle_and_per_key():

@@ -1,9 +1,11 @@
 """Who may open, review, comment, reopen and finalise, from the branch's roster."""
 
+from datetime import UTC, date, datetime
+
 import pytest
 
 from services.appraisal.domain.progress import progress_of
-from services.appraisal.exceptions import Forbidden, NotFound
+from services.appraisal.exceptions import BadInput, Forbidden, NotFound
 from services.appraisal.handlers import cycles
 
 from .conftest import KEY, OPENED, ROSTER, open_command
@@ -87,3 +89,11 @@ def test_commentary_raises_numbered_rectifications(opened):
     assert comment(opened, "sec", "m2", rectify=("x",)).events[1].data["rectification_id"] == (
         "c1.r3"
     )
+
+
+def test_a_rectification_falls_due_no_earlier_than_the_institutions_today(opened):
+    at = datetime(2026, 4, 11, 17, 0, tzinfo=UTC)  # already 12 April in Asia/Shanghai
+    with pytest.raises(BadInput):
+        comment(opened, "gl1", "m1", at=at, rectify=("x",), due=date(2026, 4, 11))
+    raised = comment(opened, "gl1", "m1", at=at, rectify=("x",), due=date(2026, 4, 12))
+    assert raised.events[1].data["due_date"] == "2026-04-12"

@@ -67,7 +67,7 @@ def test_grades_follow_the_bands_lower_bounds(score, grade):
 
 def test_rounding_is_half_up():
     assert scoring.rounded(84.25, 1) == 84.3 and scoring.rounded(84.35, 1) == 84.4
-    assert round(84.25, 1) == 84.2  # what the built-in would have said
+    assert scoring.rounded(2.675, 2) == 2.68  # stored in binary just below 2.675
 
 
 def test_finalised_results_carry_their_breakdown_and_the_measures_as_evidence(opened):
