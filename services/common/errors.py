@@ -40,4 +40,4 @@ class BadInput(ValidationError):
 
 
 # What nameko should treat as an answer to the caller, not as a crash of the service.
-EXPECTED = (ServiceError, BadInput, ValidationError, ConcurrencyConflict)
+EXPECTED = (ServiceError, ValidationError, ConcurrencyConflict)

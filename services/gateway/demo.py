@@ -13,7 +13,6 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from eventlog import Database, PostgresEventStore, ProjectionRunner, Settings
-from eventlog.migrate import migrate
 from services.common.actors import service_actor
 from services.ledger.demo_world import INSTITUTION
 from services.ledger.exceptions import NotFound
@@ -88,7 +87,6 @@ def register(store: PostgresEventStore, everyone: list[dict[str, str]]) -> int:
 
 def main() -> None:
     settings = Settings.from_env()
-    migrate(settings)
     db = Database(settings.database_url)
     store = PostgresEventStore(db, source="gateway")
     try:

@@ -18,6 +18,8 @@ from prometheus_client import Counter, Histogram
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
 
+from services.common import errors as shared
+
 from .errors import HttpError, RemoteCallError, ServiceUnavailable, error_response, to_http
 
 REQUESTS = Counter(
@@ -101,7 +103,7 @@ class HttpEntrypoint(HttpRequestHandler):
 
 
 # What an endpoint raises on purpose: answered without a traceback in the log.
-EXPECTED = (HttpError, RemoteCallError, ServiceUnavailable)
+EXPECTED = (HttpError, RemoteCallError, ServiceUnavailable, *shared.EXPECTED)
 
 
 def http(method: str, url: str, **options):

@@ -3,6 +3,7 @@
 Every error answer reads {"code", "message", "fields"}. The services raise the shared error
 classes (services/common/errors.py); nameko carries only the class name of a remote error, so
 `MAPPED_ERRORS` maps names. A subclass a service adds must be listed with its parent's status.
+The gateway raises some of the same classes itself (users); those map by the same table.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any
 from nameko.exceptions import UnknownService
 from werkzeug.wrappers import Response
 
+from services.common.errors import EXPECTED
+
 log = logging.getLogger(__name__)
 
-# Remote error type name → (HTTP status, code of the answer).
+# Type name of a shared error, remote or raised in the gateway → (HTTP status, code of the answer).
 MAPPED_ERRORS: dict[str, tuple[int, str]] = {
     "NotFound": (404, "not_found"),
     "Forbidden": (403, "forbidden"),
@@ -83,12 +86,23 @@ def as_fields(messages: Any) -> dict[str, Any]:
 
 
 def from_remote(error: RemoteCallError) -> HttpError:
-    status, code = MAPPED_ERRORS.get(error.exc_type, (500, "internal_error"))
-    if status == 500:
+    if error.exc_type not in MAPPED_ERRORS:
         log.error("unmapped error from a service: %s", error)
         return HttpError(500, "internal_error", "the request could not be completed")
-    fields = as_fields(error.exc_args[0]) if status == 422 and error.exc_args else {}
-    return HttpError(status, code, error.value if status != 422 else "invalid fields", fields)
+    return _mapped(error.exc_type, error.value, error.exc_args)
+
+
+def _mapped(exc_type: str, message: str, args: Any) -> HttpError:
+    status, code = MAPPED_ERRORS[exc_type]
+    fields = as_fields(args[0]) if status == 422 and args else {}
+    return HttpError(status, code, message if status != 422 else "invalid fields", fields)
+
+
+def _mapped_name(exc: Exception) -> str | None:
+    """The name a shared error raised in the gateway maps by: its own, or its nearest parent's."""
+    if not isinstance(exc, EXPECTED):
+        return None
+    return next((c.__name__ for c in type(exc).__mro__ if c.__name__ in MAPPED_ERRORS), None)
 
 
 def to_http(exc: Exception) -> HttpError:
@@ -97,6 +111,8 @@ def to_http(exc: Exception) -> HttpError:
         return exc
     if isinstance(exc, RemoteCallError):
         return from_remote(exc)
+    if (name := _mapped_name(exc)) is not None:
+        return _mapped(name, str(exc), exc.args)
     if isinstance(exc, ServiceUnavailable | UnknownService):
         return HttpError(503, "service_unavailable", f"a service is unavailable: {exc}")
     log.error("unexpected error in the gateway", exc_info=exc)

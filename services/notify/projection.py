@@ -9,16 +9,15 @@ gives exactly the live model; every write is an upsert or a guarded update, harm
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from psycopg2.extensions import cursor as Cursor
 
 from eventlog import Projection, StoredEvent, owner_of, statement
+from eventlog.projection import Handler
 
 from .projection_reminders import REMINDER_HANDLERS
 
-Handler = Callable[[Cursor, StoredEvent], None]
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 TABLES = (
     "notify.institutions",

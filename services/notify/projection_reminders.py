@@ -14,10 +14,6 @@ from psycopg2.extras import execute_values
 from eventlog import StoredEvent, owner_of
 
 
-def _key(event: StoredEvent) -> str:
-    return owner_of(event)
-
-
 def _issued(cur: Cursor, event: StoredEvent) -> None:
     data = event.data
     columns = ("rule", "subject_id", "period", "recipient_id", "branch_id", "title", "body")
@@ -25,7 +21,7 @@ def _issued(cur: Cursor, event: StoredEvent) -> None:
         "INSERT INTO notify.reminders VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL)"
         " ON CONFLICT DO NOTHING",
         (
-            _key(event),
+            owner_of(event),
             *(data[name] for name in columns),
             json.dumps(data["channels"]),
             event.occurred_at,
@@ -39,7 +35,7 @@ def _deliveries(cur: Cursor, event: StoredEvent) -> None:
     data, at = event.data, event.occurred_at
     addresses = {"email": data["email"], "webhook": data["webhook_url"], "inbox": None}
     rows = [
-        (_key(event), channel, data["branch_id"], addresses[channel], at)
+        (owner_of(event), channel, data["branch_id"], addresses[channel], at)
         for channel in data["channels"]
     ]
     execute_values(
@@ -61,7 +57,7 @@ def _pending(assignments: str, fields: tuple[str, ...] = ()):
     def handle(cur: Cursor, event: StoredEvent) -> None:
         params = {
             **{name: event.data.get(name) for name in fields},
-            "key": _key(event),
+            "key": owner_of(event),
             "channel": event.data["channel"],
             "at": event.occurred_at,
         }
@@ -93,6 +89,6 @@ REMINDER_HANDLERS = {
     ),
     "InboxRead": lambda cur, event: cur.execute(
         "UPDATE notify.reminders SET read_at = %s WHERE reminder_key = %s AND read_at IS NULL",
-        (event.occurred_at, _key(event)),
+        (event.occurred_at, owner_of(event)),
     ),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventlog import utcnow
+from services.common.queries import iso
 
 from ..access import admin_user, anyone, committee, reader
 from ..errors import bad_input
@@ -54,8 +55,7 @@ def list_users(ctx, **_: Any) -> dict[str, Any]:
         "SELECT username, person_id, admin, registered_at, locked_until, last_login_at"
         " FROM gateway.users ORDER BY username"
     )
-    iso = [{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in u.items()} for u in rows]
-    return {"users": iso}
+    return {"users": [iso(user) for user in rows]}
 
 
 ENDPOINTS = [

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import reduce
 from typing import Any
 
 from eventlog import ConcurrencyConflict, Metadata
 from eventlog.model import StoredEvent
+from services.common import handlers as common
 
 from ..errors import HttpError, unauthorised
 from . import domain
@@ -18,8 +18,7 @@ ATTEMPTS = 3  # concurrent sign-ins of one user conflict on its stream; each ret
 
 
 def load(store: Any, username: str) -> tuple[domain.User, int]:
-    events = store.read_stream(domain.stream_id(username))
-    return reduce(domain.evolve, events, domain.User()), (events[-1].version if events else 0)
+    return common.load(store, domain.stream_id(username), domain.evolve, domain.User())
 
 
 def register(store: Any, cmd: domain.RegisterUser, actor_id: str) -> list[StoredEvent]:
@@ -52,6 +51,10 @@ def sign_in(store: Any, username: str, password: str, now: datetime) -> domain.U
             break
         except ConcurrencyConflict:
             state, version = load(store, username)
+    else:
+        # An attempt the log did not record would escape the lockout: refused, whatever the
+        # password, so that a burst of guesses gains nothing.
+        raise HttpError(503, "busy", "too many sign-ins of this user at once: try again")
     if not password_ok:
         raise unauthorised(WRONG)
     return state

@@ -27,19 +27,15 @@ def _registered(cur: Cursor, event: StoredEvent) -> None:
 def _locked(cur: Cursor, event: StoredEvent) -> None:
     cur.execute(
         "UPDATE gateway.users SET locked_until = %s WHERE username = %s",
-        (event.data["until"], _username(event)),
+        (event.data["until"], owner_of(event)),
     )
 
 
 def _signed_in(cur: Cursor, event: StoredEvent) -> None:
     cur.execute(
         "UPDATE gateway.users SET last_login_at = %s, locked_until = NULL WHERE username = %s",
-        (event.data["at"], _username(event)),
+        (event.data["at"], owner_of(event)),
     )
-
-
-def _username(event: StoredEvent) -> str:
-    return owner_of(event)
 
 
 PROJECTION = Projection(

@@ -4,11 +4,12 @@ and how each member is reached."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Protocol
+from typing import Any
 
 from services.common.actors import is_service
 from services.common.errors import Forbidden, NotFound
 from services.common.periods import DEFAULT_TIMEZONE
+from services.common.queries import ReadDatabase
 
 from ..domain.inputs import People
 from ..domain.preferences import Preferences, Thresholds
@@ -17,12 +18,6 @@ from ..domain.reminders import Route, route
 ADMIN_NEEDS = (
     "this needs the role: secretary or committee_member of the branch, or institution_committee"
 )
-
-
-class ReadDatabase(Protocol):
-    def fetch_all(self, sql: str, params: Any = None) -> list[dict[str, Any]]: ...
-
-    def fetch_one(self, sql: str, params: Any = None) -> dict[str, Any] | None: ...
 
 
 _BRANCHES = """

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from services.common.errors import Forbidden
+from services.common.queries import ReadDatabase, iso
 
-from .organisation import ADMIN_NEEDS, ReadDatabase, is_branch_admin
-
-
-def _iso(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
+from .organisation import ADMIN_NEEDS, is_branch_admin
 
 
 def _page(db: ReadDatabase, select: str, where: str, params: dict, order: str) -> dict[str, Any]:
@@ -23,7 +20,7 @@ def _page(db: ReadDatabase, select: str, where: str, params: dict, order: str) -
         "total": total["n"] if total else 0,
         "limit": params["limit"],
         "offset": params["offset"],
-        "items": [_iso(row) for row in rows],
+        "items": [iso(row) for row in rows],
     }
 
 

@@ -65,6 +65,18 @@ def test_errors_have_one_body(cluster):
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
 
 
+def test_a_taken_username_is_a_conflict(cluster):
+    w = cluster.world
+    again = {"username": w.username("member"), "person_id": w.people["member"], "password": "x" * 9}
+    taken = cluster.post("/api/v1/users", "committee", json=again)
+    assert taken.status_code == 409, taken.text
+    assert taken.json() == {
+        "code": "invalid_transition",
+        "message": f"user {w.username('member')} already exists",
+        "fields": {},
+    }
+
+
 def test_another_branch_is_not_revealed(cluster):
     w = cluster.world
     foreign, item = w.branches["foreign"], w.items["foreign"]

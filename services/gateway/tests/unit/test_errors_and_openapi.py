@@ -2,6 +2,8 @@
 
 from nameko.exceptions import UnknownService
 
+from eventlog import ConcurrencyConflict
+from services.common.errors import BadInput, InvalidTransition
 from services.gateway.endpoints import ENDPOINTS
 from services.gateway.errors import RemoteCallError, ServiceUnavailable, to_http
 from services.gateway.schemas.requests import Entries
@@ -21,6 +23,23 @@ def test_remote_errors_map_by_type_name():
     assert (invalid.status, invalid.fields) == (422, {"title": ["required"]})
     unknown = to_http(RemoteCallError("KeyError", "'secret detail'", []))
     assert unknown.status == 500 and "secret" not in unknown.message
+
+
+def test_shared_errors_raised_in_the_gateway_map_like_remote_ones():
+    class Taken(InvalidTransition):
+        pass
+
+    taken = to_http(Taken("user ann already exists"))
+    assert (taken.status, taken.code, taken.message) == (
+        409,
+        "invalid_transition",
+        "user ann already exists",
+    )
+    raced = to_http(ConcurrencyConflict("user-ann", 1, 2))
+    assert (raced.status, raced.code) == (409, "concurrency_conflict")
+    invalid = to_http(BadInput({"title": ["required"]}))
+    assert (invalid.status, invalid.fields) == (422, {"title": ["required"]})
+    assert to_http(KeyError("secret detail")).status == 500
 
 
 def test_an_absent_or_slow_service_is_503():

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from eventlog import InMemoryEventStore
-from services.gateway.errors import HttpError
+from eventlog import ConcurrencyConflict, InMemoryEventStore
+from services.common.errors import InvalidTransition
+from services.gateway.errors import HttpError, to_http
 from services.gateway.users import domain, handlers
 from services.gateway.users.credentials import Claims, TokenIssuer, hash_password
 
@@ -53,9 +54,28 @@ def test_an_unknown_user_is_refused_like_a_wrong_password(store):
     assert unknown.value.status == 401 and unknown.value.message == handlers.WRONG
 
 
+def test_a_sign_in_the_log_cannot_record_is_refused_whatever_the_password(store, monkeypatch):
+    def conflict(stream_id, events, expected_version, **_):
+        raise ConcurrencyConflict(stream_id, expected_version, expected_version + 1)
+
+    monkeypatch.setattr(store, "append", conflict)
+    for password in ("right password", "wrong"):
+        with pytest.raises(HttpError) as busy:
+            handlers.sign_in(store, "ann", password, NOW)
+        assert (busy.value.status, busy.value.code) == (503, "busy")
+    assert [e.type for e in store.read_stream("user-ann")] == ["UserRegistered"]
+
+
 def test_a_username_is_registered_once(store, password_hash):
-    with pytest.raises(Exception, match="already exists"):
+    with pytest.raises(InvalidTransition, match="already exists") as again:
         handlers.register(store, domain.RegisterUser("ann", "p2", password_hash), "admin")
+    answer = to_http(again.value)
+    assert answer.status == 409
+    assert answer.body() == {
+        "code": "invalid_transition",
+        "message": "user ann already exists",
+        "fields": {},
+    }
 
 
 def test_tokens_carry_the_person_and_expire():

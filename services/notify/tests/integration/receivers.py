@@ -111,7 +111,8 @@ class WebhookReceiver:
 
 
 class AppraisalDouble:
-    """TEST DOUBLE of the appraisal service (built elsewhere): `open_steps` from fixed data."""
+    """Stands in for the appraisal service's `open_steps`: the steps are fixed by the test, with
+    windows on the seeded days, so that the moved clock alone decides which are open."""
 
     name = "appraisal"
     steps: list[dict[str, Any]] = []

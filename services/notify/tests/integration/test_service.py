@@ -10,6 +10,7 @@ replaced by two instances at once — nothing is lost and nothing is sent twice.
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 
 import pytest
@@ -95,7 +96,7 @@ def cluster(container_factory, rabbit_config, clock, smtp):
 def branch(cluster, receiver) -> dict[str, str]:
     """The seeded branch; m2 takes reminders by webhook, fto by a webhook that always refuses."""
     ledger, start_notify = cluster
-    notify, run = start_notify(), "r" + time.strftime("%H%M%S")
+    notify, run = start_notify(), uuid.uuid4().hex[:8]
     for name, path in (("m2", "hook"), ("fto", "down")):
         member, url = f"{name}{run}", f"{receiver.url}/{path}"
         call(
