@@ -46,10 +46,8 @@ infra: ## install, configure and start RabbitMQ and PostgreSQL locally (idempote
 migrate: deps infra ## create the event-log schema (as taizhang_admin)
 	$(TAIZHANG) migrate
 
-test: deps infra ## lint, then every test against the real servers (database taizhang_test)
+test: deps lint infra ## lint, then every test against the real servers (database taizhang_test)
 	bash scripts/infra.sh tools
-	$(RUFF) check .
-	$(RUFF) format --check .
 	$(TEST_ENV) $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 unit: deps ## the tests that need no servers
@@ -68,5 +66,5 @@ bench: deps infra $(STAMPS)/bench-deps ## benchmarks (database taizhang_test)
 lint: deps ## ruff and mypy, changing nothing
 	$(RUFF) check . && $(RUFF) format --check . && $(MYPY) eventlog
 
-format: ## reformat and apply ruff's safe fixes
+format: deps ## reformat and apply ruff's safe fixes
 	$(RUFF) format . && $(RUFF) check --fix .

@@ -51,7 +51,10 @@ is_installed() {
 }
 
 # Installs those of the named packages that are missing; the package lists are
-# refreshed only then, since `apt-get update` alone costs seconds.
+# refreshed only then, since `apt-get update` alone costs seconds. Recommends
+# stay out: docker-compose's would bring docker.io and prometheus's
+# prometheus-node-exporter, daemons that an init system starts on install (the
+# exporter on all interfaces), and neither is needed to validate deploy/.
 apt_install() {
     local pkg missing=()
     for pkg in "$@"; do
@@ -64,7 +67,7 @@ apt_install() {
         apt-get update -qq
         APT_UPDATED=1
     fi
-    apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # --- files -------------------------------------------------------------------

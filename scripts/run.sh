@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: every service against the local servers, the demo institution loaded, and where to
-# point a client. Processes, pids and logs live in ./run/.
+# point a client. Processes, pids and logs live in ./run/. The log's schema must exist: `make run`
+# migrates first.
 #
 #   bash scripts/run.sh         start (services already running are left alone) and load the demo
 #   bash scripts/run.sh stop    stop the services
@@ -49,12 +50,12 @@ wait_until_ready() {
 
 # A local mail sink for notify's emails (TAIZHANG_SMTP_PORT, 8025): mails land in run/mail.log.
 start_mail_sink() {
-    local pidfile="$RUN_DIR/mail.pid"
+    local pidfile="$RUN_DIR/mail.pid" port=${TAIZHANG_SMTP_PORT:-8025}
     alive "$pidfile" && return 0
-    nohup "$PYTHON" -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Debugging stdout \
+    nohup "$PYTHON" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Debugging stdout \
         >"$RUN_DIR/mail.log" 2>&1 &
     echo $! >"$pidfile"
-    log "mail sink: 127.0.0.1:8025 (mails in $RUN_DIR/mail.log)"
+    log "mail sink: 127.0.0.1:$port (mails in $RUN_DIR/mail.log)"
 }
 
 cmd_start() {

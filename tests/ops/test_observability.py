@@ -10,6 +10,7 @@ import socket
 import time
 import uuid
 
+import kombu
 import pytest
 import requests
 from nameko.containers import ServiceContainer
@@ -33,6 +34,7 @@ from services.common.observability import (
 )
 
 probe_log = logging.getLogger("tests.ops.probe")
+PLANNED_QUEUE = "evt-ledger-ItemPlanned--probe.on_planned"  # nameko's name for on_planned's queue
 
 
 class PeerService:
@@ -131,6 +133,10 @@ def probes(settings):
         yield config, port
         for container in containers:
             container.stop()
+    # on_planned's queue is durable: left on the vhost, it would fill with every ItemPlanned
+    # that later runs' relays publish, and hand them all to the next run's probe.
+    with kombu.Connection(settings.amqp_uri) as conn:
+        conn.default_channel.queue_delete(PLANNED_QUEUE)
 
 
 @pytest.fixture
