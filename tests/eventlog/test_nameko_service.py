@@ -1,7 +1,6 @@
 """The library inside a real nameko service, over the real RabbitMQ: command → log → relay →
 bus → event_handler → read model; and catch-up from the log after the service was down."""
 
-import time
 import uuid
 
 from nameko.events import event_handler
@@ -10,6 +9,7 @@ from nameko.testing.services import entrypoint_hook
 
 from eventlog import NewEvent, PostgresEventStore, Projection
 from eventlog.nameko import EventLog, LogRelay, ReadModel
+from tests.support import wait_for
 
 TABLE = "projtest.nameko_counts"
 
@@ -49,14 +49,6 @@ class TallyService:
         self.read_model.handle(body)
 
 
-def wait_for(probe, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-    return result
-
-
 def counted(db, stream_id: str) -> int:
     row = db.fetch_one(f"SELECT n FROM {TABLE} WHERE stream_id = %s", (stream_id,))
     return row["n"] if row else 0
@@ -68,7 +60,7 @@ def test_a_command_reaches_the_read_model_through_the_bus(db, rabbit_config, con
     stream = f"tally-{uuid.uuid4()}"
     with entrypoint_hook(container, "count") as count_rpc:
         assert [count_rpc(stream) for _ in range(3)] == [1, 2, 3]
-    wait_for(lambda: counted(db, stream) == 3)
+    wait_for(lambda: counted(db, stream) == 3, 20, "the read model to count 3 events")
     container.stop()
 
 
@@ -79,7 +71,7 @@ def test_events_stored_while_the_service_was_down_are_applied_on_start(
     PostgresEventStore(db, "tally").append(stream, [NewEvent("Counted", {})], 0)
     container = container_factory(TallyService, rabbit_config)
     container.start()
-    wait_for(lambda: counted(db, stream) == 1)
+    wait_for(lambda: counted(db, stream) == 1, 20, "the start-up catch-up to count the event")
     container.stop()
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-import time
 import uuid
 
 import kombu
@@ -32,6 +30,7 @@ from services.common.observability import (
     entrypoint_kind,
     worker_error,
 )
+from tests.support import free_port, wait_for
 
 probe_log = logging.getLogger("tests.ops.probe")
 PLANNED_QUEUE = "evt-ledger-ItemPlanned--probe.on_planned"  # nameko's name for on_planned's queue
@@ -109,12 +108,6 @@ def lines():
     probe_log.removeHandler(handler)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_all(config: dict, *services) -> list[ServiceContainer]:
     containers = [ServiceContainer(service, config) for service in services]
     for container in containers:
@@ -148,14 +141,6 @@ def metrics_port(monkeypatch) -> int:
 
 def sample(name: str, **labels) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
-
-
-def wait_for(probe, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-    return result
 
 
 # -- metrics -------------------------------------------------------------------------------------
@@ -195,7 +180,7 @@ def test_workers_are_counted_timed_and_their_errors_told_apart(probes):
             with pytest.raises(Exception, match="NotFound" if is_expected else "RuntimeError"):
                 cluster.probe.fail(expected=is_expected)
     # A worker's result reaches its providers just after the caller has its answer.
-    wait_for(lambda: now() == expected)
+    wait_for(lambda: now() == expected, 15, "the workers to be counted")
 
 
 def test_the_metrics_port_serves_every_entrypoint_and_the_event_log(probes):
@@ -245,7 +230,11 @@ def test_a_correlation_id_follows_a_stored_event_through_the_relay(db, rabbit_co
     try:
         with ClusterRpcProxy(rabbit_config, context_data={"correlation_id": given}) as cluster:
             assert cluster.relay_probe.record(stream_id=stream) == given
-        seen = wait_for(lambda: [line for line in lines if stream in line["message"]])
+        seen = wait_for(
+            lambda: [line for line in lines if stream in line["message"]],
+            15,
+            "the relayed event's log line",
+        )
     finally:
         container.stop()  # LogRelay releases the relay lock only on stop
     assert [(line["entrypoint"], line["correlation_id"]) for line in seen] == [("on_probed", given)]

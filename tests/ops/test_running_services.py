@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.observability import EntrypointMetrics
 from tests.ops.promql import exported_names, queried_metrics
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {
@@ -57,12 +57,6 @@ class Member:
 
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/metrics"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def command(name: str) -> tuple[list[str], str]:

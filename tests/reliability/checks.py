@@ -10,9 +10,10 @@ import kombu
 from eventlog import Database, ProjectionRunner, StoredEvent
 from eventlog.seal import verify
 from eventlog.store import CATEGORY
+from tests.support import wait_for
 
 from .counter import ATTEMPT, applied, counts, table
-from .harness import collect, in_transaction, wait_for
+from .harness import collect, in_transaction
 
 
 def by_stream(events: Iterable[StoredEvent]) -> dict[str, list[int]]:

@@ -11,28 +11,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 import kombu
 
 from eventlog import Database, NewEvent, Position, PostgresEventStore, Settings
 from eventlog.relay import LOCK_KEY
 from eventlog.store import CATEGORY
+from tests.support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-T = TypeVar("T")
-
-
-def wait_for(probe: Callable[[], T], timeout: float, what: str, pause: float = 0.02) -> T:
-    """Polls `probe` until it returns something truthy; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
-        time.sleep(pause)
-    return result
 
 
 class Children:

@@ -3,6 +3,7 @@ failover or an operator would): both reconnect by themselves and converge, nothi
 applied twice."""
 
 from eventlog.seal import verify
+from tests.support import wait_for
 
 from .checks import (
     assert_applied_exactly_once,
@@ -15,7 +16,6 @@ from .harness import (
     last_position,
     relay_checkpoint,
     terminate,
-    wait_for,
     wait_relayed,
 )
 

@@ -6,10 +6,12 @@ import random
 
 import pytest
 
+from tests.support import wait_for
+
 from .checks import assert_applied_exactly_once, handler_attempts, in_handler
 from .counter import applied
 from .counter_service import queue_name
-from .harness import append_rounds, delete_queue, wait_for
+from .harness import append_rounds, delete_queue
 
 KILLS = 5
 
@@ -20,7 +22,7 @@ def kill_in_handler(db, children, name: str, category: str, start) -> None:
     goal = applied(db, category) + random.randint(1, 20)
     start(name)
     wait_for(lambda: applied(db, category) >= goal, 30, f"{name} to apply some events")
-    wait_for(lambda: in_handler(db, name, category), 30, f"{name} to be in a handler", 0.002)
+    wait_for(lambda: in_handler(db, name, category), 30, f"{name} to be in a handler", pause=0.002)
     children.kill(name)
 
 

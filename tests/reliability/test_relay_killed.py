@@ -6,6 +6,7 @@ import time
 from collections import Counter
 
 from eventlog.seal import verify
+from tests.support import wait_for
 
 from .checks import assert_published_in_order, assert_sealed_once
 from .harness import (
@@ -15,7 +16,6 @@ from .harness import (
     last_position,
     relay_checkpoint,
     relay_lock_holder,
-    wait_for,
     wait_relayed,
     waits_for_a_lock,
 )

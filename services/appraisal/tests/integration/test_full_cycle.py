@@ -17,8 +17,8 @@ from services.appraisal.domain.cycle import DIMENSIONS, STEPS
 from services.appraisal.queries.common import load_roster
 from services.appraisal.service import AppraisalService
 from services.ledger.service import LedgerService
+from tests.support import NOT_YET, wait_for
 
-from .conftest import eventually
 from .scenario import PEOPLE, seed
 
 pytestmark = pytest.mark.servers
@@ -52,8 +52,18 @@ def test_a_full_cycle_through_both_services(rpc, db, ledger_store, appraisal_sto
     sec, gl, m1, m2 = (ids[p] for p in PEOPLE)
     # Both read models catch up with the seeded ledger: the appraisal's roster, and the ledger's
     # own, which answers the measures.
-    eventually(lambda: len(load_roster(db, ids["branch"]).roles) == 2)
-    eventually(lambda: rpc.ledger.branch(actor_id=sec, branch_id=ids["branch"])["members"])
+    wait_for(
+        lambda: len(load_roster(db, ids["branch"]).roles) == 2,
+        20,
+        "the appraisal's roster of the branch",
+        retrying=NOT_YET,
+    )
+    wait_for(
+        lambda: rpc.ledger.branch(actor_id=sec, branch_id=ids["branch"])["members"],
+        20,
+        "the ledger's members of the branch",
+        retrying=NOT_YET,
+    )
     appraisal = rpc.appraisal
     cycle = appraisal.open_cycle(
         actor_id=sec, branch_id=ids["branch"], kind="quarterly", period="2026-Q3",
@@ -103,7 +113,12 @@ def test_a_full_cycle_through_both_services(rpc, db, ledger_store, appraisal_sto
     assert not [ids[p] for p in PEOPLE if ids[p] in json.dumps(about["reviews"])]
 
     item_id = f"{cycle}.r1"
-    item = eventually(lambda: rpc.ledger.item(actor_id=m1, item_id=item_id))
+    item = wait_for(
+        lambda: rpc.ledger.item(actor_id=m1, item_id=item_id),
+        20,
+        "the rectification in the member's ledger",
+        retrying=NOT_YET,
+    )
     assert (item["kind"], item["owner_id"], item["level"]) == ("rectification", m1, "member")
     assert item["source"] == {"cycle_id": cycle, "raised_by": gl}
     rpc.ledger.complete_occurrence(actor_id=m1, item_id=item_id, period="once", note="已整改")
@@ -112,7 +127,8 @@ def test_a_full_cycle_through_both_services(rpc, db, ledger_store, appraisal_sto
         found = appraisal.archive(actor_id=m1, member_id=m1)["rectifications"]
         return found if found and found[0]["status"] == "done" else None
 
-    assert eventually(closed)[0]["note"] == "已整改"
+    done = wait_for(closed, 20, "the rectification closed in the archive", retrying=NOT_YET)
+    assert done[0]["note"] == "已整改"
     record = appraisal.archive(actor_id=sec, member_id=m1)
     assert [(c["cycle_id"], c["grade"]) for c in record["cycles"]] == [(cycle, "competent")]
     assert record["cycles"][0]["breakdown"]["inputs"]["peer"]["value"] == 81.33

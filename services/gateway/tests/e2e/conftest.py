@@ -9,8 +9,6 @@ tests run its scan themselves, and no mail is sent.
 
 from __future__ import annotations
 
-import socket
-import time
 from functools import partial
 
 import pytest
@@ -22,35 +20,13 @@ from services.appraisal.service import AppraisalService
 from services.gateway.service import GatewayService
 from services.ledger.service import LedgerService
 from services.notify.service import NotifyService
+from tests.support import free_port
 
 from .world import PASSWORD, World, register_users, seed
 from .world_services import open_cycles, scan
 
 RPC_TIMEOUT = 2  # seconds: the services answer in milliseconds here
 HELD_BACK = 3600  # seconds between notify's scans and delivery rounds: never, in a test
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def eventually(check, seconds: float = 20.0):
-    """The first answer of `check` that is truthy and raised nothing, within the deadline:
-    the ledger's events reach the other services' read models by the bus and the sweep."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            found = check()
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            found = None
-        if found:
-            return found
-        assert time.monotonic() < deadline, f"not reached in {seconds} s: {check.__doc__}"
-        time.sleep(0.2)
 
 
 class Cluster:
@@ -70,8 +46,8 @@ class Cluster:
         for container in self.containers.values():
             container.start()
         self.world = seed(partial(self.call, "ledger"), World())
-        open_cycles(self.call, self.world, eventually)
-        scan(self.call, self.world, eventually)
+        open_cycles(self.call, self.world)
+        scan(self.call, self.world)
         register_users(db, self.world)
         self._tokens: dict[str, str] = {}
 

@@ -19,8 +19,8 @@ from eventlog import PostgresEventStore
 from services.appraisal.config import appraisal_key
 from services.appraisal.domain.pseudonym import pseudonym
 from services.gateway import idempotency
+from tests.support import NOT_YET, wait_for
 
-from .conftest import eventually
 from .world_services import SERVICE, cycle_plan
 
 pytestmark = pytest.mark.servers
@@ -109,13 +109,14 @@ def test_a_peer_review_is_tied_to_its_author_nowhere(cluster, cycle, db, caplog)
     assert cluster.get(_at(cluster, cycle), "member").status_code == 200
 
     def logged():
-        """both reviews and the read are in the access log"""
         lines = [r.getMessage() for r in caplog.records if r.name == "nameko.web.server"]
         peer = [line for line in lines if "/peer-reviews " in line]
         read = [line for line in lines if f"/{cycle} " in line]
         return (peer, read) if len(peer) == 2 and read else None
 
-    peer, read = eventually(logged)
+    peer, read = wait_for(
+        logged, 20, "both reviews and the read in the access log", retrying=NOT_YET
+    )
     assert all(line.startswith("- ") for line in peer) and read[0].startswith("127.0.0.1")
 
 
@@ -163,11 +164,12 @@ def test_results_archive_and_exports(cluster, cycle):
     archive = _member(cluster)
 
     def planned():
-        """the rectification is planned in the member's ledger"""
         found = cluster.get(archive + "/archive", "member").json()
         return found if found["rectifications"][0]["status"] == "planned" else None
 
-    found = eventually(planned)
+    found = wait_for(
+        planned, 20, "the rectification planned in the member's ledger", retrying=NOT_YET
+    )
     assert [c["cycle_id"] for c in found["cycles"]] == [cycle]
     owned = {"owner_id": w.people["member"], "kind": "rectification"}
     ledger = cluster.get(_branch(cluster) + "/entries", "member", params=owned).json()

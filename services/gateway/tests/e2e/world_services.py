@@ -8,6 +8,7 @@ from functools import partial
 
 from eventlog import utcnow
 from services.common.periods import period_key
+from tests.support import NOT_YET, wait_for
 
 from .world import World
 
@@ -32,7 +33,7 @@ def cycle_plan(cycle_id: str) -> dict:
     }
 
 
-def open_cycles(call, world: World, eventually) -> None:
+def open_cycles(call, world: World) -> None:
     """A cycle in each branch, opened by its secretary once the appraisal knows the branch."""
     for side, secretary in (("own", "secretary"), ("foreign", "foreign")):
         asked = {
@@ -40,19 +41,20 @@ def open_cycles(call, world: World, eventually) -> None:
             "branch_id": world.branches[side],
             **cycle_plan(world.cycles[side]),
         }
-        eventually(partial(call, "appraisal", "open_cycle", **asked))
+        opened = partial(call, "appraisal", "open_cycle", **asked)
+        wait_for(opened, 20, f"the appraisal to know the {side} branch", retrying=NOT_YET)
 
 
-def scan(call, world: World, eventually) -> None:
+def scan(call, world: World) -> None:
     """Notify's scan, once it knows both branches: the member's overdue item is in their inbox."""
     for side, secretary in (("own", "secretary"), ("foreign", "foreign")):
         asked = {"actor_id": world.people[secretary], "branch_id": world.branches[side]}
-        eventually(partial(call, "notify", "thresholds", **asked))
+        known = partial(call, "notify", "thresholds", **asked)
+        wait_for(known, 20, f"notify to know the {side} branch", retrying=NOT_YET)
 
     def reminded():
-        """the member's overdue reminder is issued"""
         call("notify", "scan_now", actor_id=SERVICE)
         inbox = call("notify", "inbox", actor_id=world.people["member"], limit=500)
         return world.reminder() in {item["reminder_key"] for item in inbox["items"]}
 
-    eventually(reminded)
+    wait_for(reminded, 20, "the member's overdue reminder", retrying=NOT_YET)

@@ -21,12 +21,7 @@ from nameko.rpc import rpc
 
 from eventlog import utcnow
 from services.notify.domain import signing
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.support import free_port
 
 
 class SmtpServer:

@@ -22,6 +22,7 @@ from services.ledger.service import LedgerService
 from services.notify.adapters.clock import OffsetClock
 from services.notify.domain.reminders import reminder_key
 from services.notify.service import NotifyService
+from tests.support import wait_for
 
 from .receivers import AppraisalDouble, SmtpServer, WebhookReceiver
 from .seed import at, seed
@@ -34,15 +35,6 @@ SERVICE = "service:test"
 def call(container, method: str, /, **payload):
     with entrypoint_hook(container, method) as hook:
         return hook(**payload)
-
-
-def eventually(check, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached in {timeout} s: {check.__doc__ or check}")
-        time.sleep(0.1)
-    return result
 
 
 @pytest.fixture
@@ -171,7 +163,7 @@ class Expected:
         """Moves the clock to `day`, waits for its reminders, then checks nothing more comes."""
         clock.move_to(at(day))
         self.add(day)
-        eventually(self.met)
+        wait_for(self.met, 15, f"the reminders of {day}")
         time.sleep(1.0)  # several scans and delivery ticks more
         assert self.smtp.received(self.w["run"]) == self.mails, day
         assert self.receiver.accepted() == self.hooks, day
@@ -193,20 +185,20 @@ def test_every_reminder_once_on_the_right_channel_across_a_restart(
 
     # Stop the service mid-run, while the new day's reminders are being decided and sent.
     clock.move_to(at("urging"))
-    eventually(lambda: any(w["com"] in mail["To"] for mail in smtp.mails()))
+    wait_for(lambda: any(w["com"] in mail["To"] for mail in smtp.mails()), 15, "a mail to com")
     w["notify"].stop()
     replacements = [cluster[1](), cluster[1]()]  # two instances at once
     for day in ("urging", "month_end", "supervision"):
         expected.settle(clock, day)
 
     def failed():
-        """fto's study reminder and both supervision reminders, each after three tries"""
         page = call(
             replacements[0], "deliveries", actor_id=w["sec"], branch_id=w["branch"], status="failed"
         )
         return page["total"] == 3 and page
 
-    rows = eventually(failed)["items"]
+    what = "fto's study reminder and both supervision reminders to fail after three tries each"
+    rows = wait_for(failed, 15, what)["items"]
     assert {(r["recipient_id"], r["channel"], r["attempts"]) for r in rows} == {
         (w["fto"], "webhook", 3)
     }

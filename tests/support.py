@@ -1,0 +1,54 @@
+"""Helpers every test suite shares, here and in `services/*/tests`: a free port, and a bounded
+poll for what arrives asynchronously."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# For `retrying`: services talking by bus and sweep refuse a call (say, NotFound) until their read
+# models have caught up with what another service just did.
+NOT_YET: tuple[type[Exception], ...] = (Exception,)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (the OS picks it; it is released at once)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(
+    check: Callable[[], T],
+    timeout: float,
+    what: str,
+    *,
+    pause: float = 0.05,
+    retrying: tuple[type[Exception], ...] = (),
+) -> T:
+    """Calls `check` every `pause` seconds until it returns something truthy, and returns that.
+
+    Tests poll rather than sleep: what they wait for (an event through the relay and the bus, a
+    read model catching up, a child process's state) takes as long as it takes, so a fixed sleep
+    is either too short on a busy machine (a flaky test) or time wasted on an idle one.
+
+    A check that raises one of `retrying` (e.g. a service that does not know the branch yet) has
+    not succeeded yet; any other error fails at once. After `timeout` seconds the check's last
+    error is raised, or an AssertionError naming `what` was awaited.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            found = check()
+        except retrying:
+            if time.monotonic() > deadline:
+                raise
+        else:
+            if found:
+                return found
+            assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
+        time.sleep(pause)
