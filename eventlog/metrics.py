@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter as Tally
 from collections.abc import Sequence
 
@@ -53,7 +54,13 @@ APPLY_FAILURES = Counter(
 )
 
 
+# Labelled children, looked up once per label set: `labels()` takes a lock and builds a key on
+# every call, and every append would pay it.
+_appended = functools.cache(EVENTS_APPENDED.labels)
+_append_seconds = functools.cache(APPEND_SECONDS.labels)
+
+
 def observe_append(source: str, events: Sequence, seconds: float) -> None:
-    APPEND_SECONDS.labels(source).observe(seconds)
+    _append_seconds(source).observe(seconds)
     for event_type, count in Tally(e.type for e in events).items():
-        EVENTS_APPENDED.labels(source, event_type).inc(count)
+        _appended(source, event_type).inc(count)

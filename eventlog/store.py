@@ -56,6 +56,13 @@ _COLUMNS = (
     "transaction_id::text AS transaction_text, position, occurred_at, recorded_at, "
     "branch_id, actor_id, correlation_id, causation_id"
 )
+_INSERT = """
+INSERT INTO eventlog.events (event_id, stream_id, version, event_type, schema_version, source,
+    data, branch_id, actor_id, correlation_id, causation_id, occurred_at)"""
+# What the database assigns; the rest of a stored event is what the writer gave.
+_RETURNING = (
+    "RETURNING event_id::text, version, transaction_id::text, position, occurred_at, recorded_at"
+)
 # One statement, whatever the number of events, each column passed whole: ids and integers as
 # array literals, text and data as JSON arrays, each encoded in one call. The server splits
 # them side by side, and `data` keeps each event's JSON text as written. Prepared: planning it
@@ -67,9 +74,7 @@ _APPEND = Prepared(
         *("uuid[]", "json", "int[]", "int[]", "json", "smallint[]", "json", "json"),
         *("json", "text", "text", "text", "text", "text"),
     ),
-    """
-INSERT INTO eventlog.events (event_id, stream_id, version, event_type, schema_version, source,
-                             data, branch_id, actor_id, correlation_id, causation_id, occurred_at)
+    f"""{_INSERT}
 SELECT e.event_id, e.stream_id,
        coalesce(e.expected, (SELECT coalesce(max(s.version), 0) FROM eventlog.events AS s
                              WHERE s.stream_id = e.stream_id)) + e.n,
@@ -84,8 +89,24 @@ WHERE NOT EXISTS (
     SELECT FROM json_to_recordset($9) AS g(stream_id text, version int)
     WHERE NOT EXISTS (SELECT FROM eventlog.events AS x
                       WHERE x.stream_id = g.stream_id AND x.version = g.version))
--- What the database assigns; the rest of a stored event is what the writer gave.
-RETURNING event_id::text, version, transaction_id::text, position, occurred_at, recorded_at
+{_RETURNING}
+""",
+)
+# One event to one stream, the services' commonest write, has a statement of its own, a tenth
+# faster than the general one: plain parameters, nothing to split, one index probe as its guard.
+_APPEND_ONE = Prepared(
+    "eventlog_append_one",
+    # the columns in _INSERT's order, except $3: the version the writer expects (NULL: any)
+    (
+        *("uuid", "text", "int", "text", "smallint", "text", "json"),
+        *("text", "text", "text", "text", "timestamptz"),
+    ),
+    f"""{_INSERT}
+SELECT $1, $2, s.version + 1, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, now())
+FROM (SELECT coalesce(max(x.version), 0) AS version FROM eventlog.events AS x
+      WHERE x.stream_id = $2) AS s
+WHERE s.version = coalesce($3, s.version)
+{_RETURNING}
 """,
 )
 # Rows no late commit can precede (see the module docstring).
@@ -146,11 +167,27 @@ class PostgresEventStore:
         started = time.perf_counter()
         with self.db.statement() as cur:
             try:
-                stored = self._insert(cur, appends, metadata)
+                if len(appends) == 1 and len(appends[0][2]) == 1:
+                    stored = self._insert_one(cur, appends[0], metadata)
+                else:
+                    stored = self._insert(cur, appends, metadata)
             except psycopg2.errors.UniqueViolation:
-                return self._after_unique_violation(cur, appends)  # stores nothing new
+                stored = []
+            if not stored:  # refused, and nothing new was stored
+                return self._refused(cur, appends)
         metrics.observe_append(self.source, stored, time.perf_counter() - started)
         return stored
+
+    def _insert_one(self, cur: Cursor, append: Append, meta: Metadata) -> list[StoredEvent]:
+        (stream_id, expected, (event,)) = append
+        params = [
+            *(str(event.event_id), stream_id, expected, event.type, event.schema_version),
+            *(self.source, encode(event.data), meta.branch_id, meta.actor_id),
+            *(meta.correlation_id, meta.causation_id, event.occurred_at),
+        ]
+        self.db.execute_prepared(cur, _APPEND_ONE, params)
+        row = cur.fetchone()
+        return [self._stored(stream_id, event, row[1:], meta)] if row else []
 
     def _insert(self, cur: Cursor, appends: list[Append], meta: Metadata) -> list[StoredEvent]:
         flat = [
@@ -173,7 +210,7 @@ class PostgresEventStore:
         self.db.execute_prepared(cur, _APPEND, [*columns, self.source, *metadata])
         assigned = {row[0]: row[1:] for row in cur.fetchall()}
         if not assigned:  # a guard failed: some stream is behind the version its writer expected
-            raise self._conflict(cur, [(s, e) for s, e, _ in appends if e])
+            return []
         stored = [
             self._stored(stream_id, event, assigned[event_id], meta)
             for stream_id, _, _, event, event_id in flat
@@ -201,7 +238,7 @@ class PostgresEventStore:
             causation_id=meta.causation_id,
         )
 
-    def _after_unique_violation(self, cur: Cursor, appends: list[Append]) -> list[StoredEvent]:
+    def _refused(self, cur: Cursor, appends: list[Append]) -> list[StoredEvent]:
         """A retry of an append that already happened returns it; anything else is a conflict."""
         ids = [e.event_id for _, _, events in appends for e in events]
         cur.execute(f"SELECT {_COLUMNS} FROM eventlog.events WHERE event_id = ANY(%s)", (ids,))

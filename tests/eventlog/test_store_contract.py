@@ -45,14 +45,19 @@ def test_append_numbers_versions_from_one_and_reads_back_in_order(any_store):
     assert any_store.stream_version(new_stream()) == 0
 
 
-def test_expected_version_mismatch_is_a_typed_conflict(any_store):
+# One event and several take different statements in the PostgreSQL store: both are checked.
+SIZES = pytest.mark.parametrize("size", [1, 2], ids=["one event", "two events"])
+
+
+@SIZES
+def test_expected_version_mismatch_is_a_typed_conflict(any_store, size):
     stream = new_stream()
     any_store.append(stream, events("A"), 0)
     with pytest.raises(ConcurrencyConflict) as behind:
-        any_store.append(stream, events("B"), 0)
+        any_store.append(stream, events(*"BC"[:size]), 0)
     assert (behind.value.expected, behind.value.actual) == (0, 1)
     with pytest.raises(ConcurrencyConflict) as ahead:
-        any_store.append(stream, events("B"), 5)  # a gap is refused too
+        any_store.append(stream, events(*"BC"[:size]), 5)  # a gap is refused too
     assert (ahead.value.expected, ahead.value.actual) == (5, 1)
     assert any_store.stream_version(stream) == 1
 
@@ -63,13 +68,17 @@ def test_any_version_appends_at_the_end(any_store):
     assert [e.version for e in any_store.append(stream, events("B", "C"), None)] == [2, 3]
 
 
-def test_retrying_the_same_events_stores_them_once(any_store):
+@SIZES
+@pytest.mark.parametrize("expected", [0, 1, None])
+def test_retrying_the_same_events_stores_them_once(any_store, size, expected):
     stream = new_stream()
-    batch = events("A", "B")
-    first = any_store.append(stream, batch, 0)
-    again = any_store.append(stream, batch, 0)
-    assert [e.event_id for e in again] == [e.event_id for e in first]
-    assert any_store.stream_version(stream) == 2
+    if expected != 0:
+        any_store.append(stream, events("Z"), 0)
+    batch = events(*"AB"[:size])
+    first = any_store.append(stream, batch, expected)
+    again = any_store.append(stream, batch, expected)
+    assert again == first
+    assert any_store.stream_version(stream) == (expected or 0) + size + (expected is None)
 
 
 def test_an_event_id_reused_with_new_events_is_refused(any_store):
