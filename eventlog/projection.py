@@ -113,7 +113,9 @@ class ProjectionRunner:
     def _wants(self, event: StoredEvent) -> bool:
         return event.category in self.projection.categories
 
-    def _apply(self, event: StoredEvent) -> int:
+    def _apply(self, event: StoredEvent, read_from_log: bool = False) -> int:
+        """`read_from_log`: the event is as the log returned it (catch-up), not a message or an
+        append's echo, so it need not be read again when it is the stream's next one."""
         with self.db.transaction() as cur:
             cur.execute(
                 _TRACK,
@@ -125,9 +127,14 @@ class ProjectionRunner:
                 return 0
             # The log, not the message, is the truth: what is applied is read from it, together
             # with any predecessors not applied yet (one indexed read).
-            pending = self.store.read_stream_in(cur, event.stream_id, applied + 1, event.version)
-            if not pending or pending[-1].event_id != event.event_id:
-                return self._foreign(event)
+            if read_from_log and event.version == applied + 1:
+                pending = [event]
+            else:
+                pending = self.store.read_stream_in(
+                    cur, event.stream_id, applied + 1, event.version
+                )
+                if not pending or pending[-1].event_id != event.event_id:
+                    return self._foreign(event)
             for each in pending:
                 self._run_handler(cur, each)
             cur.execute(_ADVANCE, (pending[-1].version, self.name, event.stream_id))
@@ -173,7 +180,7 @@ class ProjectionRunner:
             for event in events:
                 if event.version > done.get(event.stream_id, 0):
                     try:
-                        applied += self._apply(event)
+                        applied += self._apply(event, read_from_log=True)
                     except Exception:
                         metrics.APPLY_FAILURES.labels(self.name).inc()
                         log.exception(

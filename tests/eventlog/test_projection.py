@@ -74,6 +74,19 @@ def test_catch_up_applies_what_the_bus_lost(store, model):
     assert model.lag() == 0
 
 
+def test_catch_up_applies_the_events_it_read_without_reading_each_again(store, model, monkeypatch):
+    one, two = append(store, model, 3), append(store, model, 2)
+    model.apply(one[:1])
+    reads = []
+    read_stream_in = store.read_stream_in
+    monkeypatch.setattr(
+        store, "read_stream_in", lambda *a, **k: reads.append(a) or read_stream_in(*a, **k)
+    )
+    assert model.catch_up() == 4
+    assert model.seen() == {one[0].stream_id: [1, 2, 3], two[0].stream_id: [1, 2]}
+    assert reads == []
+
+
 def test_a_handler_that_raises_loses_nothing(store, model):
     model.fail_on.add(1)
     events = append(store, model, 3)
