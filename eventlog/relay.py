@@ -9,6 +9,7 @@ with it and another relay takes over from the same checkpoint.
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import struct
@@ -31,6 +32,10 @@ from eventlog.store import SAFE_TO_READ, PostgresEventStore
 log = logging.getLogger(__name__)
 
 LOCK_KEY = zlib.crc32(b"eventlog.relay")
+# Batches sent but not sealed yet when relay_once() returns: while the broker stores and confirms
+# them, the relay reads and sends the next. Measured with batches of 500: one, 10k events/s; two,
+# 13k; three, no more (and more to publish again after a crash).
+IN_FLIGHT = 2
 
 
 # basic.publish frames, written by the relay itself: py-amqp serialises a message in Python, field
@@ -213,21 +218,28 @@ def _outgoing(row: tuple) -> Outgoing:
     )
 
 
-# A batch's seals as one JSON array of [position, transaction id, event hash, chain hash].
-_SEALS = Prepared(
+# A batch's seals, given as one JSON array of [position, transaction id, event hash, chain
+# hash], and the checkpoint past them: one statement, so one round trip and one transaction.
+_SEAL = Prepared(
     "eventlog_seal",
-    ("json",),
-    "INSERT INTO eventlog.seals (position, transaction_id, event_hash, chain_hash)"
-    " SELECT (s->>0)::bigint, (s->>1)::xid8, decode(s->>2, 'hex'), decode(s->>3, 'hex')"
-    " FROM json_array_elements($1) AS s ON CONFLICT DO NOTHING",
+    ("json", "text", "bigint", "bytea", "text"),
+    """
+WITH sealed AS (
+    INSERT INTO eventlog.seals (position, transaction_id, event_hash, chain_hash)
+    SELECT (s->>0)::bigint, (s->>1)::xid8, decode(s->>2, 'hex'), decode(s->>3, 'hex')
+    FROM json_array_elements($1) AS s ON CONFLICT DO NOTHING)
+UPDATE eventlog.relay_checkpoints
+SET transaction_id = $2::xid8, position = $3, chain_hash = $4, updated_at = now()
+WHERE name = $5
+""",
 )
 
 
 class Relay:
     """Moves the checkpoint along the log: read a batch, publish it, seal it, checkpoint it.
 
-    Two batches are in flight at most: while the broker stores and confirms one, the relay reads
-    the next from the log, sends it, and then seals the first once confirmed.
+    Up to IN_FLIGHT batches are sent and not yet sealed: the relay reads and sends the next
+    batch, then seals the oldest once the broker has confirmed it.
     """
 
     def __init__(
@@ -243,10 +255,11 @@ class Relay:
         self._lock_conn: psycopg2.extensions.connection | None = None
         self._stopping = threading.Event()
         # Where the next read starts (None: at the checkpoint, read with its chain hash), the
-        # chain hash of the last seal, and the batch sent but not sealed yet with its last tag.
+        # chain hash of the last seal, and the batches sent but not sealed yet, each with its last
+        # delivery tag.
         self._resume: Position | None = None
         self._chain = GENESIS
-        self._in_flight: tuple[list[Outgoing], int] | None = None
+        self._in_flight: collections.deque[tuple[list[Outgoing], int]] = collections.deque()
         self._next_count = 0.0  # when the backlog may be counted again (see _measure_lag)
 
     def run(self) -> None:
@@ -305,7 +318,8 @@ class Relay:
 
     def release(self) -> None:
         conn, self._lock_conn = self._lock_conn, None
-        self._resume, self._in_flight = None, None  # a relay holding the lock again resumes
+        self._resume = None  # a relay holding the lock again resumes from its checkpoint
+        self._in_flight.clear()
         metrics.RELAY_ACTIVE.set(0)
         self.publisher.close()
         if conn is not None and not conn.closed:
@@ -322,18 +336,16 @@ class Relay:
             cur.execute(BATCH_QUERY, (str(place.transaction_id), place.position, self.batch))
             events = [_outgoing(row) for row in cur.fetchall()]
         self._measure_lag(place, events)
-        sealing, self._in_flight = self._in_flight, None
         if events:
-            self._in_flight = (events, self.publisher.send(events))
+            self._in_flight.append((events, self.publisher.send(events)))
             self._resume = Position(events[-1].transaction_id, events[-1].position)
-        if sealing:
-            self._seal_confirmed(*sealing)
+        while self._in_flight and (not events or len(self._in_flight) > IN_FLIGHT):
+            self._seal_confirmed(*self._in_flight.popleft())
         return len(events)
 
     def _seal_in_flight(self) -> None:
-        if self._in_flight:
-            sealing, self._in_flight = self._in_flight, None
-            self._seal_confirmed(*sealing)
+        while self._in_flight:
+            self._seal_confirmed(*self._in_flight.popleft())
 
     def _seal_confirmed(self, events: list[Outgoing], tag: int) -> None:
         self.publisher.wait(tag)
@@ -359,15 +371,10 @@ class Relay:
             seals.append(
                 [event.position, event.transaction_id, event.event_hash.hex(), previous.hex()]
             )
+        last = events[-1]
+        params = [json.dumps(seals), str(last.transaction_id), last.position, previous, self.name]
         with self._held().cursor() as cur:
-            cur.execute("BEGIN")
-            self.store.db.execute_prepared(cur, _SEALS, [json.dumps(seals)])
-            cur.execute(
-                "UPDATE eventlog.relay_checkpoints SET transaction_id = %s::text::xid8,"
-                " position = %s, chain_hash = %s, updated_at = now() WHERE name = %s",
-                (str(events[-1].transaction_id), events[-1].position, previous, self.name),
-            )
-            cur.execute("COMMIT")
+            self.store.db.execute_prepared(cur, _SEAL, params)
         return previous
 
     def _measure_lag(self, place: Position, pending: Sequence[Outgoing]) -> None:
