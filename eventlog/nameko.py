@@ -17,6 +17,7 @@ import logging
 from dataclasses import replace
 
 import eventlet
+import kombu
 from nameko.extensions import DependencyProvider
 
 from eventlog.config import Settings
@@ -146,3 +147,20 @@ class LogRelay(DependencyProvider):
         if self._thread is not None:
             self._thread.kill()
         self.relay.release()
+
+
+class RetiredQueues(DependencyProvider):
+    """Deletes, when the service starts, the queues of event handlers an earlier release had:
+    durable and no longer consumed, they would otherwise keep every matching event for ever.
+
+    nameko names a handler's queue `evt-<source>-<event type>--<service>.<method>`.
+    """
+
+    def __init__(self, *names: str):
+        self.names = names
+
+    def start(self) -> None:
+        amqp_uri = self.container.config.get("AMQP_URI") or Settings.from_env().amqp_uri
+        with kombu.Connection(amqp_uri) as conn:
+            for name in self.names:
+                conn.default_channel.queue_delete(name)  # a queue already gone is no error

@@ -20,6 +20,7 @@ from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
 from services.common.actors import service_actor
 from services.common.observability import CorrelationLogging, EntrypointMetrics
+from services.common.rpc import add_command_methods
 from services.common.schemas import load
 
 from .config import appraisal_key
@@ -43,23 +44,7 @@ COMMANDS = {
     "reopen_review": (cs.ReopenReview, review_handlers.reopen_review),
     "finalise_cycle": (cs.FinaliseCycle, cycle_handlers.finalise_cycle),
 }
-SCHEMAS = {name: schema() for name, (schema, _) in COMMANDS.items()}
 ACTOR = service_actor("appraisal")
-
-
-def _command(name: str):
-    """An RPC method for one command: load → handle → apply to the read model → answer."""
-    schema, handle = SCHEMAS[name], COMMANDS[name][1]
-
-    @rpc(expected_exceptions=EXPECTED)
-    def method(self, **payload: Any) -> dict[str, Any]:
-        outcome = handle(load(schema, payload), self.context(), utcnow())
-        self.read_model.apply(outcome.events)
-        return outcome.as_dict()
-
-    method.__name__ = name
-    method.__doc__ = f"Command {schema.command.__name__}: returns the id, version and events."
-    return method
 
 
 class AppraisalService:
@@ -87,20 +72,23 @@ class AppraisalService:
     def measures(
         self, branch_id: str, members: Sequence[str], start: date, end: date
     ) -> Mapping[str, Mapping[str, Any]]:
-        """Asks the ledger for every member at once, and waits for all the answers."""
-        asked = {
-            member: self.ledger.member_measures.call_async(
-                actor_id=ACTOR,
-                branch_id=branch_id,
-                member_id=member,
-                start=start.isoformat(),
-                end=end.isoformat(),
-            )
-            for member in members
-        }
-        return {member: reply.result() for member, reply in asked.items()}
+        """Asks the ledger for the whole roster in one call (one answer per member)."""
+        if not members:  # the ledger refuses an empty list: nobody to measure
+            return {}
+        answer = self.ledger.members_measures(
+            actor_id=ACTOR,
+            branch_id=branch_id,
+            member_ids=list(members),
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+        return {record["member_id"]: record for record in answer["members"]}
 
     # Queries ---------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_cycles(self, **query: Any) -> dict[str, Any]:
+        return cycles.list_cycles(self.read_model.db, **load(qs.CyclesQuery(), query))
 
     @rpc(expected_exceptions=EXPECTED)
     def cycle(self, **query: Any) -> dict[str, Any]:
@@ -131,7 +119,6 @@ class AppraisalService:
         return result_queries.peer_reviews_about(self.read_model.db, utcnow(), **params)
 
 
-# The command methods are all alike, so they are made from the COMMANDS table; nameko finds
-# entrypoints on the class when a container starts, after this has run.
-for _name in COMMANDS:
-    setattr(AppraisalService, _name, _command(_name))
+# The appraisal's handlers work with a context of its ports (the log, the roster, the key, the
+# ledger's measures), made per call from the worker's dependencies.
+add_command_methods(AppraisalService, COMMANDS, AppraisalService.context)

@@ -88,8 +88,6 @@ def respond(ctx: Context, endpoint: Endpoint, request: Request, path: dict, body
     else:
         method = getattr(ctx.rpc(endpoint.service), endpoint.call or endpoint.name)
         result = method(**endpoint.arguments(given, path, ctx.who.person_id))
-    if endpoint.then is not None:
-        endpoint.then(ctx, result)
     if isinstance(result, Response):
         return result
     return json_response(endpoint.response.dump(result) if endpoint.response else result)

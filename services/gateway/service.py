@@ -14,11 +14,10 @@ from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request, Response
 
-from eventlog.nameko import EventLog, LogRelay, ReadModel
+from eventlog.nameko import EventLog, LogRelay, ReadModel, RetiredQueues
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 
 from . import dispatch, health
-from .cycles import PROJECTION as CYCLES
 from .endpoints import ENDPOINTS
 from .entrypoint import http
 from .errors import json_response
@@ -48,8 +47,12 @@ class GatewayService:
     config = Config()
     log = EventLog()
     read_model = ReadModel(PROJECTION)
-    cycles = ReadModel(CYCLES)  # which appraisal cycles each branch has
     relay = LogRelay()
+    # The queues of the handler that fed the gateway's retired copy of the appraisal cycles.
+    retired_queues = RetiredQueues(
+        "evt-appraisal-CycleOpened--gateway.on_cycle_event",
+        "evt-appraisal-CycleFinalised--gateway.on_cycle_event",
+    )
     entrypoint_metrics = EntrypointMetrics()
     correlation_id = CorrelationLogging()
     tokens = Tokens()
@@ -60,12 +63,6 @@ class GatewayService:
     @event_handler("gateway", "#")
     def on_event(self, body: dict[str, Any]) -> None:
         self.read_model.handle(body)
-
-    # By the bus, only the events the cycles read model uses: no review is sent to the gateway.
-    @event_handler("appraisal", "CycleOpened")
-    @event_handler("appraisal", "CycleFinalised")
-    def on_cycle_event(self, body: dict[str, Any]) -> None:
-        self.cycles.handle(body)
 
     @http("GET", "/healthz")
     def healthz(self, request: Request) -> Response:

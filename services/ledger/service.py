@@ -16,6 +16,7 @@ from nameko.rpc import rpc
 from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
 from services.common.observability import CorrelationLogging, EntrypointMetrics
+from services.common.rpc import add_command_methods
 from services.common.schemas import load
 
 from .exceptions import EXPECTED
@@ -58,22 +59,6 @@ COMMANDS = {
     "post_article": (cs.PostArticle, life_handlers.post_article),
     "recommend_article": (cs.RecommendArticle, life_handlers.recommend_article),
 }
-SCHEMAS = {name: schema() for name, (schema, _) in COMMANDS.items()}
-
-
-def _command(name: str):
-    """An RPC method for one command: load → handle → apply to the read model → answer."""
-    schema, handle = SCHEMAS[name], COMMANDS[name][1]
-
-    @rpc(expected_exceptions=EXPECTED)
-    def method(self, **payload: Any) -> dict[str, Any]:
-        outcome = handle(load(schema, payload), self.log, utcnow())
-        self.read_model.apply(outcome.events)
-        return outcome.as_dict()
-
-    method.__name__ = name
-    method.__doc__ = f"Command {schema.command.__name__}: returns the id, version and events."
-    return method
 
 
 class LedgerService:
@@ -155,8 +140,11 @@ class LedgerService:
         params = load(qs.MeasuresQuery(), query)
         return measures.member_measures(self.read_model.db, utcnow(), **params)
 
+    @rpc(expected_exceptions=EXPECTED)
+    def members_measures(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.MembersMeasuresQuery(), query)
+        return measures.members_measures(self.read_model.db, utcnow(), **params)
 
-# The command methods are all alike, so they are made from the COMMANDS table; nameko finds
-# entrypoints on the class when a container starts, after this has run.
-for _name in COMMANDS:
-    setattr(LedgerService, _name, _command(_name))
+
+# The ledger's handlers work with the log alone.
+add_command_methods(LedgerService, COMMANDS, lambda service: service.log)

@@ -3,12 +3,15 @@ bus → event_handler → read model; and catch-up from the log after the servic
 
 import uuid
 
+import amqp
+import kombu
+import pytest
 from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.testing.services import entrypoint_hook
 
 from eventlog import NewEvent, PostgresEventStore, Projection
-from eventlog.nameko import EventLog, LogRelay, ReadModel
+from eventlog.nameko import EventLog, LogRelay, ReadModel, RetiredQueues
 from tests.support import wait_for
 
 TABLE = "projtest.nameko_counts"
@@ -83,4 +86,24 @@ def test_events_carry_the_correlation_id_of_the_request(db, rabbit_config, conta
         count(stream)
     stored = PostgresEventStore(db, "tally").read_stream(stream)
     assert [e.correlation_id for e in stored] == ["req-42"]
+    container.stop()
+
+
+def test_retired_handler_queues_are_deleted_when_the_service_starts(
+    rabbit_config, container_factory
+):
+    retired = f"evt-tally-Counted--tally.retired_{uuid.uuid4().hex[:8]}"
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as conn:
+        kombu.Queue(retired, durable=True)(conn.default_channel).declare()
+
+    class Upgraded(TallyService):
+        retired_queues = RetiredQueues(retired, "evt-tally-Never--tally.declared")
+
+    container = container_factory(Upgraded, rabbit_config)
+    container.start()
+    with (
+        kombu.Connection(rabbit_config["AMQP_URI"]) as conn,
+        pytest.raises(amqp.exceptions.NotFound),
+    ):
+        conn.default_channel.queue_declare(retired, passive=True)
     container.stop()

@@ -1,4 +1,5 @@
-"""A cycle's status, what a member owes in it, and which steps are open (for reminders)."""
+"""A branch's cycles, a cycle's status, what a member owes in it, and which steps are open (for
+reminders)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from services.common.queries import iso
 
 from ..domain.cycle import STEPS, Window
 from ..domain.pseudonym import pseudonym, review_id
-from ..domain.roster import require, require_member
+from ..domain.roster import Roster, require, require_member
 from .common import ReadDatabase, cycle_row, load_roster, progress, require_reader, sees_all
 
 _OWN_SELF = (
@@ -25,6 +26,25 @@ _COMMENTS = (
     "SELECT member_id, leader_id, score, comment, status FROM appraisal.leader_comments"
     " WHERE cycle_id = %s"
 )
+_CYCLES = """
+SELECT cycle_id, branch_id, kind, period, starts_on, ends_on, peer_scope, windows, opened_at,
+       finalised_at, CASE WHEN finalised_at IS NULL THEN 'open' ELSE 'finalised' END AS status
+FROM appraisal.cycles
+WHERE branch_id = %(branch)s
+  AND (%(status)s::text IS NULL OR (finalised_at IS NULL) = (%(status)s = 'open'))
+ORDER BY opened_at DESC, cycle_id
+"""
+
+
+def list_cycles(
+    db: ReadDatabase, actor_id: str, branch_id: str, status: str | None = None
+) -> dict[str, Any]:
+    """The branch's cycles, newest first; `status`: open (not finalised) or finalised only.
+    Each cycle's plan, nothing of its reviews: whoever may read the branch's cycles may list them.
+    """
+    require_reader(load_roster(db, branch_id), actor_id)
+    rows = db.fetch_all(_CYCLES, {"branch": branch_id, "status": status})
+    return {"branch_id": branch_id, "cycles": [iso(row) for row in rows]}
 
 
 def cycle(db: ReadDatabase, key: bytes, now: datetime, actor_id: str, cycle_id: str) -> dict:
@@ -86,11 +106,17 @@ def open_steps(db: ReadDatabase, key: bytes, actor_id: str, at: datetime) -> lis
         "SELECT * FROM appraisal.cycles WHERE finalised_at IS NULL ORDER BY branch_id, cycle_id"
     )
     steps = []
+    # A branch runs several cycles at once (a quarter's and the half-year's, say): its roster is
+    # read once per scan, and only for a branch with a step open now.
+    rosters: dict[str, Roster] = {}
     for row in rows:
         current = [step for step in STEPS if Window.from_dict(row["windows"][step]).contains(at)]
         if not current:
             continue
-        found = progress(db, row, load_roster(db, row["branch_id"]), key)
+        branch_id = row["branch_id"]
+        if branch_id not in rosters:
+            rosters[branch_id] = load_roster(db, branch_id)
+        found = progress(db, row, rosters[branch_id], key)
         steps += [
             {
                 "cycle_id": row["cycle_id"],

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from services.common.schemas import Id, Strict
+from services.common.schemas import Choice, Id, Strict
+
+# Of a branch's cycles: open (not finalised yet) or finalised; none given, all of them.
+CYCLE_STATUSES = ("open", "finalised")
 
 
 class CycleQuery(Strict):
     actor_id, cycle_id = Id(required=True), Id(required=True)
+
+
+class CyclesQuery(Strict):
+    actor_id, branch_id = Id(required=True), Id(required=True)
+    status = Choice(CYCLE_STATUSES, load_default=None, allow_none=True)
 
 
 class MemberCycleQuery(CycleQuery):

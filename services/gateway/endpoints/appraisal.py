@@ -11,7 +11,6 @@ from __future__ import annotations
 from services.appraisal.schemas import commands as cs
 from services.appraisal.schemas import queries as qs
 
-from .. import cycles
 from ..access import (
     branch_admin,
     branch_member,
@@ -22,7 +21,6 @@ from ..access import (
 )
 from ..schemas import appraisal as a
 from ..schemas import requests as q
-from ..views import appraisal as views
 from ..views import appraisal_exports as exports
 from ..views.exports import XLSX
 from .base import command, query
@@ -41,7 +39,6 @@ COMMANDS = [
         branch_admin,
         cs.OpenCycle,
         "Open an appraisal cycle: its period, peer scope, a window per step, weights, grades",
-        then=cycles.follow,
         **ON,
     ),
     command(
@@ -83,7 +80,6 @@ COMMANDS = [
         branch_admin,
         cs.FinaliseCycle,
         "Finalise the cycle: measures from the ledger, every member's score and grade",
-        then=cycles.follow,
         **ON,
     ),
 ]
@@ -93,11 +89,11 @@ QUERIES = [
         "appraisal_cycles",
         CYCLES,
         reader,
-        q.CycleList,
+        qs.CyclesQuery,
         a.Cycles(),
         "The branch's appraisal cycles, newest first",
-        call=views.cycle_list,
-        tag="appraisal",
+        call="list_cycles",
+        **ON,
     ),
     query(
         "cycle",

@@ -22,8 +22,6 @@ _PARAM = re.compile(r"{(\w+)}")
 
 # A view: computes its answer from the request's context and its validated arguments.
 View = Callable[..., Any]
-# After a call succeeded: (the request's context, the service's answer) → None.
-Then = Callable[[Any, Any], None]
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,6 @@ class Endpoint:
     # True: the request must not be tied to its caller in anything the gateway keeps (a peer
     # review): no Idempotency-Key record, and no client address in its access-log line.
     anonymous: bool = False
-    then: Then | None = None  # e.g. bring the gateway's own read model up to date at once
 
     @property
     def url(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from eventlog import utcnow
-from services.common.schemas import ID_RULE, Choice, Id, Strict
+from services.common.schemas import ID_RULE, Id, Strict
 from services.ledger.schemas import queries as ledger_queries
 
 PASSWORD = validate.Length(min=8, max=200)
@@ -53,9 +53,3 @@ class Export(Entries):
 
     class Meta:
         exclude = ("limit", "offset")
-
-
-class CycleList(Strict):
-    """Which of a branch's appraisal cycles: open (not finalised), finalised, or all."""
-
-    status = Choice(("open", "finalised"), load_default=None, allow_none=True)

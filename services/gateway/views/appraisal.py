@@ -1,30 +1,28 @@
 """The appraisal in the branch's views: its cycles, and how far each open one has come.
 
-Which cycles a branch has comes from the gateway's own read model (cycles.py); how far a cycle
-has come, from the appraisal, asked as the caller. Progress is counts only: never who wrote
-which peer review, nor who still owes one.
+Which cycles a branch has, and how far each has come, both from the appraisal, asked as the
+caller. Progress is counts only: never who wrote which peer review, nor who still owes one.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .. import cycles
+from ..errors import RemoteCallError
 
 REVIEW_STEPS = ("self_review", "peer_review", "leader_review")
 SHOWN = ("cycle_id", "kind", "period", "starts_on", "ends_on")  # of each open cycle
 
 
-def cycle_list(ctx, actor_id: str, branch_id: str, status: str | None = None) -> dict[str, Any]:
-    """GET /branches/{branch_id}/appraisal/cycles."""
-    return {
-        "branch_id": branch_id,
-        "cycles": cycles.of_branch(ctx.service.cycles.db, branch_id, status),
-    }
-
-
-def open_cycles(ctx, branch_id: str) -> list[dict[str, Any]]:
-    return cycles.of_branch(ctx.service.cycles.db, branch_id, "open")
+def open_cycles(ctx, actor_id: str, branch_id: str) -> list[dict[str, Any]]:
+    appraisal = ctx.rpc("appraisal")
+    try:
+        listed = appraisal.list_cycles(actor_id=actor_id, branch_id=branch_id, status="open")
+    except RemoteCallError as error:
+        if error.exc_type != "NotFound":
+            raise
+        return []  # a branch registered a moment ago: the appraisal has not heard of it yet
+    return listed["cycles"]
 
 
 def _progress(step: dict[str, Any]) -> dict[str, Any]:
@@ -37,7 +35,7 @@ def _progress(step: dict[str, Any]) -> dict[str, Any]:
 
 def status(ctx, actor_id: str, branch_id: str) -> dict[str, Any]:
     """The dashboard's appraisal section: each open cycle, and per step its counts."""
-    found = open_cycles(ctx, branch_id)
+    found = open_cycles(ctx, actor_id, branch_id)
     asked = [
         ("appraisal", "cycle", {"actor_id": actor_id, "cycle_id": c["cycle_id"]}) for c in found
     ]

@@ -45,7 +45,7 @@ def _archive(ctx, actor_id: str, branch_id: str, member_id: str) -> dict[str, An
 
 def _owed(ctx, actor_id: str, branch_id: str, member_id: str) -> list[dict[str, Any]]:
     """Per open cycle of the branch, what the member has not submitted yet."""
-    found = open_cycles(ctx, branch_id)
+    found = open_cycles(ctx, actor_id, branch_id)
     asked = [
         ("appraisal", "my_reviews", {"actor_id": actor_id, "cycle_id": c["cycle_id"]})
         for c in found

@@ -14,6 +14,7 @@ from ..exceptions import BadInput
 from .common import YEAR, Date
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month as YYYY-MM")
+MAX_MEMBERS = 1000
 
 
 class InstitutionQuery(Strict):
@@ -68,11 +69,19 @@ class AsOfQuery(BranchQuery):
     owner_id = Id(load_default=None, allow_none=True)
 
 
-class MeasuresQuery(BranchQuery):
-    member_id = Id(required=True)
+class WindowQuery(BranchQuery):
     start, end = Date(required=True), Date(required=True)
 
     @validates_schema
     def ordered(self, data: dict[str, Any], **_: Any) -> None:
         if data["start"] > data["end"]:
             raise BadInput({"end": ["end is before start"]})
+
+
+class MeasuresQuery(WindowQuery):
+    member_id = Id(required=True)
+
+
+class MembersMeasuresQuery(WindowQuery):
+    # A branch's whole roster in one call; bounded so that one answer stays a few hundred KB.
+    member_ids = fields.List(Id(), required=True, validate=validate.Length(1, MAX_MEMBERS))

@@ -110,6 +110,78 @@ def test_queries_show_status_and_debts_but_never_authorship(db, ledger_store, ap
     assert review_id(pseudonym(key, cycle, m1), m2) in stored
 
 
+class RosterCounting:
+    """The real read database, counting the times a branch's roster is read (its first query)."""
+
+    def __init__(self, db):
+        self.db, self.rosters = db, 0
+
+    def fetch_one(self, sql, params=None):
+        self.rosters += "FROM appraisal.branches" in sql
+        return self.db.fetch_one(sql, params)
+
+    def fetch_all(self, sql, params=None):
+        return self.db.fetch_all(sql, params)
+
+
+def test_open_steps_reads_each_roster_once(db, ledger_store, appraisal_store, runner):
+    ids = seed(ledger_store)
+    runner.catch_up()
+    ctx = Context(appraisal_store, partial(load_roster, db), appraisal_key(), measures)
+    opened = [
+        (f"q{ids['item']}", "quarterly", "2026-Q3"),
+        (f"h{ids['item']}", "half_year", "2026-H2"),
+    ]
+    for cycle, kind, period in opened:
+        cmd = c.OpenCycle(ids["sec"], cycle, ids["branch"], kind, period, "group", WINDOWS,
+                          DEFAULT_WEIGHTS, DEFAULT_BANDS)  # fmt: skip
+        runner.apply(ch.open_cycle(cmd, ctx, OCT[5]).events)
+    counted = RosterCounting(db)
+    steps = cycles.open_steps(counted, appraisal_key(), "service:notify", OCT[5])
+    ours = {s["cycle_id"] for s in steps if s["branch_id"] == ids["branch"]}
+    assert ours == {cycle for cycle, _, _ in opened}
+    # One roster per branch with a step open (earlier tests' branches included), not per cycle.
+    assert counted.rosters == len({s["branch_id"] for s in steps})
+
+
+def test_a_branch_lists_its_cycles_newest_first(db, ledger_store, appraisal_store, runner):
+    ids = seed(ledger_store)
+    runner.catch_up()
+    ctx = Context(appraisal_store, partial(load_roster, db), appraisal_key(), measures)
+    sec, m1, branch = ids["sec"], ids["m1"], ids["branch"]
+    older, newer = f"q{ids['item']}", f"h{ids['item']}"
+    for cycle, kind, period, at in (
+        (older, "quarterly", "2026-Q3", OCT[1]),
+        (newer, "half_year", "2026-H2", OCT[2]),
+    ):
+        cmd = c.OpenCycle(
+            sec, cycle, branch, kind, period, "group", WINDOWS, DEFAULT_WEIGHTS, DEFAULT_BANDS
+        )
+        runner.apply(ch.open_cycle(cmd, ctx, at).events)  # fmt: skip
+    finalise = c.FinaliseCycle(sec, older, "members on leave")
+    runner.apply(ch.finalise_cycle(finalise, ctx, OCT[15]).events)
+
+    listed = cycles.list_cycles(db, m1, branch)
+    assert [(row["cycle_id"], row["status"]) for row in listed["cycles"]] == [
+        (newer, "open"),
+        (older, "finalised"),
+    ]
+    first = listed["cycles"][0]
+    assert (first["kind"], first["period"], first["starts_on"]) == (
+        "half_year",
+        "2026-H2",
+        "2026-07-01",
+    )
+    assert first["windows"]["self_review"] == WINDOWS["self_review"].as_dict()
+    assert "weights" not in first  # the plan's list, not its scoring
+    assert [r["cycle_id"] for r in cycles.list_cycles(db, sec, branch, "open")["cycles"]] == [newer]
+    assert [r["cycle_id"] for r in cycles.list_cycles(db, sec, branch, "finalised")["cycles"]] == [
+        older
+    ]
+    with pytest.raises(Forbidden):
+        cycles.list_cycles(db, "stranger", branch)
+
+
 def test_a_rebuild_from_the_log_equals_the_live_read_model(db, ledger_store, appraisal_store,
                                                            runner):  # fmt: skip
     ids = seed(ledger_store)

@@ -1,8 +1,14 @@
 """The appraisal's cycles as the gateway finds them, and its exports' rows (pure, or over the
 in-memory store)."""
 
+from types import SimpleNamespace
+
+import pytest
+
 from eventlog import InMemoryEventStore, NewEvent
 from services.gateway import cycles
+from services.gateway.errors import RemoteCallError
+from services.gateway.views import appraisal
 from services.gateway.views import appraisal_exports as exports
 
 BREAKDOWN = {
@@ -26,6 +32,19 @@ def test_a_cycle_is_found_by_its_opening_in_the_log():
     assert cycles.branch_of(_opened("appraisal"), "c1") == "b1"
     assert cycles.branch_of(_opened("appraisal"), "c2") is None
     assert cycles.branch_of(_opened("someone_else"), "c1") is None
+
+
+def answering(error: str):
+    def list_cycles(**_):
+        raise RemoteCallError(error, "refused", [])
+
+    return SimpleNamespace(rpc=lambda service: SimpleNamespace(list_cycles=list_cycles))
+
+
+def test_a_branch_the_appraisal_has_not_heard_of_yet_has_no_open_cycles():
+    assert appraisal.open_cycles(answering("NotFound"), "m1", "b9") == []
+    with pytest.raises(RemoteCallError):
+        appraisal.open_cycles(answering("Forbidden"), "m1", "b9")
 
 
 def test_a_score_comes_with_its_breakdown():

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from services.ledger.domain import orglife, study
+from services.ledger.handlers import life
 from services.ledger.projection import TABLES
 from services.ledger.queries import history, ledger, measures
 
@@ -34,6 +36,64 @@ def test_queries_read_what_the_handlers_wrote(ledger_store, db, runner):
         db, NOW, ids["sec"], ids["branch"], ids["m1"], date(2026, 1, 1), date(2026, 3, 31)
     )
     assert record["ledger"]["due"] == 2 and record["ledger"]["rate"] == 0.5
+
+
+class CountingDatabase:
+    """The real read database, counting the SQL queries sent to it."""
+
+    def __init__(self, db):
+        self.db, self.queries = db, 0
+
+    def fetch_all(self, sql, params=None):
+        self.queries += 1
+        return self.db.fetch_all(sql, params)
+
+    def fetch_one(self, sql, params=None):
+        self.queries += 1
+        return self.db.fetch_one(sql, params)
+
+
+def meeting_and_articles(store, ids) -> list:
+    """A meeting the secretary attended and the member missed; two articles of the member's."""
+    meeting = orglife.RecordMeeting(
+        ids["sec"],
+        ids["branch"],
+        f"mt{ids['branch']}",
+        "party_lecture",
+        date(2026, 2, 10),
+        "党课",
+        attendance={ids["sec"]: "present", ids["m1"]: "absent"},
+    )
+    outcomes = [life.record_meeting(meeting, store, NOW)]
+    for n, day in enumerate((date(2026, 1, 5), date(2026, 2, 6))):
+        post = study.PostArticle(ids["m1"], ids["branch"], ids["m1"], f"a{n}", "学习", day)
+        outcomes.append(life.post_article(post, store, NOW))
+    return [e for outcome in outcomes for e in outcome.events]
+
+
+def test_a_roster_is_measured_by_a_few_queries_as_each_member_would_be(ledger_store, db, runner):
+    ids = build(ledger_store)
+    runner.apply(ids["events"] + meeting_and_articles(ledger_store, ids))
+    window = (date(2026, 1, 1), date(2026, 3, 31))
+    asked = [ids["m1"], ids["sec"], ids["m1"], "nobody"]
+    counted = CountingDatabase(db)
+    roster = measures.members_measures(counted, NOW, ids["sec"], ids["branch"], asked, *window)
+    # reader, ledger items, attendance, articles: the same four queries for any roster's size
+    assert counted.queries == 4
+    assert [r["member_id"] for r in roster["members"]] == [ids["m1"], ids["sec"], "nobody"]
+    assert (roster["branch_id"], roster["start"], roster["today"]) == (
+        ids["branch"],
+        "2026-01-01",
+        "2026-03-10",
+    )
+    for record in roster["members"]:
+        alone = measures.member_measures(
+            db, NOW, ids["sec"], ids["branch"], record["member_id"], *window
+        )
+        assert record == alone
+    m1, sec = roster["members"][:2]
+    assert (m1["ledger"]["due"], m1["attendance"]["rate"], m1["study"]["articles"]) == (2, 0.0, 2)
+    assert (sec["ledger"]["due"], sec["attendance"]["rate"], sec["study"]["rate"]) == (0, 1.0, 0.0)
 
 
 def test_the_ledger_as_of_a_past_date_folds_the_streams(ledger_store, db, runner):

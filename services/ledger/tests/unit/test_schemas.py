@@ -79,3 +79,37 @@ def test_dates_outside_the_years_the_ledger_computes_are_refused(schema, payload
 def test_dates_at_the_ends_of_those_years_are_taken():
     planned = load(cs.PlanItem(), {**RECURRING, "starts_on": "2000-01-01", "ends_on": "2100-12-31"})
     assert (planned.starts_on.year, planned.ends_on.year) == (2000, 2100)
+
+
+ROSTER_WINDOW = {"actor_id": "service:appraisal", "branch_id": "b1", "start": "2026-01-01"}
+
+
+def test_a_roster_of_members_loads_with_its_window():
+    loaded = load(
+        qs.MembersMeasuresQuery(),
+        {**ROSTER_WINDOW, "member_ids": ["m1", "m2"], "end": "2026-03-31"},
+    )
+    assert loaded["member_ids"] == ["m1", "m2"]
+    assert (loaded["start"].month, loaded["end"].month) == (1, 3)
+
+
+@pytest.mark.parametrize(
+    ("changes", "messages"),
+    [
+        ({"member_ids": []}, {"member_ids": ["Length must be between 1 and 1000."]}),
+        (
+            {"member_ids": [f"m{n}" for n in range(qs.MAX_MEMBERS + 1)]},
+            {"member_ids": ["Length must be between 1 and 1000."]},
+        ),
+        ({"member_ids": ["m 1"]}, {"member_ids": {0: [ID_RULE.error]}}),
+        ({"member_ids": "m1"}, {"member_ids": ["Not a valid list."]}),
+        (
+            {"member_id": "m1"},
+            {"member_ids": ["Missing data for required field."], "member_id": ["Unknown field."]},
+        ),
+        ({"member_ids": ["m1"], "end": "2025-12-31"}, {"end": ["end is before start"]}),
+    ],
+)
+def test_a_roster_query_refuses_what_it_cannot_answer(changes, messages):
+    payload = {**ROSTER_WINDOW, "end": "2026-03-31", **changes}
+    assert refused(qs.MembersMeasuresQuery(), payload) == messages

@@ -16,7 +16,7 @@ from services.ledger.projection import PROJECTION as LEDGER_PROJECTION
 from services.ledger.queries import ledger as ledger_queries
 from services.ledger.queries import life
 from services.ledger.schemas import queries as lq
-from services.ledger.service import COMMANDS, SCHEMAS
+from services.ledger.service import COMMANDS
 from services.notify.handlers.common import Log
 from services.notify.projection import PROJECTION
 
@@ -103,7 +103,8 @@ def world(db, ledger_runner, log) -> dict[str, str]:
     store = PostgresEventStore(db, source="ledger")
 
     def call(method: str, /, **payload: Any) -> dict:
-        outcome = COMMANDS[method][1](load(SCHEMAS[method], payload), store, at("due_soon"))
+        schema, handle = COMMANDS[method]
+        outcome = handle(load(schema(), payload), store, at("due_soon"))
         ledger_runner.apply(outcome.events)
         log.read_model.apply(outcome.events)
         return outcome.as_dict()

@@ -1,0 +1,52 @@
+"""The RPC command methods every service builds alike, from its table of commands.
+
+A command method loads its keyword arguments with the command's schema (BadInput, a marshmallow
+ValidationError, carries the field messages), calls one handler, applies the events to the
+service's read model before it returns (so the caller reads its own write; the relay and the
+sweep deliver them everywhere else), and answers the outcome as plain JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from nameko.rpc import rpc
+
+from eventlog import utcnow
+
+from .errors import EXPECTED
+from .handlers import Outcome
+from .schemas import Command, load
+
+# (command, what the handler works with, now) → what the command did
+Handler = Callable[[Any, Any, datetime], Outcome]
+# RPC name → (schema class, handler): every command a service accepts
+Commands = Mapping[str, tuple[type[Command], Handler]]
+# the service instance → what its handlers work with (the log, or a context of ports)
+Ports = Callable[[Any], Any]
+
+
+def command_method(name: str, schema: Command, handle: Handler, ports: Ports) -> Callable:
+    """An RPC method for one command: load → handle → apply to the read model → answer."""
+
+    @rpc(expected_exceptions=EXPECTED)
+    def method(self, **payload: Any) -> dict[str, Any]:
+        outcome = handle(load(schema, payload), ports(self), utcnow())
+        self.read_model.apply(outcome.events)
+        return outcome.as_dict()
+
+    method.__name__ = name
+    method.__doc__ = f"Command {schema.command.__name__}: returns the id, version and events."
+    return method
+
+
+def add_command_methods(service: type, commands: Commands, ports: Ports) -> None:
+    """Sets one command method per row of `commands` on the service class.
+
+    The methods are all alike, so they are made from the table; nameko finds entrypoints on the
+    class when a container starts, after this has run. Each schema is built once, here.
+    """
+    for name, (schema, handle) in commands.items():
+        setattr(service, name, command_method(name, schema(), handle, ports))
