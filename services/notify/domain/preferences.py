@@ -68,24 +68,31 @@ def evolve_thresholds(state: Thresholds, event: Any) -> Thresholds:
     return Thresholds(**event.data) if event.type == "ThresholdsSet" else state
 
 
-def evolve_preferences(state: Preferences, event: Any) -> Preferences:
+def evolve_preferences(state: Preferences | None, event: Any) -> Preferences | None:
+    """None until the member chooses: a first choice of the defaults is still a choice."""
     if event.type != "PreferencesSet":
         return state
     return Preferences(tuple(event.data["channels"]), event.data["webhook_url"])
 
 
 def decide_thresholds(state: Thresholds, cmd: SetThresholds) -> list[NewEvent]:
+    """Nothing when every value is already the branch's: a repeated form submit or a retried
+    request is then not a new fact, and the branch's history stays a list of real changes."""
     given = {f.name: getattr(cmd, f.name) for f in fields(Thresholds)}
     chosen = replace(state, **{k: v for k, v in given.items() if v is not None})
-    return [NewEvent("ThresholdsSet", asdict(chosen))]
+    return [] if chosen == state else [NewEvent("ThresholdsSet", asdict(chosen))]
 
 
-def decide_preferences(state: Preferences, cmd: SetPreferences) -> list[NewEvent]:
+def decide_preferences(state: Preferences | None, cmd: SetPreferences) -> list[NewEvent]:
+    """Nothing when the member chose exactly this before (see decide_thresholds for why)."""
     if "webhook" in cmd.channels and not cmd.webhook_url:
         raise BadInput({"webhook_url": ["needed when the webhook channel is chosen"]})
+    chosen = Preferences(tuple(dict.fromkeys(cmd.channels)), cmd.webhook_url)
+    if chosen == state:
+        return []
     data = {
         "member_id": cmd.member_id,
-        "channels": list(dict.fromkeys(cmd.channels)),
-        "webhook_url": cmd.webhook_url,
+        "channels": list(chosen.channels),
+        "webhook_url": chosen.webhook_url,
     }
     return [NewEvent("PreferencesSet", data)]

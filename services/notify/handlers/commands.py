@@ -26,11 +26,11 @@ def set_preferences(log: Log, cmd: p.SetPreferences, now: datetime) -> Outcome:
     if cmd.actor_id != cmd.member_id and not is_service(cmd.actor_id):
         raise Forbidden("this needs the role: the member themself")
     stream = p.prefs_stream(cmd.member_id)
-    state, version = log.load(stream, p.evolve_preferences, p.Preferences())
+    state, version = log.load(stream, p.evolve_preferences, None)
     stored = log.append(
         stream, p.decide_preferences(state, cmd), version, now=now, actor_id=cmd.actor_id
     )
-    return Outcome(cmd.member_id, stored[-1].version, stored)
+    return Outcome(cmd.member_id, stored[-1].version if stored else version, stored)
 
 
 def set_thresholds(log: Log, cmd: p.SetThresholds, now: datetime) -> Outcome:
@@ -43,7 +43,7 @@ def set_thresholds(log: Log, cmd: p.SetThresholds, now: datetime) -> Outcome:
     stored = log.append(
         stream, events, version, now=now, actor_id=cmd.actor_id, branch_id=cmd.branch_id
     )
-    return Outcome(cmd.branch_id, stored[-1].version, stored)
+    return Outcome(cmd.branch_id, stored[-1].version if stored else version, stored)
 
 
 def mark_read(log: Log, cmd: MarkRead, now: datetime) -> Outcome:

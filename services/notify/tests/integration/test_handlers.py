@@ -142,9 +142,10 @@ def test_thresholds_belong_to_the_branchs_admins(log, ledger_runner, world):
         )
     with pytest.raises(Forbidden):
         reminders.deliveries(log.db, world["m1"], world["branch"], None, 10, 0)
-    commands.set_thresholds(
-        log, SetThresholds(world["sec"], world["branch"], due_soon_days=9), at("due_soon")
-    )
+    nine_days = SetThresholds(world["sec"], world["branch"], due_soon_days=9)
+    set_once = commands.set_thresholds(log, nine_days, at("due_soon"))
+    set_again = commands.set_thresholds(log, nine_days, at("due_soon"))
+    assert (set_again.version, set_again.events) == (set_once.version, [])
     scan_day = at("due_soon") - timedelta(days=5)  # 12 March: 8 and 7 days before the due dates
     ledger = LedgerSource(LedgerInProcess(ledger_runner), 5)
     scan(log, ledger, AppraisalSource(AppraisalProxy(), 1), scan_day)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
 import pytest
 
+from eventlog import InMemoryEventStore
 from services.common.errors import BadInput
 from services.notify.domain import preferences as p
+from services.notify.handlers import commands
+from services.notify.handlers.common import Log
+
+NOW = datetime(2026, 3, 17, 2, 0, tzinfo=UTC)
 
 
 def test_thresholds_left_out_keep_their_value():
@@ -22,7 +30,48 @@ def test_the_webhook_channel_needs_a_url():
     with pytest.raises(BadInput) as refused:
         p.decide_preferences(p.Preferences(), p.SetPreferences("m1", "m1", ["webhook"]))
     assert set(refused.value.messages) == {"webhook_url"}
-    [chosen] = p.decide_preferences(
-        p.Preferences(), p.SetPreferences("m1", "m1", ["email", "email", "inbox"])
+    [chosen] = p.decide_preferences(None, p.SetPreferences("m1", "m1", ["email", "email", "inbox"]))
+    assert p.evolve_preferences(None, chosen).channels == ("email", "inbox")
+
+
+def test_thresholds_that_change_nothing_decide_nothing():
+    state = p.Thresholds(due_soon_days=5)
+    assert p.decide_thresholds(state, p.SetThresholds("sec", "b1", due_soon_days=5)) == []
+    assert p.decide_thresholds(state, p.SetThresholds("sec", "b1")) == []
+    # a branch on the defaults that asks for the defaults changes nothing the rules use
+    assert p.decide_thresholds(p.Thresholds(), p.SetThresholds("sec", "b1", 3, 3, 7, 5, 7)) == []
+
+
+def test_preferences_chosen_again_decide_nothing_but_a_first_choice_counts():
+    again = p.SetPreferences("m1", "m1", ["inbox", "email"])
+    [first] = p.decide_preferences(None, again)  # the defaults, chosen: the member has chosen
+    state = p.evolve_preferences(None, first)
+    assert p.decide_preferences(state, again) == []
+    assert (
+        p.decide_preferences(state, p.SetPreferences("m1", "m1", ["inbox", "inbox", "email"])) == []
     )
-    assert p.evolve_preferences(p.Preferences(), chosen).channels == ("email", "inbox")
+    assert p.decide_preferences(state, p.SetPreferences("m1", "m1", ["email", "inbox"]))
+
+
+@dataclass
+class AppliedEvents:
+    """The read model's port: remembers what it was told to apply (no query needs `db` here)."""
+
+    db: None = None
+    applied: list = field(default_factory=list)
+
+    def apply(self, events):
+        self.applied += events
+        return len(events)
+
+
+def test_setting_the_same_preferences_again_appends_nothing_and_answers_the_version():
+    store, read_model = InMemoryEventStore(source="notify"), AppliedEvents()
+    log = Log(store, read_model)
+    cmd = p.SetPreferences("m1", "m1", ["email", "webhook"], "http://127.0.0.1:9/h")
+    first = commands.set_preferences(log, cmd, NOW)
+    again = commands.set_preferences(log, cmd, NOW)
+    assert (first.version, [e.type for e in first.events]) == (1, ["PreferencesSet"])
+    assert again.as_dict() == {"id": "m1", "version": 1, "events": []}
+    assert len(store.read_stream(p.prefs_stream("m1"))) == 1
+    assert len(read_model.applied) == 1
