@@ -16,7 +16,12 @@ def test_health_and_description(cluster):
     spec = cluster.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/branches/{branch_id}/dashboard" in spec["paths"]
-    assert "gateway_http_requests_total" in cluster.get("/metrics").text
+    metrics = cluster.get("/metrics").text
+    assert 'gateway_http_requests_total{endpoint="healthz",method="GET",status="200"}' in metrics
+    # Request time has one source, the entrypoint histogram every service exports.
+    timed = 'taizhang_entrypoint_seconds_count{entrypoint="healthz",kind="http",service="gateway"}'
+    assert timed in metrics
+    assert "gateway_http_request_seconds" not in metrics
 
 
 def test_sign_in_and_who_am_i(cluster):
