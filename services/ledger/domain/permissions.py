@@ -56,3 +56,23 @@ def require_admin(who: Authority) -> None:
 
 def require_group_leader(who: Authority, group_id: str | None) -> None:
     require(who.leads(group_id), f"group_leader of group {group_id}, or {ADMIN_NEEDS}")
+
+
+def require_planner(
+    who: Authority, branch: Branch, level: str, group_id: str | None, owner_id: str | None
+) -> None:
+    """Whether the actor may plan an item of this level, asked before the item's owner or group
+    is looked up, and answered without naming the owner's group: an actor who may not plan it
+    then cannot tell from the refusal who is a member of the branch, or of which group.
+
+    A member item belongs to its owner's group; an owner the branch does not have belongs to
+    none, so only a branch admin goes on (to hear that the owner is unknown).
+    """
+    if level == "branch":
+        require_admin(who)
+    elif level == "group":
+        require_group_leader(who, group_id)
+    else:
+        owner = branch.members.get(owner_id) if owner_id is not None else None
+        allowed = who.leads(owner.group_id if owner else None)
+        require(allowed, f"group_leader of the owner's group, or {ADMIN_NEEDS}")

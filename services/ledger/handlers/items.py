@@ -10,7 +10,7 @@ from services.common.handlers import EventStore, Outcome, commit, load
 from ..domain import goals
 from ..domain import item_commands as c
 from ..domain.items import Item, evolve, require_item
-from ..domain.permissions import ADMIN_NEEDS, Authority, require
+from ..domain.permissions import ADMIN_NEEDS, Authority, require, require_planner
 from ..exceptions import BadInput, NotFound
 from .common import Scope, scope_of
 
@@ -21,8 +21,9 @@ def stream_id(item_id: str) -> str:
 
 def plan_item(cmd: c.PlanItem, store: EventStore, now: datetime) -> Outcome:
     scope = scope_of(store, cmd.branch_id, cmd.actor_id)
+    # Allowed before placed: placing looks the owner and group up, and says if they are unknown.
+    require_planner(scope.who, scope.branch, cmd.level, cmd.group_id, cmd.owner_id)
     cmd = _placed(cmd, scope, now)
-    _require_manager(scope.who, cmd.level, cmd.group_id)
     _check_goal(store, cmd)
     state, version = load(store, stream_id(cmd.item_id), evolve, Item())
     return _commit(store, c.decide_plan(state, cmd), version, cmd, cmd.branch_id, now)

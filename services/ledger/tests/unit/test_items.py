@@ -178,6 +178,38 @@ def test_who_may_plan_an_item(store, level, group, owner):
                 plan(store, actor=actor, item_id=f"p{n}", **fields)
 
 
+REFUSED_PLANNER = (
+    "this needs the role: group_leader of the owner's group, or secretary or committee_member"
+    " of the branch, or institution_committee"
+)
+
+
+def test_a_refused_planner_cannot_tell_a_member_of_another_group_from_no_member(store):
+    refused = [("gl2", "nobody")] + [
+        (actor, owner)
+        for actor in ("stranger", "m1", "fto", "lead", "gl1")
+        for owner in ("m2", "nobody")
+    ]
+    for actor, owner in refused:
+        with pytest.raises(Forbidden) as refusal:
+            plan(store, actor=actor, owner_id=owner)
+        assert str(refusal.value) == REFUSED_PLANNER, (actor, owner)
+
+
+def test_who_may_plan_for_any_member_hears_that_an_owner_is_unknown(store):
+    for admin in ("sec", "com", "boss"):
+        with pytest.raises(NotFound, match="nobody is not a member of branch b1"):
+            plan(store, actor=admin, owner_id="nobody")
+
+
+def test_an_unknown_group_is_told_only_to_a_branch_admin(store):
+    for actor in ("stranger", "m1", "gl1"):
+        with pytest.raises(Forbidden, match="group_leader of group g9"):
+            plan(store, actor=actor, level="group", group_id="g9", owner_id=None)
+    with pytest.raises(NotFound, match="group g9 does not exist"):
+        plan(store, actor="com", level="group", group_id="g9", owner_id=None)
+
+
 def test_owners_work_on_their_own_items_but_do_not_cancel_them(store):
     plan(store)
     h.start_item(c.StartItem("m1", "it1", "2026-01"), store, NOW)
