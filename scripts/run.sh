@@ -69,6 +69,7 @@ cmd_start() {
     wait_until_ready
     log "loading the demo institution (once; later runs find it loaded)"
     "$PYTHON" -m services.ledger.demo
+    "$PYTHON" -m services.appraisal.demo
     "$PYTHON" -m services.gateway.demo
     cat <<EOT
 
