@@ -130,7 +130,7 @@ def _ids(values: Iterable[str]) -> str:
 
 
 def _ints(values: Iterable[int | None]) -> str:
-    return "{" + ",".join("NULL" if v is None else str(int(v)) for v in values) + "}"
+    return "{" + ",".join(["NULL" if v is None else str(int(v)) for v in values]) + "}"
 
 
 # One encoder for the process: json.dumps with options would build a new one per call.
@@ -190,20 +190,25 @@ class PostgresEventStore:
         return [self._stored(stream_id, event, row[1:], meta)] if row else []
 
     def _insert(self, cur: Cursor, appends: list[Append], meta: Metadata) -> list[StoredEvent]:
-        flat = [
-            (stream_id, expected, n, event, str(event.event_id))
-            for stream_id, expected, events in appends
-            for n, event in enumerate(events, start=1)
-        ]
+        # The events' columns side by side, transposed in one go.
+        streams, expected, numbers, events = zip(
+            *(
+                (stream_id, expected_version, n, event)
+                for stream_id, expected_version, stream_events in appends
+                for n, event in enumerate(stream_events, start=1)
+            ),
+            strict=True,
+        )
+        ids = [str(event.event_id) for event in events]
         columns = [
-            _ids(event_id for *_, event_id in flat),
-            encode([stream_id for stream_id, *_ in flat]),
-            _ints(expected for _, expected, *_ in flat),
-            _ints(n for _, _, n, *_ in flat),
-            encode([event.type for *_, event, _ in flat]),
-            _ints(event.schema_version for *_, event, _ in flat),
-            encode([event.data for *_, event, _ in flat]),
-            encode([event.occurred_at for *_, event, _ in flat]),
+            _ids(ids),
+            encode(streams),
+            _ints(expected),
+            _ints(numbers),
+            encode([event.type for event in events]),
+            _ints([event.schema_version for event in events]),
+            encode([event.data for event in events]),
+            encode([event.occurred_at for event in events]),
             encode([{"stream_id": s, "version": e} for s, e, _ in appends if e]),
         ]
         metadata = [meta.branch_id, meta.actor_id, meta.correlation_id, meta.causation_id]
@@ -213,7 +218,7 @@ class PostgresEventStore:
             return []
         stored = [
             self._stored(stream_id, event, assigned[event_id], meta)
-            for stream_id, _, _, event, event_id in flat
+            for stream_id, event, event_id in zip(streams, events, ids, strict=True)
         ]
         return sorted(stored, key=lambda e: e.position)
 
