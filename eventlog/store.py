@@ -92,7 +92,7 @@ WHERE NOT EXISTS (
 {_RETURNING}
 """,
 )
-# One event to one stream, the services' commonest write, has a statement of its own, a tenth
+# One event to one stream, the services' commonest write, has a statement of its own, 5-10%
 # faster than the general one: plain parameters, nothing to split, one index probe as its guard.
 _APPEND_ONE = Prepared(
     "eventlog_append_one",
