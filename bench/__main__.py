@@ -14,7 +14,7 @@ import time
 import psycopg2
 
 from bench import data, esrecorder, harness, relaybench, report, schema
-from bench.baselines import LOG_TABLE, raw_insert, raw_publish
+from bench.baselines import raw_insert, raw_publish
 from bench.harness import Result
 from bench.report import Ratio
 from bench.workloads import log_append
@@ -53,15 +53,12 @@ def _pair(url: str, batch: int, writers: int) -> list[harness.Workload]:
 def database_phases(url: str) -> list[Result]:
     """Compared workloads run side by side, except eventsourcing with 8 writers: its pools
     (5 connections a writer) run alone, to stay well within max_connections, which other
-    users of the server share."""
+    users of the server share. Each workload writes a table of its own, which only it grows."""
 
     def es(batch: int, writers: int) -> list[harness.Workload]:
         return [esrecorder.es_insert(url, c, batch, writers) for c in esrecorder.CONFIGS]
 
-    # Also the raw INSERT into the log's own table: it tells the log API's own cost apart from
-    # the cost of the log's size (its random-key indexes outgrow shared_buffers as it grows).
-    in_log = raw_insert(url, 100, 1, LOG_TABLE)
-    results = harness.measure([*_pair(url, 100, 1), in_log, *es(100, 1)])
+    results = harness.measure([*_pair(url, 100, 1), *es(100, 1)])
     results += harness.measure([*_pair(url, 1, 1), *es(1, 1)])
     results += harness.measure(_pair(url, 1, WRITERS))
     for workload in es(1, WRITERS):

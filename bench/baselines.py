@@ -21,21 +21,24 @@ from eventlog.model import new_event_id
 from eventlog.store import encode
 
 RAW_TABLE = "bench.raw_events"
+# LIKE ... INCLUDING ALL copies columns, types, defaults, identity, CHECK and NOT NULL
+# constraints and every index; triggers are never copied. So the raw table stays
+# equivalent to eventlog.events whatever schema.sql becomes, minus the append-only triggers.
+RAW_TABLE_DDL = f"CREATE TABLE {RAW_TABLE} (LIKE eventlog.events INCLUDING ALL)"
 _COLUMNS = (
     "event_id, stream_id, version, event_type, schema_version, source, data, "
     "branch_id, actor_id, correlation_id, causation_id, occurred_at"
 )
-LOG_TABLE = "eventlog.events"  # as a diagnostic: the same INSERT into the log's own table
 _ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())"
 
 
 class RawInsert:
     """`batch` rows in one transaction: INSERT (multi-row when batch > 1), then COMMIT."""
 
-    def __init__(self, database_url: str, batch: int, table: str = RAW_TABLE):
+    def __init__(self, database_url: str, batch: int):
         self.conn = psycopg2.connect(database_url)  # not autocommit: an explicit transaction
         self.batch, self._payloads = batch, data.payload_cycle()
-        self._insert = f"INSERT INTO {table} ({_COLUMNS}) VALUES "
+        self._insert = f"INSERT INTO {RAW_TABLE} ({_COLUMNS}) VALUES "
 
     def _row(self, stream_id: str, version: int) -> tuple[Any, ...]:
         return (new_event_id(), stream_id, version, data.EVENT_TYPE, 1, data.SOURCE,
@@ -57,13 +60,11 @@ class RawInsert:
         self.conn.close()
 
 
-def raw_insert(database_url: str, batch: int, writers: int = 1, table: str = RAW_TABLE) -> Workload:
+def raw_insert(database_url: str, batch: int, writers: int = 1) -> Workload:
     kind = "multi-row INSERT" if batch > 1 else "INSERT"
     label = f"raw psycopg2 {kind} + COMMIT, {batch} row(s) per transaction, {writers} writer(s)"
     key = f"raw_b{batch}_w{writers}"
-    if table != RAW_TABLE:
-        label, key = f"{label}, into {table}", f"{key}_{table}"
-    kwargs = {"database_url": database_url, "batch": batch, "table": table}
+    kwargs = {"database_url": database_url, "batch": batch}
     return Workload(key, label, RawInsert, kwargs, writers)
 
 

@@ -6,14 +6,9 @@ from __future__ import annotations
 import psycopg2
 
 from bench import esrecorder
-from bench.baselines import RAW_TABLE
+from bench.baselines import RAW_TABLE_DDL
 
 SCHEMAS = ("bench", *(schema for schema, _ in esrecorder.CONFIGS.values()))
-
-# LIKE ... INCLUDING ALL copies columns, types, defaults, identity, CHECK and NOT NULL
-# constraints and every index; triggers are never copied. So the raw table stays
-# equivalent to eventlog.events whatever schema.sql becomes, minus the append-only triggers.
-_RAW_TABLE_DDL = f"CREATE TABLE {RAW_TABLE} (LIKE eventlog.events INCLUDING ALL)"
 
 
 def _execute(database_url: str, *statements: str) -> None:
@@ -33,6 +28,6 @@ def drop(database_url: str) -> None:
 
 def create(database_url: str) -> None:
     drop(database_url)  # what a crashed run left behind
-    _execute(database_url, *(f"CREATE SCHEMA {s}" for s in SCHEMAS), _RAW_TABLE_DDL)
+    _execute(database_url, *(f"CREATE SCHEMA {s}" for s in SCHEMAS), RAW_TABLE_DDL)
     for config in esrecorder.CONFIGS:
         esrecorder.create_tables(database_url, config)

@@ -12,12 +12,19 @@ from bench import relaybench
 HARNESS = """
 import sys
 from bench import harness, report
-from bench.baselines import LOG_TABLE, raw_insert
+import psycopg2
+from bench.baselines import RAW_TABLE_DDL, raw_insert
 from bench.workloads import log_append
 
 harness.WARMUP_SECONDS, harness.WINDOW_SECONDS, harness.REPETITIONS = 0.1, 0.2, 2
 url = sys.argv[1]
-results = harness.measure([log_append(url, 100, writers=2), raw_insert(url, 10, 1, LOG_TABLE)])
+with psycopg2.connect(url) as conn, conn.cursor() as cur:
+    cur.execute("DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench; " + RAW_TABLE_DDL)
+try:
+    results = harness.measure([log_append(url, 100, writers=2), raw_insert(url, 10, 1)])
+finally:
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("DROP SCHEMA bench CASCADE")
 assert [len(r.rates) for r in results] == [2, 2], results
 assert all(rate > 0 for r in results for rate in r.rates), results
 report.absolute(results)
