@@ -110,6 +110,11 @@ class InMemoryEventStore:
             events.append(e)
         return events
 
+    def read_streams(
+        self, stream_ids: Collection[str], as_of: datetime | None = None
+    ) -> dict[str, list[StoredEvent]]:
+        return {stream_id: self.read_stream(stream_id, as_of=as_of) for stream_id in stream_ids}
+
     def read_all(
         self,
         after: Position = START,

@@ -3,7 +3,7 @@ events at the version it was loaded at."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import reduce
@@ -18,6 +18,10 @@ class EventStore(Protocol):
     def read_stream(
         self, stream_id: str, from_version: int = 1, as_of: datetime | None = None
     ) -> list[StoredEvent]: ...
+
+    def read_streams(
+        self, stream_ids: Collection[str], as_of: datetime | None = None
+    ) -> dict[str, list[StoredEvent]]: ...
 
     def append(
         self,

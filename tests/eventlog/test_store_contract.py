@@ -170,6 +170,23 @@ def test_state_as_of_a_time_is_the_prefix_that_had_occurred(any_store):
     assert any_store.read_stream(stream, as_of=day - timedelta(days=1)) == []
 
 
+def test_several_streams_are_read_at_once_each_as_of_a_time(any_store):
+    one, two, unknown = new_stream(), new_stream(), new_stream()
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    for stream, days in ((one, (0, 1, 2)), (two, (2, 0))):  # two: a late event, then an earlier
+        any_store.append(
+            stream, [NewEvent(f"E{d}", {}, occurred_at=day + timedelta(days=d)) for d in days], 0
+        )
+    found = any_store.read_streams([one, two, unknown], as_of=day + timedelta(days=1, hours=1))
+    assert {s: [e.type for e in events] for s, events in found.items()} == {
+        one: ["E0", "E1"],
+        two: [],  # the prefix stops at the first event after the moment
+        unknown: [],
+    }
+    everything = any_store.read_streams([one, two])
+    assert [e.version for e in everything[one]] == [1, 2, 3] and len(everything[two]) == 2
+
+
 def test_event_data_must_be_json(any_store):
     with pytest.raises(TypeError):
         any_store.append(new_stream(), [NewEvent("A", {"x": object()})], 0)

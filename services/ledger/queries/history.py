@@ -71,8 +71,9 @@ def ledger_as_of(
         "owner": owner_id,
     }
     entries = []
-    for row in db.fetch_all(_CANDIDATES, params):
-        state = reduce(evolve, store.read_stream(f"item-{row['item_id']}", as_of=moment), Item())
+    streams = [f"item-{row['item_id']}" for row in db.fetch_all(_CANDIDATES, params)]
+    for events in store.read_streams(streams, as_of=moment).values():
+        state = reduce(evolve, events, Item())
         if state.plan and (owner_id is None or state.plan["owner_id"] == owner_id):
             entries += _entries(state, as_of, zone)
     entries.sort(key=lambda e: (e["due_date"], e["item_id"], e["period"]))
