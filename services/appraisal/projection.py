@@ -22,6 +22,7 @@ from .projection_roster import ITEM_HANDLERS, ROSTER_HANDLERS
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 TABLES = (
+    "appraisal.institutions",
     "appraisal.branches",
     "appraisal.committee",
     "appraisal.members",

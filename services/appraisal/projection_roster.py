@@ -1,9 +1,9 @@
 """Read-model handlers for what the appraisal learns from the ledger's streams.
 
-The roster (branches, the institution committee, members, groups, roles) drives permissions and
-peer pools; the ledger items planned for rectifications are followed until they close, for the
-performance archive. Only items of kind rectification get a row, so the other item events
-update nothing.
+The roster (branches, the institution committee and time zone, members, groups, roles) drives
+permissions, peer pools and the day due dates are judged by; the ledger items planned for
+rectifications are followed until they close, for the performance archive. Only items of kind
+rectification get a row, so the other item events update nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ def _occurrence(status: str, cancelled: str, closed: str) -> Handler:
 
 
 ROSTER_HANDLERS: dict[str, Handler] = {
+    "InstitutionRegistered": statement(
+        "INSERT INTO appraisal.institutions VALUES (%(institution_id)s, %(timezone)s)"
+        " ON CONFLICT (institution_id) DO UPDATE SET timezone = EXCLUDED.timezone"
+    ),
     "BranchRegistered": statement(
         "INSERT INTO appraisal.branches VALUES (%(branch_id)s, %(institution_id)s)"
         " ON CONFLICT DO NOTHING"

@@ -11,7 +11,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from eventlog.model import NewEvent
-from services.common.periods import DEFAULT_TIMEZONE
 
 from ..exceptions import AlreadySubmitted, BadInput, InvalidTransition, NotFound, WindowClosed
 from .commands import ReopenReview, SubmitLeaderComment, SubmitPeerReview, SubmitSelfReview
@@ -58,7 +57,7 @@ def decide_leader(
     allowed = roster.may_comment(cmd.actor_id, cmd.member_id)
     require(allowed, "secretary, or group_leader of the member's group (not oneself)")
     _require_slot(state, "leader_review", cmd.member_id, now)
-    raised = _rectifications(state, cmd, now)
+    raised = _rectifications(state, cmd, now, ZoneInfo(roster.timezone))
     comment = {
         "member_id": cmd.member_id,
         "leader_id": cmd.actor_id,
@@ -74,13 +73,12 @@ def decide_leader(
     ]
 
 
-def _rectifications(state: Cycle, cmd: SubmitLeaderComment, now: datetime) -> list[dict]:
-    """Numbered in the cycle, so that an id says where it came from and never repeats.
-
-    The ledger judges due dates by the institution's day; the appraisal's roster does not carry
-    the institution's zone, so the default zone stands in for it, as in the ledger's queries.
-    """
-    today = now.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+def _rectifications(
+    state: Cycle, cmd: SubmitLeaderComment, now: datetime, zone: ZoneInfo
+) -> list[dict]:
+    """Numbered in the cycle, so that an id says where it came from and never repeats. A due
+    date is judged by the institution's day, as the ledger judges it."""
+    today = now.astimezone(zone).date()
     if any(item.due_date < today for item in cmd.rectifications):
         raise BadInput({"rectifications": ["a rectification is due today or later"]})
     return [

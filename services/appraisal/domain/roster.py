@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from services.common.periods import DEFAULT_TIMEZONE
+
 from ..exceptions import Forbidden
 
 BRANCH_ADMIN = ("secretary", "committee_member")
@@ -22,6 +24,7 @@ class Roster:
     members: Mapping[str, str | None] = field(default_factory=dict)  # active member → group
     roles: frozenset[tuple[str, str, str | None]] = frozenset()  # (member, role, group)
     committee: frozenset[str] = frozenset()  # the institution committee
+    timezone: str = DEFAULT_TIMEZONE  # the institution's: its day judges due dates
 
     def holds(self, who: str, role: str, group_id: str | None = None) -> bool:
         return (who, role, group_id) in self.roles

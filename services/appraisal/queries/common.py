@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.common.actors import is_service
+from services.common.periods import DEFAULT_TIMEZONE
 from services.common.queries import ReadDatabase
 
 from ..domain.progress import Progress, Submitted
@@ -14,10 +15,14 @@ from ..exceptions import NotFound
 _MEMBERS = "SELECT member_id, group_id FROM appraisal.members WHERE branch_id = %s AND active"
 _ROLES = "SELECT member_id, role, nullif(group_id, '') AS group_id FROM appraisal.roles"
 _COMMITTEE = "SELECT person_id FROM appraisal.committee WHERE institution_id = %s"
+_BRANCH = (
+    "SELECT b.institution_id, i.timezone FROM appraisal.branches AS b"
+    " LEFT JOIN appraisal.institutions AS i USING (institution_id) WHERE b.branch_id = %s"
+)
 
 
 def load_roster(db: ReadDatabase, branch_id: str) -> Roster:
-    branch = db.fetch_one("SELECT * FROM appraisal.branches WHERE branch_id = %s", (branch_id,))
+    branch = db.fetch_one(_BRANCH, (branch_id,))
     if branch is None:
         raise NotFound(f"branch {branch_id} does not exist")
     members = db.fetch_all(_MEMBERS, (branch_id,))
@@ -29,6 +34,7 @@ def load_roster(db: ReadDatabase, branch_id: str) -> Roster:
         {row["member_id"]: row["group_id"] for row in members},
         frozenset((row["member_id"], row["role"], row["group_id"]) for row in roles),
         frozenset(row["person_id"] for row in committee),
+        branch["timezone"] or DEFAULT_TIMEZONE,  # a branch heard of before its institution
     )
 
 

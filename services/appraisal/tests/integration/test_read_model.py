@@ -4,6 +4,7 @@ the live model. Commands run through the handlers with the clock passed in."""
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, date, datetime
 from functools import partial
 
@@ -20,6 +21,9 @@ from services.appraisal.handlers.common import Context
 from services.appraisal.projection import TABLES
 from services.appraisal.queries import cycles, results
 from services.appraisal.queries.common import load_roster
+from services.ledger.domain import branch as b
+from services.ledger.domain import organisation as o
+from services.ledger.handlers import organisation as org
 
 from .scenario import PEOPLE, seed
 
@@ -142,6 +146,21 @@ def test_open_steps_reads_each_roster_once(db, ledger_store, appraisal_store, ru
     assert ours == {cycle for cycle, _, _ in opened}
     # One roster per branch with a step open (earlier tests' branches included), not per cycle.
     assert counted.rosters == len({s["branch_id"] for s in steps})
+
+
+def test_the_roster_carries_the_institutions_time_zone(db, ledger_store, runner):
+    """From InstitutionRegistered; and a read model made before the zones were kept reads them
+    from the log when the table is created."""
+    run = uuid.uuid4().hex[:8]
+    boss, inst, branch = f"boss{run}", f"inst{run}", f"branch{run}"
+    founded = o.RegisterInstitution(boss, inst, "纽约", ((boss, "书记"),), "America/New_York")
+    org.register_institution(founded, ledger_store, OCT[0])
+    org.register_branch(b.RegisterBranch(boss, branch, inst, "一支部"), ledger_store, OCT[0])
+    runner.catch_up()
+    assert load_roster(db, branch).timezone == "America/New_York"
+    db.execute("DROP TABLE appraisal.institutions")
+    runner.setup()
+    assert load_roster(db, branch).timezone == "America/New_York"
 
 
 def test_a_branch_lists_its_cycles_newest_first(db, ledger_store, appraisal_store, runner):

@@ -1,5 +1,6 @@
 """Who may open, review, comment, reopen and finalise, from the branch's roster."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -97,3 +98,13 @@ def test_a_rectification_falls_due_no_earlier_than_the_institutions_today(opened
         comment(opened, "gl1", "m1", at=at, rectify=("x",), due=date(2026, 4, 11))
     raised = comment(opened, "gl1", "m1", at=at, rectify=("x",), due=date(2026, 4, 12))
     assert raised.events[1].data["due_date"] == "2026-04-12"
+
+
+def test_the_institutions_own_time_zone_judges_the_due_date(opened):
+    """The roster carries the institution's zone: at the same moment it is still 11 April in
+    New York, so a rectification due that day is accepted there."""
+    in_new_york = replace(ROSTER, timezone="America/New_York")
+    elsewhere = replace(opened, roster=lambda branch_id: in_new_york)
+    at = datetime(2026, 4, 11, 17, 0, tzinfo=UTC)  # 13:00 on 11 April in New York
+    raised = comment(elsewhere, "gl1", "m1", at=at, rectify=("x",), due=date(2026, 4, 11))
+    assert raised.events[1].data["due_date"] == "2026-04-11"
