@@ -19,9 +19,11 @@ def open_cycles(ctx, actor_id: str, branch_id: str) -> list[dict[str, Any]]:
     try:
         listed = appraisal.list_cycles(actor_id=actor_id, branch_id=branch_id, status="open")
     except RemoteCallError as error:
-        if error.exc_type != "NotFound":
+        # The gateway let the caller read the branch (the ledger's roster says so): a refusal
+        # here means the appraisal has not heard of the branch, or of the member, yet.
+        if error.exc_type not in ("NotFound", "Forbidden"):
             raise
-        return []  # a branch registered a moment ago: the appraisal has not heard of it yet
+        return []
     return listed["cycles"]
 
 

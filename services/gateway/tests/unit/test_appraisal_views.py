@@ -41,10 +41,11 @@ def answering(error: str):
     return SimpleNamespace(rpc=lambda service: SimpleNamespace(list_cycles=list_cycles))
 
 
-def test_a_branch_the_appraisal_has_not_heard_of_yet_has_no_open_cycles():
+def test_a_branch_or_member_the_appraisal_has_not_heard_of_yet_has_no_open_cycles():
     assert appraisal.open_cycles(answering("NotFound"), "m1", "b9") == []
+    assert appraisal.open_cycles(answering("Forbidden"), "m1", "b9") == []
     with pytest.raises(RemoteCallError):
-        appraisal.open_cycles(answering("Forbidden"), "m1", "b9")
+        appraisal.open_cycles(answering("BadInput"), "m1", "b9")
 
 
 def test_a_score_comes_with_its_breakdown():
