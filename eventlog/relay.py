@@ -326,9 +326,9 @@ class Relay:
             conn.close()  # ends the session, and with it the advisory lock
 
     def relay_once(self) -> int:
-        """Sends the batch after the last one sent, then seals the one before it once the broker
-        has confirmed it. Returns how many events it sent: 0 once the log is drained, and then
-        everything sent is sealed too."""
+        """Sends the batch after the last one sent, then seals the oldest batches beyond
+        IN_FLIGHT once the broker has confirmed them. Returns how many events it sent: 0 once
+        the log is drained, and then everything sent is sealed too."""
         if self._resume is None:
             self._resume, self._chain = self._checkpoint()
         place = self._resume
