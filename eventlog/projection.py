@@ -236,14 +236,7 @@ class ProjectionRunner:
 
     def lag(self, place: Position | None = None) -> int:
         """Events of the subscription's categories after its place (counted up to 100,000)."""
-        place = place or self._place()
-        row = self.db.fetch_one(
-            "SELECT count(*) AS n FROM (SELECT 1 FROM eventlog.events"
-            f" WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {CATEGORY} = ANY(%s)"
-            " LIMIT 100000) AS behind",
-            (str(place.transaction_id), place.position, list(self.projection.categories)),
-        )
-        return row["n"] if row else 0
+        return self.store.backlog(place or self._place(), self.projection.categories)
 
     # -- rebuild -------------------------------------------------------------------------------
 

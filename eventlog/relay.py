@@ -203,11 +203,6 @@ ORDER BY events.transaction_id, events.position LIMIT %s
 """
 
 
-BACKLOG_QUERY = f"""
-SELECT count(*) FROM (SELECT 1 FROM eventlog.events
-                      WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {SAFE_TO_READ}
-                      LIMIT 100000) AS backlog
-"""
 LAG_COUNT_SECONDS = 5.0
 
 
@@ -336,10 +331,12 @@ class Relay:
             cur.execute(BATCH_QUERY, (str(place.transaction_id), place.position, self.batch))
             events = [_outgoing(row) for row in cur.fetchall()]
         self._measure_lag(place, events)
-        if events:
-            self._in_flight.append((events, self.publisher.send(events)))
-            self._resume = Position(events[-1].transaction_id, events[-1].position)
-        while self._in_flight and (not events or len(self._in_flight) > IN_FLIGHT):
+        if not events:
+            self._seal_in_flight()
+            return 0
+        self._in_flight.append((events, self.publisher.send(events)))
+        self._resume = Position(events[-1].transaction_id, events[-1].position)
+        while len(self._in_flight) > IN_FLIGHT:
             self._seal_confirmed(*self._in_flight.popleft())
         return len(events)
 
@@ -384,9 +381,7 @@ class Relay:
             metrics.RELAY_LAG_EVENTS.set(len(pending))
         elif time.monotonic() >= self._next_count:
             self._next_count = time.monotonic() + LAG_COUNT_SECONDS
-            with self._held().cursor() as cur:
-                cur.execute(BACKLOG_QUERY, (str(place.transaction_id), place.position))
-                metrics.RELAY_LAG_EVENTS.set(one(cur)[0])
+            metrics.RELAY_LAG_EVENTS.set(self.store.backlog(place))
         metrics.RELAY_LAG_SECONDS.set(
             (utcnow() - pending[0].recorded_at).total_seconds() if pending else 0
         )

@@ -111,6 +111,12 @@ WHERE s.version = coalesce($3, s.version)
 )
 # Rows no late commit can precede (see the module docstring).
 SAFE_TO_READ = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+# Each stream's prefix whose events had occurred by a moment: `later` turns true at the stream's
+# first event that occurred after it, and stays true for every version after that one.
+_AS_OF = (
+    "(SELECT *, bool_or(occurred_at > %s) OVER (PARTITION BY stream_id ORDER BY version) AS later"
+    " FROM eventlog.events WHERE stream_id = ANY(%s)) AS events WHERE NOT later"
+)
 # A stream's category (model.category_of). Not indexed: readers of some categories filter the log
 # order, and move their place on to the head whatever they matched (projection.catch_up).
 CATEGORY = "split_part(stream_id, '-', 1)"
@@ -131,6 +137,14 @@ def _ids(values: Iterable[str]) -> str:
 
 def _ints(values: Iterable[int | None]) -> str:
     return "{" + ",".join(["NULL" if v is None else str(int(v)) for v in values]) + "}"
+
+
+def _streams_query(stream_ids: list[str], as_of: datetime | None) -> tuple[str, list[Any]]:
+    """The events of these streams, or of each its prefix as of a moment; more conditions may
+    follow with AND."""
+    if as_of is None:
+        return f"SELECT {_COLUMNS} FROM eventlog.events WHERE stream_id = ANY(%s)", [stream_ids]
+    return f"SELECT {_COLUMNS} FROM {_AS_OF}", [as_of, stream_ids]
 
 
 # One encoder for the process: json.dumps with options would build a new one per call.
@@ -289,17 +303,12 @@ class PostgresEventStore:
         as_of: datetime | None = None,
     ) -> list[StoredEvent]:
         """`read_stream` on the caller's cursor, e.g. inside a projection's transaction."""
-        sql = f"SELECT {_COLUMNS} FROM eventlog.events WHERE stream_id = %s AND version >= %s"
-        params: list[Any] = [stream_id, from_version]
+        sql, params = _streams_query([stream_id], as_of)
+        sql += " AND version >= %s"
+        params.append(from_version)
         if to_version is not None:
             sql += " AND version <= %s"
             params.append(to_version)
-        if as_of is not None:
-            sql += (
-                " AND version < coalesce((SELECT min(version) FROM eventlog.events"
-                " WHERE stream_id = %s AND occurred_at > %s), 2147483647)"
-            )
-            params += [stream_id, as_of]
         cur.execute(sql + " ORDER BY version", params)
         return [self._event(row) for row in cur.fetchall()]
 
@@ -307,18 +316,8 @@ class PostgresEventStore:
         self, stream_ids: Collection[str], as_of: datetime | None = None
     ) -> dict[str, list[StoredEvent]]:
         """Several streams by one query, each in version order (an unknown one is empty);
-        `as_of` as for read_stream: each stream's prefix whose events occurred by then."""
-        sql = f"SELECT {_COLUMNS} FROM eventlog.events WHERE stream_id = ANY(%s)"
-        params: list[Any] = [list(stream_ids)]
-        if as_of is not None:
-            # `later` turns true at a stream's first event that occurred after `as_of`, and
-            # stays true for every version after it.
-            sql = (
-                f"SELECT {_COLUMNS} FROM (SELECT *, bool_or(occurred_at > %s) OVER"
-                " (PARTITION BY stream_id ORDER BY version) AS later FROM eventlog.events"
-                " WHERE stream_id = ANY(%s)) AS events WHERE NOT later"
-            )
-            params = [as_of, *params]
+        `as_of` as for read_stream."""
+        sql, params = _streams_query(list(stream_ids), as_of)
         found: dict[str, list[StoredEvent]] = {stream_id: [] for stream_id in stream_ids}
         with self.db.statement() as cur:
             cur.execute(sql + " ORDER BY stream_id, version", params)
@@ -326,6 +325,16 @@ class PostgresEventStore:
                 event = self._event(row)
                 found[event.stream_id].append(event)
         return found
+
+    def backlog(
+        self, after: Position, categories: Collection[str] | None = None, cap: int = 100_000
+    ) -> int:
+        """How many events a reader at `after` has still to read (of `categories`), counted up
+        to `cap`: a count is a scan."""
+        sql, params = self.read_all_query(after, categories, None, cap)
+        with self.db.statement() as cur:
+            cur.execute(f"SELECT count(*) FROM ({sql}) AS backlog", params)
+            return one(cur)[0]
 
     def read_all(
         self,

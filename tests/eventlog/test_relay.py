@@ -13,8 +13,9 @@ import pytest
 from amqp import spec
 from amqp.method_framing import frame_writer
 from amqp.serialization import dumps
+from prometheus_client import REGISTRY
 
-from eventlog import NewEvent, PostgresEventStore, StoredEvent
+from eventlog import START, NewEvent, PostgresEventStore, StoredEvent
 from eventlog.relay import BrokerPublisher, Outgoing, Relay, publish_frames
 from eventlog.seal import verify
 
@@ -82,6 +83,17 @@ def test_published_in_log_order_with_the_type_as_routing_key(store, relay, bus):
     assert [body["event_id"] for _, body in published] == [str(e.event_id) for e in expected]
     # The message PostgreSQL builds is the event a consumer would have read from the log.
     assert [StoredEvent.from_message(body) for _, body in published] == expected
+
+
+def test_the_lag_gauge_counts_the_backlog_behind_a_full_batch(store, relay, monkeypatch):
+    stream = f"lagging-{uuid.uuid4()}"
+    store.append(stream, [NewEvent("Happened", {"n": n}) for n in range(120)], 0)  # batch is 50
+    monkeypatch.setattr(relay, "_next_count", 0.0)  # count now, not a few seconds after the last
+    assert relay.relay_once() == 50
+    assert REGISTRY.get_sample_value("eventlog_relay_lag_events") == 120  # all still to seal
+    assert store.backlog(START, categories=["lagging"]) >= 120
+    relay_all(relay)
+    assert REGISTRY.get_sample_value("eventlog_relay_lag_events") == 0
 
 
 def test_only_one_relay_holds_the_lock(settings, db, relay):
