@@ -54,10 +54,12 @@ def _new(event: StoredEvent) -> NewEvent:
 
 
 def _chunks(appends: list) -> list[list]:
-    chunks, size = [[]], 0
+    chunks: list[list] = [[]]
+    size = 0
     for append in appends:
         if size + len(append[2]) > BATCH and chunks[-1]:
-            chunks, size = [*chunks, []], 0
+            chunks.append([])
+            size = 0
         chunks[-1].append(append)
         size += len(append[2])
     return chunks
