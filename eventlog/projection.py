@@ -78,6 +78,9 @@ class Projection:
     tables: tuple[str, ...]
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     reactions: Mapping[str, Reaction] = field(default_factory=dict)
+    # Raised when a change needs events the read model has already passed (a new table fed by
+    # old events, say): a model built at a lower version is rebuilt from the log at setup.
+    version: int = 1
 
     @property
     def lock_key(self) -> int:
@@ -90,15 +93,29 @@ class ProjectionRunner:
         self.name = projection.name
 
     def setup(self) -> None:
+        """Creates the read model if need be, and rebuilds it if it was built at a lower version
+        (two instances starting together may both rebuild: one after the other, harmlessly)."""
+        built = self._create()
+        if built < self.projection.version:
+            log.info("%s: built at version %d, now %d: rebuilding from the log", self.name,
+                     built, self.projection.version)  # fmt: skip
+            self.rebuild()
+
+    def _create(self) -> int:
+        """The read model's tables and subscription; returns the version it was built at."""
         with self.db.transaction() as cur:
             # One lock for every projection's DDL: two read models of one service may share a
             # schema, and concurrent CREATE ... IF NOT EXISTS can still collide.
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
             cur.execute(self.projection.schema_sql)
+            # A new subscription reads the whole log: it is built at the current version.
             cur.execute(
-                "INSERT INTO eventlog.subscriptions (name) VALUES (%s) ON CONFLICT DO NOTHING",
-                (self.name,),
+                "INSERT INTO eventlog.subscriptions (name, version) VALUES (%s, %s)"
+                " ON CONFLICT DO NOTHING",
+                (self.name, self.projection.version),
             )
+            cur.execute("SELECT version FROM eventlog.subscriptions WHERE name = %s", (self.name,))
+            return one(cur)[0]
 
     # -- the bus path --------------------------------------------------------------------------
 
@@ -246,7 +263,7 @@ class ProjectionRunner:
         The exclusive lock makes live appliers wait until the rebuilt model commits, so they never
         write into a half-built one; readers see the old model until then.
         """
-        self.setup()
+        self._create()
         categories = self.projection.categories
         total = self._count(categories) if progress else 0  # a count is a scan of the log
         with self.db.transaction() as cur:
@@ -264,8 +281,8 @@ class ProjectionRunner:
             self._write_tracking(cur, versions)
             cur.execute(
                 "UPDATE eventlog.subscriptions SET transaction_id = %s::text::xid8, position = %s,"
-                " updated_at = now() WHERE name = %s",
-                (str(after.transaction_id), after.position, self.name),
+                " version = %s, updated_at = now() WHERE name = %s",
+                (str(after.transaction_id), after.position, self.projection.version, self.name),
             )
         metrics.EVENTS_APPLIED.labels(self.name).inc(done)
         return done

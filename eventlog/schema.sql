@@ -84,6 +84,16 @@ CREATE TABLE IF NOT EXISTS eventlog.subscriptions (
     position        bigint      NOT NULL DEFAULT 0,
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
+-- The read model's version when it was built (Projection.version; a lower one is rebuilt). Added
+-- to a log of an earlier layout only if missing: ALTER locks the table even when it does nothing.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = 'eventlog.subscriptions'::regclass
+                   AND attname = 'version' AND NOT attisdropped) THEN
+        ALTER TABLE eventlog.subscriptions ADD COLUMN version integer NOT NULL DEFAULT 1;
+    END IF;
+END
+$$;
 
 -- ... and, per stream, the last version it applied: written in the same transaction as the
 -- read-model change, so an event takes effect exactly once and in stream order.

@@ -175,4 +175,5 @@ PROJECTION = Projection(
     schema_sql=SCHEMA_SQL,
     tables=TABLES,
     handlers={**CYCLE_HANDLERS, **ROSTER_HANDLERS, **ITEM_HANDLERS},
+    version=2,  # 2: the institutions' time zones, which earlier registrations must fill
 )

@@ -10,22 +10,10 @@ CREATE TABLE IF NOT EXISTS appraisal.branches (
     institution_id text NOT NULL
 );
 -- Each institution's time zone: its day is the one a due date is judged by.
-DO $$
-BEGIN
-    IF to_regclass('appraisal.institutions') IS NULL THEN
-        CREATE TABLE appraisal.institutions (
-            institution_id text PRIMARY KEY,
-            timezone       text NOT NULL
-        );
-        -- A read model older than this table has already passed the registrations: their zones
-        -- are read from the log once, as the InstitutionRegistered handler writes them.
-        INSERT INTO appraisal.institutions
-        SELECT DISTINCT ON (data->>'institution_id') data->>'institution_id', data->>'timezone'
-        FROM eventlog.events
-        WHERE event_type = 'InstitutionRegistered' AND stream_id LIKE 'institution-%'
-        ORDER BY data->>'institution_id', transaction_id DESC, position DESC;
-    END IF;
-END $$;
+CREATE TABLE IF NOT EXISTS appraisal.institutions (
+    institution_id text PRIMARY KEY,
+    timezone       text NOT NULL
+);
 CREATE TABLE IF NOT EXISTS appraisal.committee (
     institution_id text NOT NULL,
     person_id      text NOT NULL,
