@@ -68,6 +68,12 @@ class NewEvent:
     event_id: uuid.UUID = field(default_factory=new_event_id)
     occurred_at: datetime | None = None  # None: the moment of the append
 
+    def __post_init__(self) -> None:
+        # A naive time would be read in the database session's zone: another instant than the
+        # writer meant, and than the append returns.
+        if self.occurred_at is not None and self.occurred_at.utcoffset() is None:
+            raise ValueError(f"{self.type}: occurred_at must carry its time zone")
+
 
 @dataclass(frozen=True, order=True)
 class Position:

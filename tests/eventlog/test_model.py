@@ -2,10 +2,11 @@
 
 import uuid
 from dataclasses import FrozenInstanceError, replace
+from datetime import datetime
 
 import pytest
 
-from eventlog import Position, StoredEvent, utcnow
+from eventlog import NewEvent, Position, StoredEvent, utcnow
 from eventlog.model import new_event_id
 
 
@@ -30,3 +31,9 @@ def test_event_ids_are_uuid7_and_sort_in_the_order_they_were_made():
     assert len(set(ids)) == len(ids)
     stamps = [i.int >> 80 for i in ids]  # milliseconds: ids of one millisecond are unordered
     assert stamps == sorted(stamps)
+
+
+def test_a_new_event_refuses_a_time_without_its_zone():
+    with pytest.raises(ValueError, match="time zone"):
+        NewEvent("Done", {}, occurred_at=datetime(2026, 3, 1, 9, 30))
+    assert NewEvent("Done", {}, occurred_at=utcnow()).occurred_at is not None

@@ -3,7 +3,7 @@ tests use must behave as the PostgreSQL store does."""
 
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -79,6 +79,37 @@ def test_retrying_the_same_events_stores_them_once(any_store, size, expected):
     again = any_store.append(stream, batch, expected)
     assert again == first
     assert any_store.stream_version(stream) == (expected or 0) + size + (expected is None)
+
+
+def test_retrying_a_batch_across_streams_stores_it_once(any_store):
+    one, two = new_stream(), new_stream()
+    batch = [(one, 0, events("A", "B")), (two, 0, events("A"))]
+    first = any_store.append_batch(batch)
+    assert any_store.append_batch(batch) == first
+    assert (any_store.stream_version(one), any_store.stream_version(two)) == (2, 1)
+
+
+# The PostgreSQL store builds what an append returns from the few values the database assigned:
+# it must be exactly what a reader later reads, whichever statement stored it.
+@pytest.mark.parametrize("shape", ["one event", "one stream", "two streams"])
+def test_an_append_returns_the_events_as_read_back(any_store, shape):
+    one, two = new_stream(), new_stream()
+    meta = Metadata(branch_id="b1", actor_id="m7", correlation_id="c1")
+    occurred = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=8)))
+    first = [NewEvent("A", {"x": "台账"}, occurred_at=occurred), NewEvent("B", {"y": [1, 2]})]
+    batches = {
+        "one event": [(one, None, first[:1])],
+        "one stream": [(one, 0, first)],
+        "two streams": [(two, 0, events("C")), (one, 0, first)],
+    }[shape]
+    stored = any_store.append_batch(batches, metadata=meta)
+    read = any_store.read_streams([one, two])
+    assert sorted(stored, key=lambda e: e.position) == stored
+    assert sorted(stored, key=lambda e: (e.stream_id, e.version)) == sorted(
+        read[one] + read[two], key=lambda e: (e.stream_id, e.version)
+    )
+    for event in stored:  # none given: the moment of the append
+        assert event.occurred_at == (occurred if event.type == "A" else event.recorded_at)
 
 
 def test_an_event_id_reused_with_new_events_is_refused(any_store):
