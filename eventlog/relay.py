@@ -184,18 +184,17 @@ class Outgoing(NamedTuple):
 
 
 # One query a batch: the message body is built by PostgreSQL from the stored row (no upcasting:
-# a relay in any service publishes every service's events exactly as stored). ORDER BY names
-# the table's columns: the select list's casts are output columns named transaction_id too.
+# a relay in any service publishes every service's events exactly as stored), as to_json of a
+# row: compact, and 10-20% cheaper than json_build_object. ORDER BY names the table's columns:
+# the select list's casts are output columns named transaction_id too.
 BATCH_QUERY = f"""
 SELECT position, transaction_id::text::bigint, source, event_type, event_id::text,
        coalesce(correlation_id, event_id::text),
-       json_build_object(
-           'event_id', event_id, 'stream_id', stream_id, 'version', version,
-           'type', event_type, 'schema_version', schema_version, 'data', data,
-           'source', source, 'transaction_id', transaction_id::text::bigint,
-           'position', position, 'occurred_at', occurred_at, 'recorded_at', recorded_at,
-           'branch_id', branch_id, 'actor_id', actor_id,
-           'correlation_id', correlation_id, 'causation_id', causation_id)::text,
+       (SELECT to_json(message)::text
+        FROM (SELECT event_id, stream_id, version, event_type AS type, schema_version, data,
+                     source, transaction_id::text::bigint AS transaction_id, position,
+                     occurred_at, recorded_at, branch_id, actor_id, correlation_id,
+                     causation_id) AS message),
        {EVENT_HASH_SQL}, recorded_at
 FROM eventlog.events
 WHERE (transaction_id, position) > (%s::text::xid8, %s) AND {SAFE_TO_READ}
