@@ -197,6 +197,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+class ExpectedErrorsOneLine(logging.Filter):
+    """nameko logs a worker's expected error (a 404, a refused command: an answer to the caller)
+    as a warning with its traceback; this keeps the one line. Tracebacks are left to faults, and
+    expected errors are counted anyway (taizhang_entrypoint_errors_total{expected="true"})."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "nameko.containers" and str(record.msg).startswith("(expected)"):
+            record.exc_info = record.exc_text = None
+        return True
+
+
 class CorrelationLogging(DependencyProvider):
     """Gives every worker a correlation id (the dependency is that id, a str), passes it on to
     the calls and events the worker makes, and tags the worker's log lines with it."""

@@ -145,7 +145,8 @@ def test_the_image_holds_what_the_commands_need():
 
 def test_compose_selects_a_log_format_deploy_nameko_yml_defines(tmp_path):
     """Compose sets TAIZHANG_LOG_FORMAT=json: nameko.yml's LOGGING must turn that into JSON lines
-    (loaded as `nameko run` loads it, with its environment substitution)."""
+    (loaded as `nameko run` loads it, with its environment substitution), and keep expected
+    errors to one line."""
     script = (
         "import logging, logging.config, yaml\n"
         "from nameko.cli.main import setup_yaml_parser\n"
@@ -153,19 +154,28 @@ def test_compose_selects_a_log_format_deploy_nameko_yml_defines(tmp_path):
         "config = yaml.safe_load(open('deploy/nameko.yml'))\n"
         "logging.config.dictConfig(config['LOGGING'])\n"
         "logging.getLogger('probe').info('hello')\n"
+        "try:\n"
+        "    raise LookupError('branch not found')\n"
+        "except LookupError as exc:\n"
+        "    logging.getLogger('nameko.containers').warning(\n"
+        "        '(expected) error handling worker %s: %s', 'w', exc, exc_info=True)\n"
+        "    logging.getLogger('nameko.containers').error('unexpected', exc_info=True)\n"
     )
     env = {**os.environ, "TAIZHANG_LOG_FORMAT": "json"}
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("{"), (
-        f"not JSON: {last!r}; deploy/nameko.yml's handler must take its formatter from"
+    first, expected, fault = done.stderr.strip().splitlines()[-3:]
+    assert first.startswith("{"), (
+        f"not JSON: {first!r}; deploy/nameko.yml's handler must take its formatter from"
         " TAIZHANG_LOG_FORMAT, and `json` must be services.common.observability.JsonFormatter"
     )
-    line = json.loads(last)
+    line = json.loads(first)
     assert (line["logger"], line["message"]) == ("probe", "hello")
+    # An expected error (an answer to the caller) is one line; a fault keeps its traceback.
+    assert json.loads(expected)["exc"] is None
+    assert "LookupError: branch not found" in json.loads(fault)["exc"]
 
 
 # -- promtool ------------------------------------------------------------------------------------
