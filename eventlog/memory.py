@@ -18,7 +18,7 @@ from eventlog.model import (
     category_of,
     utcnow,
 )
-from eventlog.store import Append, encode
+from eventlog.store import Append, appends_with_events, encode
 
 
 class InMemoryEventStore:
@@ -42,7 +42,7 @@ class InMemoryEventStore:
     def append_batch(
         self, appends: Sequence[Append], *, metadata: Metadata = NO_METADATA
     ) -> list[StoredEvent]:
-        appends = [(s, e, evs) for s, e, evs in appends if evs]  # as the PostgreSQL store does
+        appends = appends_with_events(appends)  # as the PostgreSQL store does
         with self._lock:
             ids = [str(e.event_id) for _, _, events in appends for e in events]
             found = [self._by_id[i] for i in ids if i in self._by_id]
@@ -56,17 +56,18 @@ class InMemoryEventStore:
                 actual = self._version(stream_id)
                 if expected is not None and actual != expected:
                     raise ConcurrencyConflict(stream_id, expected, actual)
-            transaction_id = len(self._events) + 1
+            transaction_id, now = len(self._events) + 1, utcnow()  # one moment a batch
             stored = [
-                self._store(stream_id, event, metadata, transaction_id)
+                self._store(stream_id, event, metadata, transaction_id, now)
                 for stream_id, _, events in appends
                 for event in events
             ]
             return stored
 
-    def _store(self, stream_id: str, event: NewEvent, meta: Metadata, tx: int) -> StoredEvent:
+    def _store(
+        self, stream_id: str, event: NewEvent, meta: Metadata, tx: int, now: datetime
+    ) -> StoredEvent:
         encode(event.data)  # the same refusal of non-JSON data as the real store
-        now = utcnow()
         stored = StoredEvent(
             event_id=event.event_id,
             stream_id=stream_id,

@@ -110,6 +110,7 @@ def test_an_append_returns_the_events_as_read_back(any_store, shape):
     )
     for event in stored:  # none given: the moment of the append
         assert event.occurred_at == (occurred if event.type == "A" else event.recorded_at)
+    assert len({(e.position.transaction_id, e.recorded_at) for e in stored}) == 1  # one moment
 
 
 def test_an_event_id_reused_with_new_events_is_refused(any_store):
@@ -128,6 +129,13 @@ def test_batch_across_streams_is_all_or_nothing(any_store):
     assert any_store.stream_version(one) == 0
     stored = any_store.append_batch([(one, 0, events("A")), (two, 1, events("B"))])
     assert [(e.stream_id, e.version) for e in stored] == [(one, 1), (two, 2)]
+
+
+def test_a_batch_names_each_stream_once(any_store):
+    one = new_stream()
+    with pytest.raises(ValueError, match="twice"):
+        any_store.append_batch([(one, 0, events("A")), (one, 1, events("B"))])
+    assert any_store.stream_version(one) == 0
 
 
 def test_batch_checks_every_streams_expected_version(any_store):
