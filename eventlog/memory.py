@@ -18,7 +18,7 @@ from eventlog.model import (
     category_of,
     utcnow,
 )
-from eventlog.store import Append, appends_with_events, encode
+from eventlog.store import Append, appends_with_events, encode, stored_events
 
 
 class InMemoryEventStore:
@@ -56,38 +56,23 @@ class InMemoryEventStore:
                 actual = self._version(stream_id)
                 if expected is not None and actual != expected:
                     raise ConcurrencyConflict(stream_id, expected, actual)
+            for _, _, events in appends:  # the same refusal of non-JSON data as the real store
+                for event in events:
+                    encode(event.data)
             transaction_id, now = len(self._events) + 1, utcnow()  # one moment a batch
-            stored = [
-                self._store(stream_id, event, metadata, transaction_id, now)
-                for stream_id, _, events in appends
-                for event in events
-            ]
+            stored: list[StoredEvent] = []
+            for stream_id, _, events in appends:
+                first = len(self._events) + 1
+                added = stored_events(
+                    self.source, stream_id, events, metadata,
+                    self._version(stream_id) + 1, transaction_id, now,
+                    range(first, first + len(events)),
+                )  # fmt: skip
+                self._events += added
+                self._streams.setdefault(stream_id, []).extend(added)
+                self._by_id.update((str(e.event_id), e) for e in added)
+                stored += added
             return stored
-
-    def _store(
-        self, stream_id: str, event: NewEvent, meta: Metadata, tx: int, now: datetime
-    ) -> StoredEvent:
-        encode(event.data)  # the same refusal of non-JSON data as the real store
-        stored = StoredEvent(
-            event_id=event.event_id,
-            stream_id=stream_id,
-            version=self._version(stream_id) + 1,
-            type=event.type,
-            schema_version=event.schema_version,
-            data=event.data,
-            source=self.source,
-            position=Position(tx, len(self._events) + 1),
-            occurred_at=event.occurred_at or now,
-            recorded_at=now,
-            branch_id=meta.branch_id,
-            actor_id=meta.actor_id,
-            correlation_id=meta.correlation_id,
-            causation_id=meta.causation_id,
-        )
-        self._events.append(stored)
-        self._streams.setdefault(stream_id, []).append(stored)
-        self._by_id[str(event.event_id)] = stored
-        return stored
 
     def _version(self, stream_id: str) -> int:
         return len(self._streams.get(stream_id, ()))

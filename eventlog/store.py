@@ -65,7 +65,7 @@ INSERT INTO eventlog.events (event_id, stream_id, version, event_type, schema_ve
 # version order: one row a stream rather than one an event (parsing a row's columns costs the
 # client more than the server's aggregate).
 _ASSIGNED = "min(version), pg_current_xact_id()::text, now(), array_agg(position ORDER BY version)"
-_INSERTED = "RETURNING stream_id, version, transaction_id, recorded_at, position"
+_INSERTED = "RETURNING stream_id, version, position"
 # Several streams in one statement, whatever the number of events, each column passed whole: ids
 # and integers as array literals, text and data as JSON arrays, each encoded in one call. The server
 # splits them side by side, and `data` keeps each event's JSON text as written. Prepared: planning
@@ -175,6 +175,42 @@ def appends_with_events(appends: Sequence[Append]) -> list[Append]:
     if len({stream_id for stream_id, _, _ in appends}) < len(appends):
         raise ValueError("an append batch names a stream twice: give its events in one entry")
     return appends
+
+
+def stored_events(
+    source: str,
+    stream_id: str,
+    events: Sequence[NewEvent],
+    meta: Metadata,
+    first_version: int,
+    transaction_id: int,
+    recorded_at: datetime,
+    positions: Iterable[int],
+) -> list[StoredEvent]:
+    """The events of one stream as an append stores them (by either store): numbered on from
+    `first_version`, at `positions`, in one transaction at one moment."""
+    return [
+        StoredEvent.assemble(
+            event_id=event.event_id,
+            stream_id=stream_id,
+            version=version,
+            type=event.type,
+            schema_version=event.schema_version,
+            data=event.data,  # as given, whichever the store; readers get its JSON
+            source=source,
+            position=Position(transaction_id, position),
+            # An event's occurred_at defaults to its transaction's moment, recorded_at.
+            occurred_at=event.occurred_at or recorded_at,
+            recorded_at=recorded_at,
+            branch_id=meta.branch_id,
+            actor_id=meta.actor_id,
+            correlation_id=meta.correlation_id,
+            causation_id=meta.causation_id,
+        )
+        for version, (event, position) in enumerate(
+            zip(events, positions, strict=True), start=first_version
+        )
+    ]
 
 
 def _metadata(meta: Metadata) -> tuple[str | None, ...]:
@@ -298,29 +334,10 @@ class PostgresEventStore:
     ) -> list[StoredEvent]:
         """One stream's events as stored, from what the database assigned them (_ASSIGNED)."""
         first_version, transaction_text, recorded_at, positions = assigned
-        transaction_id = int(transaction_text)
-        # An event's occurred_at defaults to its transaction's now(), which recorded_at is too.
-        return [
-            StoredEvent.assemble(
-                event_id=event.event_id,
-                stream_id=stream_id,
-                version=version,
-                type=event.type,
-                schema_version=event.schema_version,
-                data=event.data,  # as given, as the in-memory log returns it; readers get its JSON
-                source=self.source,
-                position=Position(transaction_id, position),
-                occurred_at=event.occurred_at or recorded_at,
-                recorded_at=recorded_at,
-                branch_id=meta.branch_id,
-                actor_id=meta.actor_id,
-                correlation_id=meta.correlation_id,
-                causation_id=meta.causation_id,
-            )
-            for version, (event, position) in enumerate(
-                zip(events, positions, strict=True), start=first_version
-            )
-        ]
+        return stored_events(
+            self.source, stream_id, events, meta,
+            first_version, int(transaction_text), recorded_at, positions,
+        )  # fmt: skip
 
     def _refused(self, cur: Cursor, appends: list[Append]) -> list[StoredEvent]:
         """A retry of an append that already happened returns it; anything else is a conflict."""

@@ -227,8 +227,12 @@ def test_several_streams_are_read_at_once_each_as_of_a_time(any_store):
 
 
 def test_event_data_must_be_json(any_store):
+    stream = new_stream()
     with pytest.raises(TypeError):
-        any_store.append(new_stream(), [NewEvent("A", {"x": object()})], 0)
+        any_store.append(stream, [NewEvent("A", {"x": object()})], 0)
+    with pytest.raises(TypeError):  # refused whole: the good event is not stored either
+        any_store.append(stream, [NewEvent("A", {}), NewEvent("B", {"x": object()})], 0)
+    assert any_store.stream_version(stream) == 0
 
 
 @pytest.mark.servers
