@@ -27,10 +27,8 @@ def set_preferences(log: Log, cmd: p.SetPreferences, now: datetime) -> Outcome:
         raise Forbidden("this needs the role: the member themself")
     stream = p.prefs_stream(cmd.member_id)
     state, version = log.load(stream, p.evolve_preferences, None)
-    stored = log.append(
-        stream, p.decide_preferences(state, cmd), version, now=now, actor_id=cmd.actor_id
-    )
-    return Outcome(cmd.member_id, stored[-1].version if stored else version, stored)
+    events = p.decide_preferences(state, cmd)
+    return log.commit(stream, events, version, id=cmd.member_id, now=now, actor_id=cmd.actor_id)
 
 
 def set_thresholds(log: Log, cmd: p.SetThresholds, now: datetime) -> Outcome:
@@ -40,10 +38,10 @@ def set_thresholds(log: Log, cmd: p.SetThresholds, now: datetime) -> Outcome:
     stream = p.config_stream(cmd.branch_id)
     state, version = log.load(stream, p.evolve_thresholds, p.Thresholds())
     events = p.decide_thresholds(state, cmd)
-    stored = log.append(
-        stream, events, version, now=now, actor_id=cmd.actor_id, branch_id=cmd.branch_id
-    )
-    return Outcome(cmd.branch_id, stored[-1].version if stored else version, stored)
+    return log.commit(
+        stream, events, version,
+        id=cmd.branch_id, now=now, actor_id=cmd.actor_id, branch_id=cmd.branch_id,
+    )  # fmt: skip
 
 
 def mark_read(log: Log, cmd: MarkRead, now: datetime) -> Outcome:

@@ -10,7 +10,7 @@ from typing import Any, Protocol, TypeVar
 
 from eventlog.model import NewEvent, StoredEvent
 from services.common.actors import service_actor
-from services.common.handlers import EventStore, commit, load
+from services.common.handlers import EventStore, Outcome, commit, load
 
 State = TypeVar("State")
 ACTOR = service_actor("notify")
@@ -40,6 +40,30 @@ class Log:
     ) -> tuple[State, int]:
         return load(self.store, stream_id, evolve, initial)
 
+    def commit(
+        self,
+        stream_id: str,
+        events: list[NewEvent],
+        version: int | None,
+        *,
+        id: str,
+        now: datetime,
+        actor_id: str = ACTOR,
+        branch_id: str | None = None,
+    ) -> Outcome:
+        """Appends (stamped with the service's clock), then applies to the read model; no events,
+        nothing appended, and the outcome keeps `version`.
+
+        Raises ConcurrencyConflict if the stream is not at `version` (0: must not exist).
+        """
+        outcome = commit(
+            self.store, stream_id, events, version,
+            actor_id=actor_id, branch_id=branch_id, now=now, id=id,
+        )  # fmt: skip
+        if outcome.events:
+            self.read_model.apply(outcome.events)
+        return outcome
+
     def append(
         self,
         stream_id: str,
@@ -50,21 +74,8 @@ class Log:
         actor_id: str = ACTOR,
         branch_id: str | None = None,
     ) -> list[StoredEvent]:
-        """Appends (stamped with the service's clock), then applies to the read model.
-
-        Raises ConcurrencyConflict if the stream is not at `version` (0: must not exist).
-        """
-        if not events:
-            return []
-        stored = commit(
-            self.store,
-            stream_id,
-            events,
-            version,
-            actor_id=actor_id,
+        """`commit`, for the events alone."""
+        return self.commit(
+            stream_id, events, version, id=stream_id, now=now, actor_id=actor_id,
             branch_id=branch_id,
-            now=now,
-            id=stream_id,
-        ).events
-        self.read_model.apply(stored)
-        return stored
+        ).events  # fmt: skip
