@@ -8,10 +8,17 @@ Occurrence keys name a period: `2026` (annual), `2026-H1`, `2026-Q3`, `2026-05` 
 from __future__ import annotations
 
 from calendar import monthrange
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 # Dates (due, overdue, month end) are an institution's local dates; this is its default zone.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def local_date(now: datetime, timezone: str) -> date:
+    """The institution's day at `now` (not the server's): the day its dates are judged by."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
 
 CADENCES = ("annual", "half_year", "quarterly", "monthly", "daily", "once")
 ONCE = "once"

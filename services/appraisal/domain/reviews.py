@@ -7,10 +7,10 @@ closed: the reopening is the secretary's leave to do so.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from eventlog.model import NewEvent
+from services.common.periods import local_date
 
 from ..exceptions import AlreadySubmitted, BadInput, InvalidTransition, NotFound, WindowClosed
 from .commands import ReopenReview, SubmitLeaderComment, SubmitPeerReview, SubmitSelfReview
@@ -57,7 +57,7 @@ def decide_leader(
     allowed = roster.may_comment(cmd.actor_id, cmd.member_id)
     require(allowed, "secretary, or group_leader of the member's group (not oneself)")
     _require_slot(state, "leader_review", cmd.member_id, now)
-    raised = _rectifications(state, cmd, now, ZoneInfo(roster.timezone))
+    raised = _rectifications(state, cmd, local_date(now, roster.timezone))
     comment = {
         "member_id": cmd.member_id,
         "leader_id": cmd.actor_id,
@@ -73,12 +73,9 @@ def decide_leader(
     ]
 
 
-def _rectifications(
-    state: Cycle, cmd: SubmitLeaderComment, now: datetime, zone: ZoneInfo
-) -> list[dict]:
+def _rectifications(state: Cycle, cmd: SubmitLeaderComment, today: date) -> list[dict]:
     """Numbered in the cycle, so that an id says where it came from and never repeats. A due
     date is judged by the institution's day, as the ledger judges it."""
-    today = now.astimezone(zone).date()
     if any(item.due_date < today for item in cmd.rectifications):
         raise BadInput({"rectifications": ["a rectification is due today or later"]})
     return [

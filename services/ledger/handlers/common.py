@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from services.common.handlers import EventStore, load
+from services.common.periods import local_date
 
 from ..domain.organisation import Branch, Institution, evolve_branch, evolve_institution
 from ..domain.permissions import Authority, authority
@@ -24,7 +24,7 @@ class Scope:
     who: Authority
 
     def today(self, now: datetime) -> date:
-        return now.astimezone(ZoneInfo(self.institution.timezone)).date()
+        return local_date(now, self.institution.timezone)
 
 
 def institution_of(store: EventStore, institution_id: str) -> tuple[Institution, int]:

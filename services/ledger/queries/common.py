@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.common.actors import is_service
-from services.common.periods import DEFAULT_TIMEZONE
+from services.common.periods import DEFAULT_TIMEZONE, local_date
 from services.common.queries import ReadDatabase
 
 from ..domain.permissions import require
@@ -24,7 +23,7 @@ class Reader:
 
     def today(self, now: datetime) -> date:
         """Dates (due, overdue, month end) are the institution's local dates, not the server's."""
-        return now.astimezone(ZoneInfo(self.timezone)).date()
+        return local_date(now, self.timezone)
 
 
 _READER = """

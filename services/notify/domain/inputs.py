@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from services.common.periods import local_date
 
 from .preferences import Thresholds
 
@@ -56,7 +57,3 @@ class BranchInputs:
     def today(self, now: datetime) -> date:
         """Rules count days in the institution's time zone, never the server's."""
         return local_date(now, self.timezone)
-
-
-def local_date(now: datetime, timezone: str) -> date:
-    return now.astimezone(ZoneInfo(timezone)).date()

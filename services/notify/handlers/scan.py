@@ -11,9 +11,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from services.common.periods import local_date
+
 from .. import metrics
 from ..domain import rules
-from ..domain.inputs import BranchInputs, local_date
+from ..domain.inputs import BranchInputs
 from ..domain.life_rules import meetings_due, study_due
 from ..domain.preferences import Thresholds
 from ..queries import organisation
