@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -14,6 +15,8 @@ from services.common.errors import BadInput
 # Ids travel in stream ids (`item-<id>`): keep them short and free of spaces.
 ID_RULE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="1–64 letters, digits or _.:-")
 NOT_BLANK = validate.Length(min=1, max=500)
+# Years the services compute periods, schedules and histories for.
+YEAR = validate.Range(2000, 2100, error="a year from {min} to {max}")
 
 
 def new_id() -> str:
@@ -50,6 +53,15 @@ def Text(required: bool = True, **options: Any) -> fields.Str:
             load_default="", validate=[validate.Length(max=20000), storable], **options
         )
     return fields.Str(required=True, validate=[NOT_BLANK, storable], **options)
+
+
+def _in_years(day: date) -> None:
+    YEAR(day.year)
+
+
+def Date(**options: Any) -> fields.Date:
+    """A date within YEAR: periods, schedules and histories are computed only for those years."""
+    return fields.Date(validate=_in_years, **options)
 
 
 def Offset() -> fields.Int:

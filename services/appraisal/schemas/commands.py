@@ -6,7 +6,17 @@ from typing import Any
 
 from marshmallow import fields, post_load, validate
 
-from services.common.schemas import ID_RULE, Choice, Command, Id, Strict, Text, new_id, storable
+from services.common.schemas import (
+    ID_RULE,
+    Choice,
+    Command,
+    Date,
+    Id,
+    Strict,
+    Text,
+    new_id,
+    storable,
+)
 
 from ..domain import commands as c
 from ..domain.cycle import (
@@ -82,7 +92,7 @@ class SubmitPeerReview(Command):
 
 class Rectification(Strict):
     title = Text()
-    due_date = fields.Date(required=True)
+    due_date = Date(required=True)
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> c.Rectification:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from eventlog import utcnow
-from services.common.schemas import ID_RULE, Id, Strict
+from services.common.schemas import ID_RULE, YEAR, Date, Id, Strict
 from services.ledger.schemas import queries as ledger_queries
 
 PASSWORD = validate.Length(min=8, max=200)
@@ -39,13 +39,13 @@ def _this_year() -> int:
 class YearView(Strict):
     """The year a view looks at (the path names whose view)."""
 
-    year = fields.Int(load_default=_this_year, validate=validate.Range(2000, 2100))
+    year = fields.Int(load_default=_this_year, validate=YEAR)
 
 
 class Entries(ledger_queries.EntriesQuery):
     """The ledger's filters, and `as_of`: the ledger as it stood at the end of that day."""
 
-    as_of = fields.Date(load_default=None, allow_none=True)
+    as_of = Date(load_default=None, allow_none=True)
 
 
 class Export(Entries):

@@ -7,7 +7,18 @@ from typing import Any
 from marshmallow import fields, post_load, validate, validates_schema
 
 from services.common import periods
-from services.common.schemas import ID_RULE, Choice, Command, Id, NewId, Strict, Text, TimeZone
+from services.common.schemas import (
+    ID_RULE,
+    YEAR,
+    Choice,
+    Command,
+    Date,
+    Id,
+    NewId,
+    Strict,
+    Text,
+    TimeZone,
+)
 
 from ..domain import branch as b
 from ..domain import goals as g
@@ -15,7 +26,6 @@ from ..domain import item_commands as ic
 from ..domain import items, orglife, study
 from ..domain import organisation as o
 from ..exceptions import BadInput
-from .common import YEAR, Date
 
 ACTOR = {"required": True}
 

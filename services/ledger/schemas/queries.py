@@ -7,11 +7,10 @@ from typing import Any
 from marshmallow import fields, validate, validates_schema
 
 from services.common import periods
-from services.common.schemas import ID_RULE, Choice, Id, Offset, Strict
+from services.common.schemas import ID_RULE, YEAR, Choice, Date, Id, Offset, Strict
 
 from ..domain import items
 from ..exceptions import BadInput
-from .common import YEAR, Date
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month as YYYY-MM")
 MAX_MEMBERS = 1000
