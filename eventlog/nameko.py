@@ -23,7 +23,7 @@ from nameko.extensions import DependencyProvider
 from eventlog.config import Settings
 from eventlog.db import Database
 from eventlog.model import NO_METADATA, Metadata
-from eventlog.projection import Projection, ProjectionRunner
+from eventlog.projection import Projection, ProjectionRunner, retire
 from eventlog.relay import BrokerPublisher, Relay
 from eventlog.store import PostgresEventStore
 
@@ -164,3 +164,14 @@ class RetiredQueues(DependencyProvider):
         with kombu.Connection(amqp_uri) as conn:
             for name in self.names:
                 conn.default_channel.queue_delete(name)  # a queue already gone is no error
+
+
+class RetiredReadModel(DependencyProvider):
+    """Removes, when the service starts, a read model an earlier release kept (`Projection.name`
+    and its `tables`): its tables, subscription and tracking rows would otherwise stay for ever."""
+
+    def __init__(self, name: str, *tables: str):
+        self.name, self.tables = name, tables
+
+    def setup(self) -> None:
+        retire(_database(self.container), self.name, self.tables)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from psycopg2 import sql
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
@@ -66,6 +67,18 @@ def statement(sql: str, *optional: str) -> Handler:
         cur.execute(sql, params)
 
     return handle
+
+
+def retire(db: Database, name: str, tables: Iterable[str]) -> None:
+    """Removes what a read model of an earlier release left: its tables (`schema.table`), its
+    subscription and its tracking rows. Whatever is already gone is no error."""
+    with db.transaction() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))  # as setup's DDL
+        for table in tables:
+            drop = sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(*table.split(".")))
+            cur.execute(drop)
+        cur.execute("DELETE FROM eventlog.tracking WHERE subscription = %s", (name,))
+        cur.execute("DELETE FROM eventlog.subscriptions WHERE name = %s", (name,))
 
 
 @dataclass(frozen=True)

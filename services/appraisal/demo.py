@@ -90,7 +90,8 @@ def main() -> None:
     started = time.monotonic()
     db = Database(Settings.from_env().database_url)
     runner = ProjectionRunner(db, PostgresEventStore(db, source="appraisal"), PROJECTION)
-    runner.rebuild()
+    runner.setup()
+    runner.catch_up()  # the ledger demo's rosters and items, and any cycle already loaded
     try:
         count = load(db, runner, BRANCHES, utcnow())
     except NotFound:

@@ -14,7 +14,7 @@ from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request, Response
 
-from eventlog.nameko import EventLog, LogRelay, ReadModel, RetiredQueues
+from eventlog.nameko import EventLog, LogRelay, ReadModel, RetiredQueues, RetiredReadModel
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 
 from . import dispatch, health
@@ -48,7 +48,9 @@ class GatewayService:
     log = EventLog()
     read_model = ReadModel(PROJECTION)
     relay = LogRelay()
-    # The queues of the handler that fed the gateway's retired copy of the appraisal cycles.
+    # The gateway's retired copy of the appraisal cycles (the appraisal's list_cycles answers
+    # instead), and the queues of the handler that fed it.
+    retired_read_model = RetiredReadModel("gateway_cycles", "gateway.cycles")
     retired_queues = RetiredQueues(
         "evt-appraisal-CycleOpened--gateway.on_cycle_event",
         "evt-appraisal-CycleFinalised--gateway.on_cycle_event",

@@ -11,7 +11,7 @@ from nameko.rpc import rpc
 from nameko.testing.services import entrypoint_hook
 
 from eventlog import NewEvent, PostgresEventStore, Projection
-from eventlog.nameko import EventLog, LogRelay, ReadModel, RetiredQueues
+from eventlog.nameko import EventLog, LogRelay, ReadModel, RetiredQueues, RetiredReadModel
 from tests.support import wait_for
 
 TABLE = "projtest.nameko_counts"
@@ -106,4 +106,30 @@ def test_retired_handler_queues_are_deleted_when_the_service_starts(
         pytest.raises(amqp.exceptions.NotFound),
     ):
         conn.default_channel.queue_declare(retired, passive=True)
+    container.stop()
+
+
+def test_a_retired_read_model_is_removed_when_the_service_starts(
+    db, rabbit_config, container_factory
+):
+    name, table = f"retired-{uuid.uuid4().hex[:8]}", f"projtest.retired_{uuid.uuid4().hex[:8]}"
+    db.execute(f"CREATE SCHEMA IF NOT EXISTS projtest; CREATE TABLE {table} (n int)")
+    db.execute("INSERT INTO eventlog.subscriptions (name) VALUES (%s)", (name,))
+    db.execute(
+        "INSERT INTO eventlog.tracking (subscription, stream_id, version) VALUES (%s, 's', 1)",
+        (name,),
+    )
+
+    class Upgraded(TallyService):
+        retired_read_model = RetiredReadModel(name, table)
+
+    container = container_factory(Upgraded, rabbit_config)
+    container.start()
+    left = db.fetch_one(
+        "SELECT to_regclass(%s) AS tab,"
+        " (SELECT count(*) FROM eventlog.subscriptions WHERE name = %s) AS subscriptions,"
+        " (SELECT count(*) FROM eventlog.tracking WHERE subscription = %s) AS tracking",
+        (table, name, name),
+    )
+    assert left == {"tab": None, "subscriptions": 0, "tracking": 0}
     container.stop()

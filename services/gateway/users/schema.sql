@@ -11,8 +11,3 @@ CREATE TABLE IF NOT EXISTS gateway.users (
 );
 CREATE INDEX IF NOT EXISTS users_person ON gateway.users (person_id);
 
--- Retired: the gateway's copy of the appraisal cycles and its subscription (the appraisal's
--- list_cycles query answers instead).
-DROP TABLE IF EXISTS gateway.cycles;
-DELETE FROM eventlog.tracking WHERE subscription = 'gateway_cycles';
-DELETE FROM eventlog.subscriptions WHERE name = 'gateway_cycles';
