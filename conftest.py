@@ -11,7 +11,6 @@ import os  # noqa: E402
 os.environ.setdefault("TAIZHANG_METRICS_PORT", "0")
 
 import pytest  # noqa: E402
-from psycopg2.extensions import parse_dsn  # noqa: E402
 
 from eventlog import Database, PostgresEventStore, Settings  # noqa: E402
 from eventlog.migrate import reset  # noqa: E402
@@ -30,9 +29,10 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     settings = Settings.from_env()
-    if not parse_dsn(settings.database_url)["dbname"].endswith("_test"):
-        pytest.exit("tests drop schemas: point TAIZHANG_DATABASE_URL at a *_test database")
-    reset(settings, SERVICE_SCHEMAS)
+    try:
+        reset(settings, SERVICE_SCHEMAS)
+    except RuntimeError as refused:  # not a *_test database
+        pytest.exit(f"tests drop schemas: {refused}; point TAIZHANG_DATABASE_URL at one")
     return settings
 
 

@@ -41,7 +41,7 @@ def migrate(settings: Settings) -> None:
 def reset(settings: Settings, service_schemas: tuple[str, ...] = ()) -> None:
     """Empties a test or benchmark database: the log refuses DELETE and TRUNCATE, so its schema
     is dropped by its owner (and each service's schema by the service role), then recreated."""
-    if not parse_dsn(settings.database_url)["dbname"].endswith("_test"):
+    if not parse_dsn(settings.database_url).get("dbname", "").endswith("_test"):
         raise RuntimeError("reset drops the event log: only for a *_test database")
     for url, schemas in (
         (settings.admin_database_url, ("eventlog",)),

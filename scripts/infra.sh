@@ -10,7 +10,9 @@
 #
 # Every step checks before it acts, so a second `up` is a fast no-op.
 # With TAIZHANG_EXTERNAL_SERVERS=1 the servers are left alone: point
-# TAIZHANG_DATABASE_URL, TAIZHANG_ADMIN_DATABASE_URL and TAIZHANG_AMQP_URI at them.
+# TAIZHANG_DATABASE_URL, TAIZHANG_ADMIN_DATABASE_URL and TAIZHANG_AMQP_URI at them
+# (and, for `make test` and `make bench`, the make variables TEST_DATABASE_URL,
+# TEST_ADMIN_DATABASE_URL and TEST_AMQP_URI).
 set -euo pipefail
 
 readonly RABBIT_PIDFILE=/var/lib/rabbitmq/taizhang.pid
@@ -67,7 +69,17 @@ apt_install() {
         apt-get update -qq
         APT_UPDATED=1
     fi
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Nor does a package start a daemon on install where an init system runs (prometheus's own
+    # would serve :9090 on every interface): this script starts the servers by their own
+    # commands, and the tools are only run. policy-rc.d is Debian's switch for that; one already
+    # there is left as it is.
+    local policy=/usr/sbin/policy-rc.d added=0 status=0
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && added=1
+    fi
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+    if ((added)); then rm -f "$policy"; fi
+    return "$status"
 }
 
 # --- files -------------------------------------------------------------------
@@ -322,7 +334,7 @@ GRANT CONNECT, CREATE, TEMPORARY ON DATABASE $db TO taizhang;"
 
 cmd_up() {
     if external_servers; then
-        log "TAIZHANG_EXTERNAL_SERVERS=1: leaving servers alone (using TAIZHANG_DATABASE_URL, TAIZHANG_ADMIN_DATABASE_URL, TAIZHANG_AMQP_URI)"
+        log "TAIZHANG_EXTERNAL_SERVERS=1: leaving servers alone (the services use TAIZHANG_DATABASE_URL, TAIZHANG_ADMIN_DATABASE_URL, TAIZHANG_AMQP_URI; make test and make bench the TEST_* make variables)"
         return 0
     fi
     require_root
@@ -357,7 +369,7 @@ main() {
     up) cmd_up ;;
     down) cmd_down ;;
     tools) cmd_tools ;;
-    -h | --help | help) sed -n '2,13s/^# \{0,1\}//p' "$0" ;;
+    -h | --help | help) sed -n '2,15s/^# \{0,1\}//p' "$0" ;;
     *) die "unknown command '$cmd' (expected up, down or tools)" ;;
     esac
 }

@@ -8,11 +8,22 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from nameko.exceptions import RemoteError
+from prometheus_client import REGISTRY
+
+from services.common.errors import ServiceError
+
 T = TypeVar("T")
 
-# For `retrying`: services talking by bus and sweep refuse a call (say, NotFound) until their read
-# models have caught up with what another service just did.
-NOT_YET: tuple[type[Exception], ...] = (Exception,)
+# For `retrying`: services talking by bus and sweep refuse a call until their read models have
+# caught up with what another service just did: a service's own error (NotFound, Forbidden) or
+# one from a call to it, or a lookup in an answer that has not got the part awaited yet.
+NOT_YET: tuple[type[Exception], ...] = (ServiceError, RemoteError, LookupError)
+
+
+def sample(name: str, **labels: str) -> float:
+    """A metric's current value in this process's registry (0 before anything counted it)."""
+    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def free_port() -> int:

@@ -12,6 +12,7 @@ import pytest
 from eventlog import NewEvent, Position, PostgresEventStore
 from eventlog.relay import BATCH_QUERY as relay_batch
 from eventlog.store import encode
+from tests.support import wait_for
 
 
 def open_slow_writer(settings, stream_id: str) -> psycopg2.extensions.connection:
@@ -28,11 +29,12 @@ def open_slow_writer(settings, stream_id: str) -> psycopg2.extensions.connection
 
 def read_at_least(store: PostgresEventStore, after: Position, count: int) -> list:
     """What a reader gets once `count` events are readable (a moment's wait is by design)."""
-    deadline = time.monotonic() + 30
-    while len(events := store.read_all(after, categories=["late"])) < count:
-        assert time.monotonic() < deadline, f"only {len(events)} of {count} events readable"
-        time.sleep(0.01)
-    return events
+
+    def readable() -> list | None:
+        events = store.read_all(after, categories=["late"])
+        return events if len(events) >= count else None
+
+    return wait_for(readable, 30, f"{count} events readable")
 
 
 def test_reader_waits_for_a_late_commit_instead_of_skipping_it(settings, store):

@@ -3,13 +3,9 @@
 import uuid
 
 import pytest
-from prometheus_client import REGISTRY
 
 from eventlog import ConcurrencyConflict, NewEvent
-
-
-def sample(name: str, **labels: str) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
+from tests.support import sample
 
 
 def test_a_retry_is_not_counted_again_and_every_conflict_is(store):

@@ -1,7 +1,6 @@
 """The event store's contract, run against every implementation: the in-memory fake the unit
 tests use must behave as the PostgreSQL store does."""
 
-import time
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -16,6 +15,7 @@ from eventlog import (
     PostgresEventStore,
 )
 from eventlog.model import Upcasters
+from tests.support import wait_for
 
 
 @pytest.fixture(
@@ -173,11 +173,12 @@ def test_metadata_travels_with_every_event(any_store):
 def settled(store, start, categories: list[str], count: int) -> list:
     """read_all once `count` events are readable: a write transaction open elsewhere in the
     cluster holds log readers back for a moment, by design (see eventlog/store.py)."""
-    deadline = time.monotonic() + 30
-    while len(found := store.read_all(start, categories=categories)) < count:
-        assert time.monotonic() < deadline, f"{len(found)} of {count} events readable"
-        time.sleep(0.01)
-    return found
+
+    def readable() -> list | None:
+        found = store.read_all(start, categories=categories)
+        return found if len(found) >= count else None
+
+    return wait_for(readable, 30, f"{count} events readable")
 
 
 def test_read_all_filters_by_category_and_type_in_log_order(any_store):

@@ -17,7 +17,6 @@ from nameko.rpc import Rpc, RpcProxy, rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import Timer
 from nameko.web.handlers import HttpRequestHandler
-from prometheus_client import REGISTRY
 from werkzeug.wrappers import Response
 
 from eventlog import Metadata, NewEvent
@@ -30,7 +29,7 @@ from services.common.observability import (
     entrypoint_kind,
     worker_error,
 )
-from tests.support import free_port, wait_for
+from tests.support import free_port, sample, wait_for
 
 probe_log = logging.getLogger("tests.ops.probe")
 PLANNED_QUEUE = "evt-ledger-ItemPlanned--probe.on_planned"  # nameko's name for on_planned's queue
@@ -137,10 +136,6 @@ def metrics_port(monkeypatch) -> int:
     port = free_port()
     monkeypatch.setenv("TAIZHANG_METRICS_PORT", str(port))
     return port
-
-
-def sample(name: str, **labels) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 # -- metrics -------------------------------------------------------------------------------------
