@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-SOURCE = "appraisal"
+from services.appraisal.handlers.common import stream_id
 
-
-def stream_id(cycle_id: str) -> str:
-    return f"cycle-{cycle_id}"
+SOURCE = "appraisal"  # the service whose log the cycle's stream must come from
 
 
 def branch_of(store: Any, cycle_id: str) -> str | None:

@@ -68,11 +68,19 @@ def require_planner(
     A member item belongs to its owner's group; an owner the branch does not have belongs to
     none, so only a branch admin goes on (to hear that the owner is unknown).
     """
-    if level == "branch":
-        require_admin(who)
-    elif level == "group":
-        require_group_leader(who, group_id)
-    else:
-        owner = branch.members.get(owner_id) if owner_id is not None else None
-        allowed = who.leads(owner.group_id if owner else None)
-        require(allowed, f"group_leader of the owner's group, or {ADMIN_NEEDS}")
+    if level != "member":
+        require_manager(who, level, group_id)
+        return
+    owner = branch.members.get(owner_id) if owner_id is not None else None
+    allowed = who.leads(owner.group_id if owner else None)
+    require(allowed, f"group_leader of the owner's group, or {ADMIN_NEEDS}")
+
+
+def require_manager(who: Authority, level: str, group_id: str | None, owner_may=False) -> None:
+    """Whether the actor may manage an item of this level and group: a branch admin, or the
+    group's leader for a group or member item (`owner_may`: the refusal names the owner too)."""
+    allowed = who.admin if level == "branch" else who.leads(group_id)
+    manager = (
+        ADMIN_NEEDS if level == "branch" else f"group_leader of group {group_id}, or {ADMIN_NEEDS}"
+    )
+    require(allowed, f"the item's owner, or {manager}" if owner_may else manager)

@@ -10,7 +10,7 @@ from services.common.handlers import EventStore, Outcome, commit, load
 from ..domain import goals
 from ..domain import item_commands as c
 from ..domain.items import Item, evolve, require_item
-from ..domain.permissions import ADMIN_NEEDS, Authority, require, require_planner
+from ..domain.permissions import require_manager, require_planner
 from ..exceptions import BadInput, NotFound
 from .common import Scope, scope_of
 
@@ -55,7 +55,7 @@ def change_due_date(cmd: c.ChangeDueDate, store: EventStore, now: datetime) -> O
 
 def reassign_item(cmd: c.ReassignItem, store: EventStore, now: datetime) -> Outcome:
     state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
-    _require_manager(scope.who, state.plan["level"], state.plan["group_id"])
+    require_manager(scope.who, state.plan["level"], state.plan["group_id"])
     owner = scope.branch.members.get(cmd.owner_id)
     if owner is None:
         raise NotFound(f"{cmd.owner_id} is not a member of branch {scope.branch.branch_id}")
@@ -68,7 +68,7 @@ def _act(cmd, store: EventStore, now: datetime, decide, owner_may: bool) -> Outc
     """Owners work on their own items; the item's managers may also change its plan."""
     state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
     if not (owner_may and state.plan["owner_id"] == cmd.actor_id):
-        _require_manager(scope.who, state.plan["level"], state.plan["group_id"], owner_may)
+        require_manager(scope.who, state.plan["level"], state.plan["group_id"], owner_may)
     return _commit(store, decide(state, cmd), version, cmd, scope.branch.branch_id, now)
 
 
@@ -76,14 +76,6 @@ def _item_scope(store: EventStore, item_id: str, actor_id: str) -> tuple[Item, i
     state, version = load(store, stream_id(item_id), evolve, Item())
     require_item(state, item_id)
     return state, version, scope_of(store, state.plan["branch_id"], actor_id)
-
-
-def _require_manager(who: Authority, level: str, group_id: str | None, owner_may=False) -> None:
-    allowed = who.admin if level == "branch" else who.leads(group_id)
-    manager = (
-        ADMIN_NEEDS if level == "branch" else f"group_leader of group {group_id}, or {ADMIN_NEEDS}"
-    )
-    require(allowed, f"the item's owner, or {manager}" if owner_may else manager)
 
 
 def _placed(cmd: c.PlanItem, scope: Scope, now: datetime) -> c.PlanItem:
