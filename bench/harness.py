@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 WARMUP_SECONDS = 1.0
-# Five windows, not three: the median of five shrugs off two disturbed windows (a checkpoint,
-# another user's test run on a 2-core machine) at the cost of shorter windows.
+# Nine windows: the median of nine shrugs off four disturbed windows (a checkpoint, a slow
+# spell of the disk, another user's test run on a 2-core machine). With five, the medians of
+# runs minutes apart differed by 10-15%, as much as some ratios' margins.
 WINDOW_SECONDS = 1.5
-REPETITIONS = 5
+REPETITIONS = 9
 
 # spawn, not fork: a writer starts with no connection, pool thread or lock inherited from here.
 _CTX = mp.get_context("spawn")
