@@ -119,9 +119,7 @@ class Writers:
                 proc.terminate()  # only our own writer, which did not stop in time
 
 
-def measure(
-    workloads: Sequence[Workload], after_window: Callable[[], None] = lambda: None
-) -> list[Result]:
+def measure(workloads: Sequence[Workload]) -> list[Result]:
     """Starts every workload, warms each up, then runs their windows in turn."""
     with ExitStack() as stack:
         groups = []
@@ -130,10 +128,8 @@ def measure(
             stack.callback(groups[-1].close)
         for group in groups:
             group.run(WARMUP_SECONDS)
-            after_window()
         rates: list[list[float]] = [[] for _ in groups]
         for _ in range(REPETITIONS):
             for group, group_rates in zip(groups, rates, strict=True):
                 group_rates.append(group.run(WINDOW_SECONDS))
-                after_window()
     return [Result(w.key, w.label, r) for w, r in zip(workloads, rates, strict=True)]

@@ -12,11 +12,11 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import kombu
 
 from bench import data
-from bench.harness import Result
 from bench.workloads import METADATA
 from eventlog import Database, NewEvent, PostgresEventStore, Settings
 from eventlog.relay import BrokerPublisher, Relay
@@ -24,7 +24,6 @@ from eventlog.relay import BrokerPublisher, Relay
 EXCHANGE = f"{data.SOURCE}.events"  # where the relay publishes events of source "bench"
 QUEUE = "bench.relay"
 EVENTS_PER_ROUND = 20_000
-ROUNDS = 3
 DRAIN_BATCH = 5_000  # draining the backlog is not measured: a large batch makes it quick
 LOCK_WAIT_SECONDS = 15.0
 
@@ -34,9 +33,9 @@ def _store(settings: Settings) -> PostgresEventStore:
 
 
 @contextlib.contextmanager
-def holding_lock(settings: Settings, batch: int) -> Iterator[Relay]:
+def holding_lock(settings: Settings, **options: Any) -> Iterator[Relay]:
     """A relay that holds the relay lock, waiting a little for another holder to let go."""
-    relay = Relay(_store(settings), BrokerPublisher(settings.amqp_uri), batch=batch)
+    relay = Relay(_store(settings), BrokerPublisher(settings.amqp_uri), **options)
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while not relay.acquire():
         if time.monotonic() > deadline:
@@ -58,7 +57,7 @@ def drain(relay: Relay) -> int:
 
 def drain_backlog(settings: Settings) -> int:
     """Publishes whatever the log holds unpublished, so measured rounds start at the head."""
-    with holding_lock(settings, DRAIN_BATCH) as relay:
+    with holding_lock(settings, batch=DRAIN_BATCH) as relay:
         return drain(relay)
 
 
@@ -96,24 +95,34 @@ def _relay_at_least(relay: Relay, count: int, timeout: float = 60.0) -> int:
     return published
 
 
-def _round(relay: Relay, queue: kombu.Queue, count: int) -> tuple[float, str]:
-    drain(relay)  # whatever another writer appended meanwhile is not this round's
-    body = _append(relay.store, count)
-    start = time.perf_counter()
-    published = _relay_at_least(relay, count)
-    rate = published / (time.perf_counter() - start)
-    if published < count:
-        print(f"relay: WARNING only {published} of {count} events readable within the timeout:"
-              " a write transaction open anywhere on this server holds the read horizon back",
-              file=sys.stderr)  # fmt: skip
-    queue.purge()
-    return rate, body
+class RelayRounds:
+    """Rounds of a relay that holds the relay lock: each appends EVENTS_PER_ROUND events, then
+    times the relay publishing them. `body` is a message as the relay sent it."""
+
+    def __init__(self, relay: Relay, queue: kombu.Queue):
+        self.relay, self.queue = relay, queue
+        self.label = f"relay with publisher confirms, batch {relay.batch}"
+        self.label += f" ({EVENTS_PER_ROUND} events a round)"
+        self.body = ""
+        self.round(1000)  # warm-up: connects to the broker, declares the exchange
+
+    def round(self, count: int = EVENTS_PER_ROUND) -> float:
+        """Events/s of one round."""
+        drain(self.relay)  # whatever another writer appended meanwhile is not this round's
+        self.body = _append(self.relay.store, count)
+        start = time.perf_counter()
+        published = _relay_at_least(self.relay, count)
+        rate = published / (time.perf_counter() - start)
+        if published < count:
+            print(f"relay: WARNING only {published} of {count} events readable within the"
+                  " timeout: a write transaction open anywhere on this server holds the read"
+                  " horizon back", file=sys.stderr)  # fmt: skip
+        self.queue.purge()
+        return rate
 
 
-def measure_relay(settings: Settings, queue: kombu.Queue, batch: int) -> tuple[Result, str]:
-    """Events/s of relay rounds of EVENTS_PER_ROUND; also a message body as the relay sends it."""
-    with holding_lock(settings, batch) as relay:
-        _round(relay, queue, 1000)  # warm-up: connects to the broker, declares the exchange
-        rounds = [_round(relay, queue, EVENTS_PER_ROUND) for _ in range(ROUNDS)]
-    label = f"relay with publisher confirms, batch {batch} ({EVENTS_PER_ROUND} events a round)"
-    return Result(f"relay_b{batch}", label, [rate for rate, _ in rounds]), rounds[-1][1]
+@contextlib.contextmanager
+def relay_rounds(settings: Settings, queue: kombu.Queue, **options: Any) -> Iterator[RelayRounds]:
+    """`options` for the Relay: its defaults unless given (the tests' rounds are smaller)."""
+    with holding_lock(settings, **options) as relay:
+        yield RelayRounds(relay, queue)

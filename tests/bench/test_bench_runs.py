@@ -45,7 +45,16 @@ def test_writer_processes_measure_the_log_api_and_raw_inserts(settings):
 def test_the_relay_rounds_publish_what_was_appended(settings, monkeypatch):
     monkeypatch.setattr(relaybench, "EVENTS_PER_ROUND", 300)
     relaybench.drain_backlog(settings)
-    with relaybench.bound_queue(settings) as queue:
-        result, body = relaybench.measure_relay(settings, queue, 100)
-    assert len(result.rates) == relaybench.ROUNDS and all(rate > 0 for rate in result.rates)
-    assert '"type":"bench.LedgerItemAssigned"' in body.replace(" ", "")
+    with (
+        relaybench.bound_queue(settings) as queue,
+        relaybench.relay_rounds(settings, queue, batch=100) as rounds,
+    ):
+        rates = [rounds.round() for _ in range(2)]
+        checkpoint = rounds.relay.store.db.fetch_one(
+            "SELECT transaction_id::text AS tx, position FROM eventlog.relay_checkpoints"
+            " WHERE name = 'main'"
+        )
+        head = rounds.relay.store.head()
+    assert all(rate > 0 for rate in rates)
+    assert (int(checkpoint["tx"]), checkpoint["position"]) == (head.transaction_id, head.position)
+    assert '"type":"bench.LedgerItemAssigned"' in rounds.body.replace(" ", "")
