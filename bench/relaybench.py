@@ -24,7 +24,6 @@ from eventlog.relay import BrokerPublisher, Relay
 EXCHANGE = f"{data.SOURCE}.events"  # where the relay publishes events of source "bench"
 QUEUE = "bench.relay"
 EVENTS_PER_ROUND = 20_000
-DRAIN_BATCH = 5_000  # draining the backlog is not measured: a large batch makes it quick
 LOCK_WAIT_SECONDS = 15.0
 
 
@@ -53,12 +52,6 @@ def drain(relay: Relay) -> int:
     while published := relay.relay_once():
         total += published
     return total
-
-
-def drain_backlog(settings: Settings) -> int:
-    """Publishes whatever the log holds unpublished, so measured rounds start at the head."""
-    with holding_lock(settings, batch=DRAIN_BATCH) as relay:
-        return drain(relay)
 
 
 @contextlib.contextmanager
