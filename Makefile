@@ -1,14 +1,23 @@
 # The README's commands. `make` alone lists the targets.
 # Servers come from scripts/infra.sh (Debian, as root); set
 # TAIZHANG_EXTERNAL_SERVERS=1 to use your own and override the URLs below.
+# Everything runs in a virtual environment of the project's own (.venv), installed from the lock
+# (requirements/*.txt), never in the system's Python: Debian's refuses pip installs (PEP 668).
 
-PYTHON ?= python3
+# The interpreter the virtual environment is made from (3.11, 3.12 or 3.13).
+PYTHON_BASE ?= python3
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
 PYTEST_ARGS ?=
-RUFF ?= $(PYTHON) -m ruff
-MYPY ?= $(PYTHON) -m mypy
-# The `taizhang` console script, without relying on pip's script directory
-# being on PATH (with pyenv, `python -m pip` creates no shim).
-TAIZHANG ?= $(PYTHON) -m eventlog.cli
+RUFF := $(PYTHON) -m ruff
+MYPY := $(PYTHON) -m mypy
+# The `taizhang` console script, without relying on the venv's bin/ being on PATH.
+TAIZHANG := $(PYTHON) -m eventlog.cli
+# `make lock` keeps the pins that still satisfy pyproject.toml; LOCK_UPGRADE=--upgrade takes the
+# newest of everything.
+LOCK_UPGRADE ?=
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock' --quiet $(LOCK_UPGRADE)
 
 # Tests and benchmarks use taizhang_test, so a demo running on `taizhang` is untouched.
 TEST_DATABASE_URL ?= postgresql://taizhang:taizhang@127.0.0.1:5432/taizhang_test
@@ -18,27 +27,32 @@ TEST_ADMIN_DATABASE_URL ?= postgresql://taizhang_admin:taizhang_admin@127.0.0.1:
 TEST_AMQP_URI ?= amqp://guest:guest@127.0.0.1:5672/taizhang_test
 TEST_ENV = TAIZHANG_DATABASE_URL=$(TEST_DATABASE_URL) TAIZHANG_ADMIN_DATABASE_URL=$(TEST_ADMIN_DATABASE_URL) TAIZHANG_AMQP_URI=$(TEST_AMQP_URI)
 
-STAMPS := .make
+# Stamps live in the virtual environment: a new one installs everything again.
+STAMPS := $(VENV)/.stamps
 
 .DEFAULT_GOAL := help
-.PHONY: help deps infra migrate test unit run stop bench lint format
+.PHONY: help deps lock infra migrate test unit run stop bench lint format
 
 help: ## list the targets
-	@echo 'usage: make TARGET [PYTHON=python3] [PYTEST_ARGS=...]'
+	@echo 'usage: make TARGET [PYTHON_BASE=python3.12] [PYTEST_ARGS=...]'
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z]+:.*## / { printf "  %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-deps: $(STAMPS)/deps ## install the project and its test tools (again when pyproject.toml changes)
+deps: $(STAMPS)/deps ## make .venv and install the lock into it (again when the lock changes)
 
-# Stamps record that an install is current; pip runs again only when
-# pyproject.toml is newer than its stamp.
-$(STAMPS)/deps: pyproject.toml
+$(PYTHON):
+	bash scripts/venv.sh $(PYTHON_BASE) $(VENV)
+
+# The lock is installed whole (hash-checked), then the project itself without resolving anything:
+# what passed with these pins is what a fresh install gets.
+$(STAMPS)/deps: requirements/dev.txt pyproject.toml | $(PYTHON)
 	@mkdir -p $(@D)
-	$(PYTHON) -m pip install -q -e '.[test]'
+	$(PYTHON) -m pip install -q --require-hashes -r requirements/dev.txt
+	$(PYTHON) -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
-$(STAMPS)/bench-deps: pyproject.toml $(STAMPS)/deps
-	$(PYTHON) -m pip install -q -e '.[bench]'
-	@touch $@
+lock: $(STAMPS)/deps ## compile the lock (requirements/dev.txt, run.txt) from pyproject.toml
+	$(UV_COMPILE) --extra test --extra bench --extra lock -o requirements/dev.txt
+	$(UV_COMPILE) -c requirements/dev.txt -o requirements/run.txt
 
 infra: ## install, configure and start RabbitMQ and PostgreSQL locally (idempotent)
 	bash scripts/infra.sh up
@@ -54,13 +68,13 @@ unit: deps ## the tests that need no servers
 	$(PYTHON) -m pytest -m "not servers" $(PYTEST_ARGS)
 
 run: deps infra migrate ## start the services with demo data and print the URL
-	bash scripts/run.sh
+	PYTHON=$(PYTHON) bash scripts/run.sh
 
 stop: ## stop the services, then the servers
-	-bash scripts/run.sh stop
+	-PYTHON=$(PYTHON) bash scripts/run.sh stop
 	bash scripts/infra.sh down
 
-bench: deps infra $(STAMPS)/bench-deps ## benchmarks (database taizhang_test)
+bench: deps infra ## benchmarks (database taizhang_test)
 	$(TEST_ENV) $(PYTHON) -m bench
 
 lint: deps ## ruff and mypy, changing nothing
