@@ -10,11 +10,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# The package first: a change under deploy/ does not reinstall the dependencies.
+# The lock first (hash-checked, the same pins `make` installs), then the package without
+# resolving anything: a change to the code or to deploy/ does not reinstall the dependencies.
+COPY requirements/run.txt ./requirements/run.txt
+RUN pip install --require-hashes -r requirements/run.txt
 COPY pyproject.toml README.md ./
 COPY eventlog ./eventlog
 COPY services ./services
-RUN pip install . \
+RUN pip install --no-deps --no-build-isolation . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin taizhang
 
 COPY deploy ./deploy

@@ -9,6 +9,12 @@
 #                                which tests use to validate deploy/ files
 #
 # Every step checks before it acts, so a second `up` is a fast no-op.
+#
+# A server is configured, restarted and provisioned only when it is this script's to manage: it
+# installed the package, or found it untouched (no database but PostgreSQL's own; no RabbitMQ
+# configuration but Debian's), or was told to take it over (TAIZHANG_INFRA_ADOPT=1). It records
+# which in /var/lib/taizhang-infra. Any other server is left as it is: used if it already serves
+# what taizhang needs, otherwise the script says what it would change and stops.
 # With TAIZHANG_EXTERNAL_SERVERS=1 the servers are left alone: point
 # TAIZHANG_DATABASE_URL, TAIZHANG_ADMIN_DATABASE_URL and TAIZHANG_AMQP_URI at them
 # (and, for `make test` and `make bench`, the make variables TEST_DATABASE_URL,
@@ -24,6 +30,8 @@ readonly PG_PORT=5432 # the port every default URL in the project names
 readonly DATABASES=(taizhang taizhang_test)
 readonly PG_MAX_CONNECTIONS=300
 readonly RABBIT_VHOSTS=(taizhang_test)
+readonly OWNED_DIR=/var/lib/taizhang-infra
+readonly MANAGED_HEADER="# Managed by taizhang scripts/infra.sh"
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -79,7 +87,65 @@ apt_install() {
     fi
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
     if ((added)); then rm -f "$policy"; fi
-    return "$status"
+    ((status == 0)) || return "$status"
+    for pkg in "${missing[@]}"; do
+        case $pkg in rabbitmq-server | postgresql) own "$pkg" "installed by infra.sh" ;; esac
+    done
+}
+
+# --- whose server it is ------------------------------------------------------
+
+own() {
+    mkdir -p "$OWNED_DIR"
+    [[ -f $OWNED_DIR/$1 ]] || printf '%s on %s\n' "$2" "$(date -u +%FT%TZ)" >"$OWNED_DIR/$1"
+}
+
+owned() { [[ -f $OWNED_DIR/$1 ]]; }
+
+# A file of ours, absent, or nothing but comments (what Debian's package ships).
+untouched_file() {
+    [[ ! -f $1 ]] || head -n1 "$1" | grep -qF "$MANAGED_HEADER" || ! grep -qv '^[[:space:]]*\(#\|$\)' "$1"
+}
+
+rabbitmq_untouched() {
+    untouched_file "$RABBIT_CONF" && untouched_file "$RABBIT_ENV_CONF" && untouched_file "$RABBIT_PLUGINS_FILE"
+}
+
+# The data directory of the cluster on our port holds PostgreSQL's own three databases only
+# (template0, template1, postgres), as pg_createcluster leaves it; read from disk, so a stopped
+# cluster is judged without starting it. No cluster at all is ours to create.
+postgres_untouched() {
+    find_pg_cluster || return 0
+    local data
+    data=$(pg_lsclusters -h | awk -v port="$PG_PORT" '$3 == port { print $6; exit }')
+    (($(find "$data/base" -mindepth 1 -maxdepth 1 -type d | wc -l) <= 3))
+}
+
+# may_manage PACKAGE UNTOUCHED_CHECK: whether this script may change that server, recording why
+# the first time.
+may_manage() {
+    if owned "$1"; then return 0; fi
+    if [[ ${TAIZHANG_INFRA_ADOPT:-0} == 1 ]]; then
+        own "$1" "adopted (TAIZHANG_INFRA_ADOPT=1)"
+    elif "$2"; then
+        own "$1" "found untouched"
+    else
+        return 1
+    fi
+    log "$1: managed by infra.sh from now on ($(<"$OWNED_DIR/$1"))"
+}
+
+# leave_alone NAME CHANGE...: stops with what this script would have changed, when anything.
+leave_alone() {
+    local name=$1
+    shift
+    (($#)) || {
+        log "$name: not managed by infra.sh, and serves taizhang as it is"
+        return 0
+    }
+    printf 'infra: %s was not installed by infra.sh and is in use, so it is left alone. To serve taizhang it would:\n' "$name" >&2
+    printf '  - %s\n' "$@" >&2
+    die "let infra.sh do that with TAIZHANG_INFRA_ADOPT=1 (e.g. make test TAIZHANG_INFRA_ADOPT=1), or make those changes yourself, or use your own servers with TAIZHANG_EXTERNAL_SERVERS=1 (README: Configuration)"
 }
 
 # --- files -------------------------------------------------------------------
@@ -103,14 +169,14 @@ configure_rabbitmq() {
     # guest stays usable only from loopback (RabbitMQ's default); that is why
     # there is no loopback_users line, and why everything listens on 127.0.0.1.
     local conf env_conf
-    conf="# Managed by taizhang scripts/infra.sh: loopback only.
+    conf="$MANAGED_HEADER: loopback only.
 listeners.tcp.default = 127.0.0.1:5672
 management.tcp.ip = 127.0.0.1
 management.tcp.port = 15672"
     # Sourced by the rabbitmq-* scripts. Besides AMQP, epmd (4369, which any
     # of them may start) and Erlang distribution (25672 for the node, a
     # short-lived port per CLI call) would otherwise listen on all interfaces.
-    env_conf="# Managed by taizhang scripts/infra.sh: loopback only.
+    env_conf="$MANAGED_HEADER: loopback only.
 NODE_IP_ADDRESS=127.0.0.1
 ERL_EPMD_ADDRESS=127.0.0.1
 SERVER_ADDITIONAL_ERL_ARGS=\"-kernel inet_dist_use_interface {127,0,0,1}\"
@@ -195,7 +261,7 @@ provision_rabbitmq() {
     local vhost
     for vhost in "${RABBIT_VHOSTS[@]}"; do
         # The management API answers in milliseconds; rabbitmqctl takes a second per call.
-        if ! curl -fsS -o /dev/null -u guest:guest "http://127.0.0.1:15672/api/vhosts/$vhost"; then
+        if ! curl -fsS -o /dev/null -u guest:guest "http://127.0.0.1:15672/api/vhosts/$vhost" 2>/dev/null; then
             rabbitmqctl -q add_vhost "$vhost" >/dev/null
             rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
         fi
@@ -332,6 +398,64 @@ GRANT CONNECT, CREATE, TEMPORARY ON DATABASE $db TO taizhang;"
 
 # --- commands ----------------------------------------------------------------
 
+# What a RabbitMQ that is not ours lacks to serve taizhang, one line each.
+rabbitmq_lacks() {
+    local vhost
+    if ! rabbit_answers; then
+        echo "start the node (rabbitmq-server -detached)"
+    elif ! mgmt_answers; then
+        echo "enable rabbitmq_management: tests and readiness checks use its API at $MGMT_URL as guest"
+    else
+        for vhost in "${RABBIT_VHOSTS[@]}"; do
+            curl -fsS -o /dev/null -u guest:guest "http://127.0.0.1:15672/api/vhosts/$vhost" 2>/dev/null ||
+                echo "add the vhost $vhost, with all permissions for guest"
+        done
+    fi
+}
+
+# What a PostgreSQL that is not ours lacks to serve taizhang, one line each.
+postgres_lacks() {
+    local db role
+    if ! pg_answers; then
+        echo "start the cluster $PG_VERSION/$PG_CLUSTER on port $PG_PORT"
+        return 0
+    fi
+    if (($(pg_setting 'SHOW max_connections') < PG_MAX_CONNECTIONS)); then
+        echo "raise max_connections to $PG_MAX_CONNECTIONS and restart the cluster"
+    fi
+    for db in "${DATABASES[@]}"; do
+        for role in taizhang taizhang_admin; do
+            PGPASSWORD=$role psql -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U "$role" -d "$db" \
+                -c 'select 1' >/dev/null 2>&1 ||
+                echo "let the role $role (password $role) log in to the database $db, owned by taizhang_admin"
+        done
+    done
+}
+
+up_rabbitmq() {
+    if may_manage rabbitmq-server rabbitmq_untouched; then
+        configure_rabbitmq
+        launch_rabbitmq
+    else
+        local lacks
+        mapfile -t lacks < <(rabbitmq_lacks)
+        leave_alone "RabbitMQ" "${lacks[@]}"
+        RABBIT_READY=1
+    fi
+}
+
+up_postgres() {
+    if may_manage postgresql postgres_untouched; then
+        start_postgres
+        tune_postgres
+        provision_postgres
+    else
+        local lacks
+        mapfile -t lacks < <(postgres_lacks)
+        leave_alone "PostgreSQL $PG_VERSION/$PG_CLUSTER" "${lacks[@]}"
+    fi
+}
+
 cmd_up() {
     if external_servers; then
         log "TAIZHANG_EXTERNAL_SERVERS=1: leaving servers alone (the services use TAIZHANG_DATABASE_URL, TAIZHANG_ADMIN_DATABASE_URL, TAIZHANG_AMQP_URI; make test and make bench the TEST_* make variables)"
@@ -340,13 +464,10 @@ cmd_up() {
     require_root
     # curl is how readiness of the management API is checked.
     apt_install rabbitmq-server postgresql curl
-    configure_rabbitmq
-    launch_rabbitmq
-    start_postgres
-    tune_postgres
-    provision_postgres
+    up_rabbitmq
+    up_postgres
     await_rabbitmq
-    provision_rabbitmq
+    if owned rabbitmq-server; then provision_rabbitmq; fi
 }
 
 cmd_down() {
@@ -355,8 +476,8 @@ cmd_down() {
         return 0
     fi
     require_root
-    if is_installed rabbitmq-server; then stop_rabbitmq; fi
-    if command -v pg_lsclusters >/dev/null; then stop_postgres; fi
+    if owned rabbitmq-server; then stop_rabbitmq; else log "rabbitmq: not managed by infra.sh, left alone"; fi
+    if owned postgresql; then stop_postgres; else log "postgresql: not managed by infra.sh, left alone"; fi
 }
 
 cmd_tools() {
@@ -369,7 +490,7 @@ main() {
     up) cmd_up ;;
     down) cmd_down ;;
     tools) cmd_tools ;;
-    -h | --help | help) sed -n '2,15s/^# \{0,1\}//p' "$0" ;;
+    -h | --help | help) sed -n '2,21s/^# \{0,1\}//p' "$0" ;;
     *) die "unknown command '$cmd' (expected up, down or tools)" ;;
     esac
 }

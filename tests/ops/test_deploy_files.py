@@ -135,11 +135,13 @@ def test_prometheus_scrapes_every_service_on_the_port_it_serves(services):
 
 def test_the_image_holds_what_the_commands_need():
     ignored = (ROOT / ".dockerignore").read_text().split()
-    for needed in ("pyproject.toml", "README.md", "eventlog", "services", "deploy"):
+    for needed in ("pyproject.toml", "README.md", "requirements", "eventlog", "services", "deploy"):
         assert needed not in ignored
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "FROM python:3.11-slim" in dockerfile
-    assert "pip install ." in dockerfile
+    # The image installs the lock make installs, and nothing that the lock does not pin.
+    assert "pip install --require-hashes -r requirements/run.txt" in dockerfile
+    assert "pip install --no-deps --no-build-isolation ." in dockerfile
     assert "COPY deploy" in dockerfile
 
 
