@@ -13,6 +13,7 @@ from .domain.delivery import DEFAULT_DELAYS, Backoff
 SCAN_SECONDS = "NOTIFY_SCAN_SECONDS"  # how often the rules run (default 300)
 DELIVERY_SECONDS = "NOTIFY_DELIVERY_SECONDS"  # how often due deliveries are tried (default 5)
 CLOCK_FILE = "NOTIFY_CLOCK_FILE"  # tests only: a file holding the clock's offset
+LEASE_PER_SEND = 2  # the shortest backoff wait, in send timeouts
 
 
 def _seconds(value: Any) -> tuple[float, ...]:
@@ -31,8 +32,19 @@ class NotifyConfig:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> NotifyConfig:
         send_timeout = float(config.get("NOTIFY_SEND_TIMEOUT", 10.0))
+        backoff = Backoff(_seconds(config.get("NOTIFY_BACKOFF_SECONDS", DEFAULT_DELAYS)))
+        # Each wait is also the lease of the attempt before it (domain.delivery): it must cover
+        # the whole send, and as much again for the claim and the outcome to reach the log on a
+        # busy host. A shorter lease lets another instance claim and send the same reminder
+        # while the first send is still going.
+        if min(backoff.delays) < LEASE_PER_SEND * send_timeout:
+            raise ValueError(
+                f"NOTIFY_BACKOFF_SECONDS {backoff.delays}: every wait must be at least"
+                f" {LEASE_PER_SEND:g} x NOTIFY_SEND_TIMEOUT ({send_timeout:g} s):"
+                " it is the lease of the send before it"
+            )
         return cls(
-            backoff=Backoff(_seconds(config.get("NOTIFY_BACKOFF_SECONDS", DEFAULT_DELAYS))),
+            backoff=backoff,
             channels=ChannelSettings.from_env(timeout=send_timeout),
             ledger_timeout=float(config.get("NOTIFY_LEDGER_TIMEOUT", 10.0)),
             appraisal_timeout=float(config.get("NOTIFY_APPRAISAL_TIMEOUT", 2.0)),

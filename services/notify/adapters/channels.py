@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
+import eventlet
 import requests
 
 from eventlog import utcnow
@@ -32,7 +33,7 @@ class ChannelSettings:
     smtp_port: int = 8025
     smtp_from: str = "taizhang@localhost"
     webhook_key: bytes = b""
-    timeout: float = 10.0  # per send; keep it under the shortest backoff (the attempt's lease)
+    timeout: float = 10.0  # per send, in all; under the shortest backoff (the attempt's lease)
 
     @classmethod
     def from_env(cls, timeout: float) -> ChannelSettings:
@@ -51,14 +52,27 @@ class Channels:
         self.settings = settings
 
     def send(self, channel: str, reminder: Mapping[str, Any], attempt: int) -> str | None:
-        """Sends on `channel`; None when it was accepted, else what went wrong."""
+        """Sends on `channel`; None when it was accepted, else what went wrong.
+
+        The timeout bounds the whole send, not each socket operation as smtplib's and requests'
+        own do: an SMTP conversation is half a dozen round trips, each of which may take almost
+        the timeout, and a send that outlives its attempt's lease is sent again by another
+        instance.
+        """
+        deadline = eventlet.Timeout(self.settings.timeout)
         try:
             if channel == "email":
                 self.email(reminder)
             else:
                 self.webhook(reminder, attempt)
+        except eventlet.Timeout as expired:
+            if expired is not deadline:
+                raise
+            return f"Timeout: no answer within {self.settings.timeout:g} s in all"
         except (OSError, smtplib.SMTPException, requests.RequestException, Refused) as error:
             return f"{type(error).__name__}: {error}"[:500]
+        finally:
+            deadline.cancel()
         return None
 
     def email(self, reminder: Mapping[str, Any]) -> None:
@@ -71,8 +85,12 @@ class Channels:
         message[signing.KEY_HEADER] = reminder["reminder_key"]
         message.set_content(reminder["body"])
         host, port = self.settings.smtp_host, self.settings.smtp_port
-        with smtplib.SMTP(host, port, timeout=self.settings.timeout) as smtp:
+        smtp = smtplib.SMTP(host, port, timeout=self.settings.timeout)
+        try:
             smtp.send_message(message)
+            smtp.quit()
+        finally:  # not `with`: on a timeout its QUIT would wait for an answer once more
+            smtp.close()
 
     def webhook(self, reminder: Mapping[str, Any], attempt: int) -> None:
         key = self.settings.webhook_key

@@ -70,8 +70,8 @@ def cluster(container_factory, rabbit_config, clock, smtp):
         "NOTIFY_CLOCK_FILE": str(clock.path),
         "NOTIFY_SCAN_SECONDS": 0.4,
         "NOTIFY_DELIVERY_SECONDS": 0.2,
-        "NOTIFY_BACKOFF_SECONDS": [0.5, 1.0],
-        "NOTIFY_SEND_TIMEOUT": 0.4,
+        "NOTIFY_BACKOFF_SECONDS": [1.0, 1.5],
+        "NOTIFY_SEND_TIMEOUT": 0.5,
         "NOTIFY_APPRAISAL_TIMEOUT": 1,
     }
 
