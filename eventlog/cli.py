@@ -1,4 +1,5 @@
-"""`taizhang`: operate the event log — migrate, relay, rebuild a read model, verify, tail."""
+"""`taizhang`: operate the event log — migrate, relay, rebuild a read model, verify, tail, back up
+and restore."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from eventlog import backup
 from eventlog.config import Settings
 from eventlog.db import Database
 from eventlog.migrate import migrate
@@ -73,6 +75,22 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    with open(args.file, "wb") as out:
+        summary = backup.backup(settings.database_url, out)
+    print(f"backed up {summary.describe()} to {args.file}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Into a new database: the schema, the log, then `verify` (read models rebuild themselves
+    from the restored log when their services start, or with `taizhang rebuild`)."""
+    migrate(settings)
+    summary = backup.restore(settings.admin_database_url, args.file, lambda line: print(line))
+    print(f"restored {summary.describe()}")
+    return cmd_verify(args, settings)
+
+
 def _line(event: StoredEvent) -> str:
     at = event.recorded_at.strftime("%Y-%m-%d %H:%M:%S")
     return (
@@ -108,6 +126,10 @@ def parser() -> argparse.ArgumentParser:
     tail.add_argument("--category", action="append", help="only this category (repeatable)")
     tail.add_argument("--from-start", action="store_true", help="from the first event")
     tail.add_argument("-f", "--follow", action="store_true", help="keep printing new events")
+    backup_cmd = sub.add_parser("backup", help="write the log (events, seals) to a file")
+    backup_cmd.add_argument("file", help="the backup file to write (gzip'd JSON lines)")
+    restore_cmd = sub.add_parser("restore", help="load a backup into a new database, then verify")
+    restore_cmd.add_argument("file", help="a file `taizhang backup` wrote")
     return p
 
 
@@ -117,6 +139,8 @@ COMMANDS = {
     "rebuild": cmd_rebuild,
     "verify": cmd_verify,
     "tail": cmd_tail,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

@@ -27,7 +27,8 @@ readonly RABBIT_ENV_CONF=/etc/rabbitmq/rabbitmq-env.conf
 readonly RABBIT_PLUGINS_FILE=/etc/rabbitmq/enabled_plugins
 readonly MGMT_URL=http://127.0.0.1:15672/api/overview
 readonly PG_PORT=5432 # the port every default URL in the project names
-readonly DATABASES=(taizhang taizhang_test)
+# taizhang_restore_test: where the backup test restores a log (a new database, as an operator would).
+readonly DATABASES=(taizhang taizhang_test taizhang_restore_test)
 readonly PG_MAX_CONNECTIONS=300
 readonly RABBIT_VHOSTS=(taizhang_test)
 readonly OWNED_DIR=/var/lib/taizhang-infra
