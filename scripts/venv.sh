@@ -14,7 +14,7 @@ die() {
     exit 1
 }
 
-command -v "$BASE" >/dev/null || die "no $BASE on PATH (Python 3.11, 3.12 or 3.13 is needed)"
+"$BASE" -c 'import sys' 2>/dev/null || die "cannot run $BASE (Python 3.11, 3.12 or 3.13 is needed; PYTHON_BASE=python3.X picks one)"
 "$BASE" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' ||
     die "$BASE is Python $("$BASE" -c 'import platform; print(platform.python_version())'); taizhang runs on 3.11, 3.12 and 3.13 (PYTHON_BASE=python3.X)"
 
