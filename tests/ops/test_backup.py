@@ -21,6 +21,7 @@ from eventlog.seal import verify
 from services.ledger.projection import PROJECTION, TABLES
 from services.ledger.tests.integration.scenario import build
 from tests.eventlog.test_relay import relay_all
+from tests.support import wait_for
 
 pytestmark = pytest.mark.servers
 
@@ -100,10 +101,12 @@ def test_a_restored_log_verifies_rebuilds_the_same_answers_and_goes_on(
         assert read_model(copy) == before
 
         # The cluster's counter was moved past the restored transactions: a new event is read
-        # after every restored one, by a reader tailing from the restored head.
+        # after every restored one, by a reader tailing from the restored head (as soon as no
+        # older transaction in the cluster is still running: the readers' rule).
         head = copy_store.head()
         new = copy_store.append("probe-1", [NewEvent("Probed", {})], 0)
-        assert [e.event_id for e in copy_store.read_all(head)] == [new[0].event_id]
+        read = wait_for(lambda: list(copy_store.read_all(head)), 30, "the new event")
+        assert [e.event_id for e in read] == [new[0].event_id]
 
         with pytest.raises(ValueError, match="not empty"):
             restore(target.admin_database_url, path)

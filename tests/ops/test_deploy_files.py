@@ -106,6 +106,10 @@ def test_compose_uses_the_local_runs_environment_names(services):
         "TAIZHANG_SMTP_HOST",
         "TAIZHANG_SMTP_PORT",
         "TAIZHANG_SMTP_FROM",
+        "TAIZHANG_SMTP_SECURITY",
+        "TAIZHANG_SMTP_USER",
+        "TAIZHANG_SMTP_PASSWORD",
+        "TAIZHANG_SMTP_CA_FILE",
         "TAIZHANG_WEBHOOK_KEY",
     }
     assert smtp <= services["notify"]["environment"].keys()

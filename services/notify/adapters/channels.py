@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import smtplib
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -27,13 +28,32 @@ class Refused(Exception):
     """The receiver answered, but not with success."""
 
 
+SMTP_SECURITY = ("none", "starttls", "ssl")
+
+
 @dataclass(frozen=True)
 class ChannelSettings:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     smtp_from: str = "taizhang@localhost"
+    # none (a local relay), starttls (submission, port 587) or ssl (implicit TLS, port 465)
+    smtp_security: str = "none"
+    smtp_user: str = ""  # with a password: log in after TLS
+    smtp_password: str = ""
+    smtp_ca_file: str = ""  # a private CA's certificate; else the system's CAs are trusted
     webhook_key: bytes = b""
     timeout: float = 10.0  # per send, in all; under the shortest backoff (the attempt's lease)
+
+    def __post_init__(self) -> None:
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ValueError(f"TAIZHANG_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}")
+        if self.smtp_user and self.smtp_security == "none":
+            raise ValueError(
+                "TAIZHANG_SMTP_USER is set but TAIZHANG_SMTP_SECURITY is none: the password"
+                " would cross the network in clear; use starttls or ssl"
+            )
+        if not (self.smtp_user + self.smtp_password).isascii():
+            raise ValueError("TAIZHANG_SMTP_USER and _PASSWORD: smtplib logs in with ASCII only")
 
     @classmethod
     def from_env(cls, timeout: float) -> ChannelSettings:
@@ -42,6 +62,10 @@ class ChannelSettings:
             smtp_host=env("TAIZHANG_SMTP_HOST", cls.smtp_host),
             smtp_port=int(env("TAIZHANG_SMTP_PORT", str(cls.smtp_port))),
             smtp_from=env("TAIZHANG_SMTP_FROM", cls.smtp_from),
+            smtp_security=env("TAIZHANG_SMTP_SECURITY", cls.smtp_security).strip().lower(),
+            smtp_user=env("TAIZHANG_SMTP_USER", ""),
+            smtp_password=env("TAIZHANG_SMTP_PASSWORD", ""),
+            smtp_ca_file=env("TAIZHANG_SMTP_CA_FILE", ""),
             webhook_key=env("TAIZHANG_WEBHOOK_KEY", "").encode(),
             timeout=timeout,
         )
@@ -50,6 +74,12 @@ class ChannelSettings:
 class Channels:
     def __init__(self, settings: ChannelSettings):
         self.settings = settings
+        # Made once: it reads the CA certificates (a missing CA file fails at start, not per send).
+        self.tls = (
+            ssl.create_default_context(cafile=settings.smtp_ca_file or None)
+            if settings.smtp_security != "none"
+            else None
+        )
 
     def send(self, channel: str, reminder: Mapping[str, Any], attempt: int) -> str | None:
         """Sends on `channel`; None when it was accepted, else what went wrong.
@@ -84,13 +114,31 @@ class Channels:
         message["Message-ID"] = f"<{reminder['reminder_key']}@taizhang>"
         message[signing.KEY_HEADER] = reminder["reminder_key"]
         message.set_content(reminder["body"])
-        host, port = self.settings.smtp_host, self.settings.smtp_port
-        smtp = smtplib.SMTP(host, port, timeout=self.settings.timeout)
+        smtp = self._smtp()
         try:
             smtp.send_message(message)
             smtp.quit()
         finally:  # not `with`: on a timeout its QUIT would wait for an answer once more
             smtp.close()
+
+    def _smtp(self) -> smtplib.SMTP:
+        """A connection to the mail server, encrypted and logged in as the settings say."""
+        s = self.settings
+        if s.smtp_security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=s.timeout, context=self.tls
+            )
+        else:
+            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.timeout)
+        try:
+            if s.smtp_security == "starttls":
+                smtp.starttls(context=self.tls)
+            if s.smtp_user:
+                smtp.login(s.smtp_user, s.smtp_password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
     def webhook(self, reminder: Mapping[str, Any], attempt: int) -> None:
         key = self.settings.webhook_key
