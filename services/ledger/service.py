@@ -24,7 +24,7 @@ from .handlers import items as item_handlers
 from .handlers import life as life_handlers
 from .handlers import organisation as org_handlers
 from .projection import PROJECTION
-from .queries import history, ledger, life, measures, organisation
+from .queries import calendar, history, ledger, life, measures, organisation
 from .rectifications import RECTIFICATIONS
 from .schemas import commands as cs
 from .schemas import queries as qs
@@ -126,6 +126,11 @@ class LedgerService:
     @rpc(expected_exceptions=EXPECTED)
     def reports_count(self, **query: Any) -> dict[str, Any]:
         return life.reports_count(self.read_model.db, **load(qs.BranchQuery(), query))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def scan_inputs(self, **query: Any) -> dict[str, Any]:
+        query = load(qs.ScanInputsQuery(), query)
+        return calendar.scan_inputs(self.read_model.db, utcnow(), **query)
 
     @rpc(expected_exceptions=EXPECTED)
     def study_log(self, **query: Any) -> dict[str, Any]:

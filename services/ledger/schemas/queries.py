@@ -28,6 +28,19 @@ class BranchQuery(Strict):
     actor_id, branch_id = Id(required=True), Id(required=True)
 
 
+class BranchScan(Strict):
+    branch_id = Id(required=True)
+    due_to = Date(required=True)
+    study_year, slots_year = (
+        fields.Int(load_default=None, allow_none=True, validate=YEAR) for _ in range(2)
+    )
+
+
+class ScanInputsQuery(Strict):
+    actor_id = Id(required=True)
+    branches = fields.List(fields.Nested(BranchScan), required=True)
+
+
 class ItemQuery(Strict):
     actor_id, item_id = Id(required=True), Id(required=True)
 

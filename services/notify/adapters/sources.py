@@ -8,7 +8,7 @@ UnknownService when no queue exists at all.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import eventlet
@@ -19,8 +19,6 @@ from ..handlers.common import ACTOR
 from ..handlers.scan import Unavailable
 
 logger = logging.getLogger(__name__)
-PAGE = 500  # the ledger's largest page
-OPEN_STATUSES = ("planned", "in_progress")
 
 
 def call(proxy: Any, method: str, timeout: float, **kwargs: Any) -> Any:
@@ -35,37 +33,15 @@ def call(proxy: Any, method: str, timeout: float, **kwargs: Any) -> Any:
 
 
 class LedgerSource:
-    """The ledger's calendar: unfinished occurrences, the study log, the meeting slots."""
+    """The ledger's calendar of every branch at once: unfinished occurrences, the study log, the
+    meeting slots (the ledger pages through them itself)."""
 
     def __init__(self, proxy: Any, timeout: float):
         self.proxy, self.timeout = proxy, timeout
 
-    def _ask(self, method: str, **kwargs: Any) -> Any:
-        return call(self.proxy, method, self.timeout, actor_id=ACTOR, **kwargs)
-
-    def open_entries(self, branch_id: str, due_to: date) -> list[dict[str, Any]]:
-        """Every unfinished occurrence due by `due_to` (overdue ones included), all pages."""
-        entries: list[dict[str, Any]] = []
-        for status in OPEN_STATUSES:
-            offset, total = 0, 1
-            while offset < total:
-                page = self._ask(
-                    "list_entries",
-                    branch_id=branch_id,
-                    status=status,
-                    due_to=due_to.isoformat(),
-                    limit=PAGE,
-                    offset=offset,
-                )
-                entries += page["entries"]
-                offset, total = offset + PAGE, page["total"]
-        return entries
-
-    def study_log(self, branch_id: str, year: int) -> list[dict[str, Any]]:
-        return self._ask("study_log", branch_id=branch_id, year=year)["members"]
-
-    def meeting_slots(self, branch_id: str, year: int) -> list[dict[str, Any]]:
-        return self._ask("org_life", branch_id=branch_id, year=year)["slots"]
+    def scan_inputs(self, asked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        answer = call(self.proxy, "scan_inputs", self.timeout, actor_id=ACTOR, branches=asked)
+        return answer["branches"]
 
 
 class AppraisalSource:

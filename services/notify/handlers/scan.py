@@ -11,8 +11,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from services.common.periods import local_date
-
 from .. import metrics
 from ..domain import rules
 from ..domain.inputs import BranchInputs
@@ -30,11 +28,10 @@ class Unavailable(Exception):
 
 
 class Ledger(Protocol):
-    def open_entries(self, branch_id: str, due_to: Any) -> list[dict[str, Any]]: ...
-
-    def study_log(self, branch_id: str, year: int) -> list[dict[str, Any]]: ...
-
-    def meeting_slots(self, branch_id: str, year: int) -> list[dict[str, Any]]: ...
+    def scan_inputs(self, asked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Per branch asked (branch_id, due_to, study_year, slots_year): its open occurrences,
+        study log and meeting slots, or `refused` with why the ledger cannot answer."""
+        ...
 
 
 class Appraisal(Protocol):
@@ -44,21 +41,22 @@ class Appraisal(Protocol):
 def scan(log: Log, ledger: Ledger, appraisal: Appraisal, now: datetime) -> dict[str, Any]:
     steps = appraisal.open_steps(now)
     branches = organisation.branches(log.db)
+    bases = [base_inputs(log, branch, steps, now) for branch in branches]
+    try:  # every branch in one call: a scan's time must not grow by round trips per branch
+        answers = ledger.scan_inputs([asked(inputs, now) for inputs in bases])
+    except Unavailable as away:  # nothing can be read: try again on the next tick
+        logger.warning("scan stopped, the ledger is away: %s", away)
+        metrics.SCAN_SKIPS.labels("ledger").inc()
+        return {"at": now.isoformat(), "branches": len(branches), "decided": 0, "issued": 0}
     decided = []
-    for branch in branches:
-        try:
-            inputs = gather(log, ledger, branch, steps, now)
-        except Unavailable as away:  # no branch can be read: try again on the next tick
-            logger.warning("scan stopped, the ledger is away: %s", away)
-            metrics.SCAN_SKIPS.labels("ledger").inc()
-            return {"at": now.isoformat(), "branches": len(branches), "decided": 0, "issued": 0}
-        except Exception:
-            # One branch the ledger cannot answer for (not in its read model yet, a bad row)
-            # must not hold back every other branch's reminders; it is tried again next scan.
-            logger.exception("scan of branch %s skipped", branch[0])
+    for inputs, answer in zip(bases, answers, strict=True):
+        if "refused" in answer:
+            # One branch the ledger cannot answer for (not in its read model yet) must not hold
+            # back every other branch's reminders; it is tried again next scan.
+            logger.warning("scan of branch %s skipped: %s", inputs.branch_id, answer["refused"])
             metrics.SCAN_SKIPS.labels("branch").inc()
             continue
-        decided += rules.due(inputs, now)
+        decided += rules.due(with_answer(inputs, answer), now)
     stored = issue(log, decided, now)
     return {
         "at": now.isoformat(),
@@ -68,29 +66,35 @@ def scan(log: Log, ledger: Ledger, appraisal: Appraisal, now: datetime) -> dict[
     }
 
 
-def gather(
-    log: Log,
-    ledger: Ledger,
-    branch: tuple[str, str, Thresholds],
-    steps: list[dict[str, Any]],
-    now: datetime,
+def base_inputs(
+    log: Log, branch: tuple[str, str, Thresholds], steps: list[dict[str, Any]], now: datetime
 ) -> BranchInputs:
-    """The branch's inputs; the study log and meetings only when a month's end is near."""
+    """What notify knows of a branch itself: its people, thresholds and appraisal steps."""
     branch_id, timezone, thresholds = branch
-    today = local_date(now, timezone)
-    inputs = BranchInputs(
+    return BranchInputs(
         branch_id,
         timezone,
         thresholds,
         organisation.people(log.db, branch_id),
         steps=tuple(step for step in steps if step["branch_id"] == branch_id),
     )
-    due_to = today + timedelta(days=thresholds.due_soon_days)
+
+
+def asked(inputs: BranchInputs, now: datetime) -> dict[str, Any]:
+    """What to ask the ledger of the branch: the study log and meetings only near a month's end."""
+    today = inputs.today(now)
+    return {
+        "branch_id": inputs.branch_id,
+        "due_to": (today + timedelta(days=inputs.thresholds.due_soon_days)).isoformat(),
+        "study_year": today.year if study_due(inputs, today) else None,
+        "slots_year": today.year if meetings_due(inputs, today) else None,
+    }
+
+
+def with_answer(inputs: BranchInputs, answer: dict[str, Any]) -> BranchInputs:
     return replace(
         inputs,
-        entries=tuple(ledger.open_entries(branch_id, due_to)),
-        study=tuple(ledger.study_log(branch_id, today.year) if study_due(inputs, today) else ()),
-        slots=tuple(
-            ledger.meeting_slots(branch_id, today.year) if meetings_due(inputs, today) else ()
-        ),
+        entries=tuple(answer["entries"]),
+        study=tuple(answer["study"]),
+        slots=tuple(answer["slots"]),
     )

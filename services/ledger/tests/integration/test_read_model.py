@@ -6,10 +6,13 @@ from datetime import date
 
 import pytest
 
+from services.common.actors import service_actor
+from services.common.schemas import load
 from services.ledger.domain import orglife, study
 from services.ledger.handlers import life
 from services.ledger.projection import TABLES
-from services.ledger.queries import history, ledger, measures
+from services.ledger.queries import calendar, history, ledger, measures
+from services.ledger.schemas.queries import ScanInputsQuery
 
 from .scenario import NOW, build
 
@@ -120,3 +123,19 @@ def test_a_rebuild_from_the_log_equals_the_live_read_model(ledger_store, db, run
     live = snapshot(db)
     runner.rebuild()
     assert snapshot(db) == live
+
+
+def test_notify_reads_every_branch_in_one_call_and_an_unknown_one_holds_back_none(
+    ledger_store, runner, db
+):
+    ids = build(ledger_store)
+    runner.apply(ids["events"])
+    asked = [
+        {"branch_id": "no-such-branch", "due_to": date(2026, 3, 31)},
+        {"branch_id": ids["branch"], "due_to": date(2026, 3, 31), "study_year": 2026},
+    ]
+    query = load(ScanInputsQuery(), {"actor_id": service_actor("notify"), "branches": asked})
+    unknown, known = calendar.scan_inputs(db, NOW, **query)["branches"]
+    assert unknown["branch_id"] == "no-such-branch" and unknown["refused"].startswith("NotFound")
+    assert [e["period"] for e in known["entries"]] == ["2026-03"]  # planned, due by the 31st
+    assert {m["member_id"] for m in known["study"]} >= {ids["m1"]} and known["slots"] == []

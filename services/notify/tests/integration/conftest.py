@@ -13,8 +13,7 @@ from nameko.exceptions import UnknownService
 from eventlog import PostgresEventStore, ProjectionRunner, utcnow
 from services.common.schemas import load
 from services.ledger.projection import PROJECTION as LEDGER_PROJECTION
-from services.ledger.queries import ledger as ledger_queries
-from services.ledger.queries import life
+from services.ledger.queries import calendar
 from services.ledger.schemas import queries as lq
 from services.ledger.service import COMMANDS
 from services.notify.handlers.common import Log
@@ -22,11 +21,7 @@ from services.notify.projection import PROJECTION
 
 from .seed import at, seed
 
-LEDGER_QUERIES = {
-    "list_entries": (lq.EntriesQuery, ledger_queries.list_entries),
-    "study_log": (lq.StudyLogQuery, life.study_log),
-    "org_life": (lq.YearQuery, life.org_life),
-}
+LEDGER_QUERIES = {"scan_inputs": (lq.ScanInputsQuery, calendar.scan_inputs)}
 
 
 class Reply:

@@ -159,11 +159,22 @@ class Expected:
         received = self.smtp.received(self.w["run"])
         return received == self.mails and self.receiver.accepted() == self.hooks
 
+    def difference(self) -> str:
+        """What is missing and what came besides, by (address or member, reminder key)."""
+        mails, hooks = self.smtp.received(self.w["run"]), self.receiver.accepted()
+        return (
+            f"mails missing {dict(self.mails - mails)}, besides {dict(mails - self.mails)};"
+            f" webhooks missing {dict(self.hooks - hooks)}, besides {dict(hooks - self.hooks)}"
+        )
+
     def settle(self, clock: OffsetClock, day: str) -> None:
         """Moves the clock to `day`, waits for its reminders, then checks nothing more comes."""
         clock.move_to(at(day))
         self.add(day)
-        wait_for(self.met, 15, f"the reminders of {day}")
+        try:
+            wait_for(self.met, 15, f"the reminders of {day}")
+        except AssertionError as late:
+            raise AssertionError(f"{late}: {self.difference()}") from None
         time.sleep(1.0)  # several scans and delivery ticks more
         assert self.smtp.received(self.w["run"]) == self.mails, day
         assert self.receiver.accepted() == self.hooks, day
