@@ -6,9 +6,14 @@ import eventlet
 eventlet.monkey_patch()
 
 import os  # noqa: E402
+import secrets  # noqa: E402
 
 # Test containers serve no metrics port unless a test asks: two sessions would collide on it.
 os.environ.setdefault("TAIZHANG_METRICS_PORT", "0")
+# The services have no default keys: the tests make theirs, new each session (the processes they
+# start inherit them).
+for _variable in ("TAIZHANG_JWT_KEY", "TAIZHANG_APPRAISAL_KEY"):
+    os.environ.setdefault(_variable, secrets.token_urlsafe(32))
 
 import pytest  # noqa: E402
 

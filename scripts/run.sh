@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # `make run`: every service against the local servers, the demo institution loaded, and where to
-# point a client. Processes, pids and logs live in ./run/. The log's schema must exist: `make run`
-# migrates first.
+# point a client. Processes, pids, logs and the local secrets live in ./run/ (git ignores it). The
+# log's schema must exist: `make run` migrates first.
 #
-#   bash scripts/run.sh         start (services already running are left alone) and load the demo
-#   bash scripts/run.sh stop    stop the services
+#   bash scripts/run.sh          start (services already running are left alone) and load the demo
+#   bash scripts/run.sh stop     stop the services
+#   bash scripts/run.sh secrets  make the local secrets, once, and say where they are
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 readonly PYTHON=${PYTHON:-python3}
-readonly RUN_DIR=run
+readonly RUN_DIR=${TAIZHANG_RUN_DIR:-run}
+# The secrets the services refuse to start without; none has a default.
+readonly SECRETS=(TAIZHANG_JWT_KEY TAIZHANG_APPRAISAL_KEY)
+readonly NEW_SECRET='import secrets; print(secrets.token_urlsafe(32))'
 readonly GATEWAY=${TAIZHANG_HTTP_ADDRESS:-127.0.0.1:8000}
 # service module : nameko class : metrics port
 readonly SERVICES=(
@@ -22,6 +26,31 @@ readonly SERVICES=(
 log() { printf 'run: %s\n' "$*"; }
 
 alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Each secret missing from run/secrets.env is made and added (readable by its owner only); one
+# already there is kept, so tokens and pseudonyms stay valid from one run to the next.
+make_secrets() {
+    local file="$RUN_DIR/secrets.env" name
+    mkdir -p "$RUN_DIR"
+    (umask 077 && touch "$file")
+    chmod 600 "$file"
+    for name in "${SECRETS[@]}"; do
+        grep -q "^$name=" "$file" && continue
+        printf '%s=%s\n' "$name" "$("$PYTHON" -c "$NEW_SECRET")" >>"$file"
+        log "secret $name: made, in $file"
+    done
+}
+
+# The secrets for what this script starts: the environment's own if set, else run/secrets.env's.
+export_secrets() {
+    local name value
+    make_secrets
+    for name in "${SECRETS[@]}"; do
+        [[ -n ${!name:-} ]] && continue
+        value=$(sed -n "s/^$name=//p" "$RUN_DIR/secrets.env")
+        export "$name=$value"
+    done
+}
 
 start_service() {
     local name=$1 class=$2 port=$3 pidfile="$RUN_DIR/$1.pid"
@@ -59,7 +88,7 @@ start_mail_sink() {
 }
 
 cmd_start() {
-    mkdir -p "$RUN_DIR"
+    export_secrets
     start_mail_sink
     local entry name class port
     for entry in "${SERVICES[@]}"; do
@@ -106,8 +135,9 @@ cmd_stop() {
 case ${1:-start} in
 start) cmd_start ;;
 stop) cmd_stop ;;
+secrets) make_secrets && log "secrets: $RUN_DIR/secrets.env" ;;
 *)
-    echo "usage: bash scripts/run.sh [start|stop]" >&2
+    echo "usage: bash scripts/run.sh [start|stop|secrets]" >&2
     exit 2
     ;;
 esac

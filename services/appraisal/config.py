@@ -1,17 +1,29 @@
-"""The key behind peer-review pseudonyms, from the environment.
+"""The key behind peer-review pseudonyms, from the environment; it has no default.
 
-A real deployment sets TAIZHANG_APPRAISAL_KEY to a long random secret shared by every appraisal
-instance (and kept out of the log and of backups of it): whoever holds the key and the log can
-link pseudonyms to members. The default serves local runs and tests only.
+TAIZHANG_APPRAISAL_KEY is a long random secret shared by every appraisal instance (and kept out
+of the log and of backups of it): whoever holds the key and the log can link pseudonyms to
+members. Without it the appraisal does not start (`make run` makes one under run/).
 """
 
 from __future__ import annotations
 
-import os
+from nameko.extensions import DependencyProvider
+
+from services.common.secrets import required_secret
 
 KEY_VARIABLE = "TAIZHANG_APPRAISAL_KEY"
-LOCAL_KEY = "taizhang-local-appraisal-key"
 
 
 def appraisal_key() -> bytes:
-    return os.environ.get(KEY_VARIABLE, LOCAL_KEY).encode()
+    return required_secret(KEY_VARIABLE, "keys the peer reviewers' pseudonyms").encode()
+
+
+class PseudonymKey(DependencyProvider):
+    """The key, read when the container starts: a service without one fails then, not later on
+    its first review."""
+
+    def setup(self) -> None:
+        self.key = appraisal_key()
+
+    def get_dependency(self, worker_ctx) -> bytes:
+        return self.key

@@ -23,7 +23,7 @@ from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.rpc import add_command_methods
 from services.common.schemas import load
 
-from .config import appraisal_key
+from .config import PseudonymKey
 from .exceptions import EXPECTED
 from .handlers import cycles as cycle_handlers
 from .handlers import reviews as review_handlers
@@ -55,6 +55,7 @@ class AppraisalService:
     relay = LogRelay()
     entrypoint_metrics = EntrypointMetrics()
     correlation_id = CorrelationLogging()
+    pseudonym_key = PseudonymKey()
     ledger = RpcProxy("ledger")
 
     @event_handler("appraisal", "#")
@@ -67,7 +68,7 @@ class AppraisalService:
 
     def context(self) -> Context:
         roster = partial(load_roster, self.read_model.db)
-        return Context(self.log, roster, appraisal_key(), self.measures)
+        return Context(self.log, roster, self.pseudonym_key, self.measures)
 
     def measures(
         self, branch_id: str, members: Sequence[str], start: date, end: date
@@ -93,17 +94,17 @@ class AppraisalService:
     @rpc(expected_exceptions=EXPECTED)
     def cycle(self, **query: Any) -> dict[str, Any]:
         params = load(qs.CycleQuery(), query)
-        return cycles.cycle(self.read_model.db, appraisal_key(), utcnow(), **params)
+        return cycles.cycle(self.read_model.db, self.pseudonym_key, utcnow(), **params)
 
     @rpc(expected_exceptions=EXPECTED)
     def my_reviews(self, **query: Any) -> dict[str, Any]:
         params = load(qs.CycleQuery(), query)
-        return cycles.my_reviews(self.read_model.db, appraisal_key(), **params)
+        return cycles.my_reviews(self.read_model.db, self.pseudonym_key, **params)
 
     @rpc(expected_exceptions=EXPECTED)
     def open_steps(self, **query: Any) -> list[dict[str, Any]]:
         params = load(qs.OpenStepsQuery(), query)
-        return cycles.open_steps(self.read_model.db, appraisal_key(), **params)
+        return cycles.open_steps(self.read_model.db, self.pseudonym_key, **params)
 
     @rpc(expected_exceptions=EXPECTED)
     def results(self, **query: Any) -> dict[str, Any]:

@@ -77,8 +77,6 @@ def launch(member: Member, argv: list[str], tmp: Path) -> None:
         "TAIZHANG_METRICS_PORT": str(member.port),
         "TAIZHANG_METRICS_ADDRESS": "127.0.0.1",
         "TAIZHANG_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
-        "TAIZHANG_JWT_KEY": "test-jwt-key",
-        "TAIZHANG_APPRAISAL_KEY": "test-appraisal-key",
         "TAIZHANG_WEBHOOK_KEY": "test-webhook-key",
         "TAIZHANG_SMTP_HOST": "127.0.0.1",
         "TAIZHANG_SMTP_PORT": str(free_port()),  # nothing listens: deliveries fail, as counted

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,13 +12,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from eventlet import tpool
 
-log = logging.getLogger(__name__)
+from services.common.secrets import required_secret
 
 HASHER = PasswordHasher()
 # Verified against when the user does not exist, so an unknown name costs as long as a wrong
 # password and the timing does not tell which names exist.
 _DUMMY_HASH = HASHER.hash("no user has this password")
-LOCAL_KEY = "taizhang-local-development-key-change-me"
 ALGORITHM = "HS256"
 ISSUER = "taizhang-gateway"
 
@@ -51,11 +49,9 @@ class TokenIssuer:
 
     @classmethod
     def from_env(cls) -> TokenIssuer:
-        key = os.environ.get("TAIZHANG_JWT_KEY")
-        if not key:
-            log.warning("TAIZHANG_JWT_KEY is not set: signing tokens with the local default key")
+        key = required_secret("TAIZHANG_JWT_KEY", "signs the gateway's tokens")
         minutes = int(os.environ.get("TAIZHANG_TOKEN_MINUTES", "60"))
-        return cls(key or LOCAL_KEY, timedelta(minutes=minutes))
+        return cls(key, timedelta(minutes=minutes))
 
     def issue(self, claims: Claims, now: datetime) -> dict[str, Any]:
         expires = now + self.lifetime
