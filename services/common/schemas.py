@@ -14,7 +14,14 @@ from services.common.errors import BadInput
 
 # Ids travel in stream ids (`item-<id>`): keep them short and free of spaces.
 ID_RULE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="1–64 letters, digits or _.:-")
-NOT_BLANK = validate.Length(min=1, max=500)
+
+
+def _not_blank(text: str) -> None:
+    if text and not text.strip():  # every Unicode space, the ideographic one too
+        raise ValidationError("must not be blank")
+
+
+NOT_BLANK = validate.And(validate.Length(min=1, max=500), _not_blank)
 # Years the services compute periods, schedules and histories for.
 YEAR = validate.Range(2000, 2100, error="a year from {min} to {max}")
 
@@ -64,8 +71,24 @@ def Date(**options: Any) -> fields.Date:
     return fields.Date(validate=_in_years, **options)
 
 
-def Offset() -> fields.Int:
-    return fields.Int(load_default=0, validate=validate.Range(0, MAX_OFFSET))
+# What a PostgreSQL bigint holds: no column takes more.
+INT64 = validate.Range(-(2**63), 2**63 - 1, error="beyond a 64-bit integer")
+
+
+class Integer(fields.Integer):
+    """An integer field every schema uses: a whole number (2.0 is 2, 2.5 is refused rather than
+    cut to 2) that a database column holds. marshmallow's takes any size and truncates."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        number = super()._validated(value)
+        INT64(number)
+        return number
+
+
+def Offset() -> Integer:
+    return Integer(load_default=0, validate=validate.Range(0, MAX_OFFSET))
 
 
 def Choice(choices: tuple[str, ...], **options: Any) -> fields.Str:

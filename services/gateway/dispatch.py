@@ -16,9 +16,9 @@ from werkzeug.wrappers import Request, Response
 
 from . import cycles, idempotency, storable
 from .access import RULE_NAMES, Access, Target, access_of
+from .body import read_body
 from .endpoints.base import Endpoint
 from .errors import (
-    HttpError,
     RemoteCallError,
     bad_input,
     forbidden,
@@ -56,9 +56,11 @@ def handle(service: Any, endpoint: Endpoint, request: Request, path: dict[str, A
     if endpoint.rule is not None:
         authenticate(ctx, request)
     body = read_body(request) if endpoint.method == "POST" else None
-    key = request.headers.get("Idempotency-Key")
+    key = None
     # An anonymous request keeps no record: it would tie the caller to what they wrote.
-    if endpoint.method != "POST" or not key or ctx.claims is None or endpoint.anonymous:
+    if endpoint.method == "POST" and ctx.claims is not None and not endpoint.anonymous:
+        key = idempotency.checked_key(request.headers.get("Idempotency-Key"))
+    if not key:
         return respond(ctx, endpoint, request, path, body)
     described = {
         "method": endpoint.method,
@@ -157,7 +159,7 @@ def validated(endpoint: Endpoint, given: dict[str, Any]) -> dict[str, Any]:
     schema = endpoint.request_schema()
     if schema is None:
         return {}
-    refused = storable.refusals(schema, given)
+    refused = storable.refusals(given)
     if refused:
         raise bad_input(refused)
     if not callable(endpoint.call):
@@ -169,16 +171,3 @@ def validated(endpoint: Endpoint, given: dict[str, Any]) -> dict[str, Any]:
         return schema.load(given)
     except ValidationError as error:
         raise bad_input(error.messages) from None
-
-
-def read_body(request: Request) -> dict[str, Any]:
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError as error:
-        raise HttpError(400, "bad_json", f"the body is not valid JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise HttpError(400, "bad_json", "the body must be a JSON object")
-    return body

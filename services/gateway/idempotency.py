@@ -16,13 +16,20 @@ from typing import Any
 
 from eventlog import ConcurrencyConflict, Metadata, NewEvent
 
-from .errors import HttpError
+from .errors import HttpError, bad_input
 
+MAX_KEY = 200  # characters: what /openapi.json promises
 STARTED, COMPLETED, ABANDONED = (
     "IdempotentRequestStarted",
     "IdempotentRequestCompleted",
     "IdempotentRequestAbandoned",
 )
+
+
+def checked_key(key: str | None) -> str | None:
+    if key is not None and len(key) > MAX_KEY:
+        raise bad_input({"Idempotency-Key": [f"at most {MAX_KEY} characters"]})
+    return key
 
 
 def stream_id(user: str, key: str) -> str:

@@ -15,6 +15,7 @@ from services.common.schemas import ID_RULE
 
 from .access import RULE_NAMES
 from .endpoints.base import INTEGER_PARAMS, Endpoint
+from .idempotency import MAX_KEY
 from .schemas import responses as r
 
 ERRORS = {
@@ -49,7 +50,7 @@ def _idempotency_key() -> dict[str, Any]:
         "name": "Idempotency-Key",
         "in": "header",
         "required": False,
-        "schema": {"type": "string", "maxLength": 200},
+        "schema": {"type": "string", "maxLength": MAX_KEY},
         "description": "A retry with the same key gets the first answer",
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from eventlog import utcnow
-from services.common.schemas import ID_RULE, YEAR, Date, Id, Strict
+from services.common.schemas import ID_RULE, YEAR, Date, Id, Integer, Strict
 from services.ledger.schemas import queries as ledger_queries
 
 PASSWORD = validate.Length(min=8, max=200)
@@ -39,7 +39,7 @@ def _this_year() -> int:
 class YearView(Strict):
     """The year a view looks at (the path names whose view)."""
 
-    year = fields.Int(load_default=_this_year, validate=YEAR)
+    year = Integer(load_default=_this_year, validate=YEAR)
 
 
 class Entries(ledger_queries.EntriesQuery):

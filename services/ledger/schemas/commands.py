@@ -14,6 +14,7 @@ from services.common.schemas import (
     Command,
     Date,
     Id,
+    Integer,
     NewId,
     Strict,
     Text,
@@ -73,7 +74,7 @@ class RemoveCommitteeMember(Command):
 class SetGoalTemplate(Command):
     command = o.SetGoalTemplate
     actor_id, institution_id = Id(**ACTOR), Id(required=True)
-    year = fields.Int(required=True, validate=YEAR)
+    year = Integer(required=True, validate=YEAR)
     goals = fields.List(
         fields.Nested(TemplateGoal),
         required=True,
@@ -132,7 +133,7 @@ class RevokeRole(GrantRole):
 class OpenGoalSet(Command):
     command = g.OpenGoalSet
     actor_id, branch_id = Id(**ACTOR), Id(required=True)
-    year = fields.Int(required=True, validate=YEAR)
+    year = Integer(required=True, validate=YEAR)
 
 
 class AddGoal(OpenGoalSet):
@@ -167,8 +168,8 @@ class PlanItem(Command):
     description = Text(required=False)
     goal_id, group_id, owner_id = (Id(load_default=None, allow_none=True) for _ in range(3))
     due_date, starts_on, ends_on = (Date(load_default=None, allow_none=True) for _ in range(3))
-    due_day = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 31))
-    due_month = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 12))
+    due_day = Integer(load_default=None, allow_none=True, validate=validate.Range(1, 31))
+    due_month = Integer(load_default=None, allow_none=True, validate=validate.Range(1, 12))
 
     @validates_schema
     def one_off_or_recurring(self, data: dict[str, Any], **_: Any) -> None:
@@ -229,7 +230,7 @@ class ChangeDueDate(Command):
     command = ic.ChangeDueDate
     actor_id, item_id = Id(**ACTOR), Id(required=True)
     due_date = Date(load_default=None, allow_none=True)
-    due_day = fields.Int(load_default=None, allow_none=True, validate=validate.Range(1, 31))
+    due_day = Integer(load_default=None, allow_none=True, validate=validate.Range(1, 31))
     reason = Text()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import fields, validate, validates_schema
 
 from services.common import periods
-from services.common.schemas import ID_RULE, YEAR, Choice, Date, Id, Offset, Strict
+from services.common.schemas import ID_RULE, YEAR, Choice, Date, Id, Integer, Offset, Strict
 
 from ..domain import items
 from ..exceptions import BadInput
@@ -46,7 +46,7 @@ class ItemQuery(Strict):
 
 
 class YearQuery(BranchQuery):
-    year = fields.Int(required=True, validate=YEAR)
+    year = Integer(required=True, validate=YEAR)
 
 
 class StudyLogQuery(YearQuery):
@@ -71,7 +71,7 @@ class EntriesQuery(BranchQuery):
     period = fields.Str(load_default=None, allow_none=True, validate=ID_RULE)
     overdue = fields.Bool(load_default=None, allow_none=True)
     due_from, due_to = (Date(load_default=None, allow_none=True) for _ in range(2))
-    limit = fields.Int(load_default=50, validate=validate.Range(1, 500))
+    limit = Integer(load_default=50, validate=validate.Range(1, 500))
     offset = Offset()
 
 

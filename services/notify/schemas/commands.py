@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from services.common.schemas import Choice, Command, Id
+from services.common.schemas import Choice, Command, Id, Integer
 
 from ..domain import preferences as p
 from ..domain.reminders import CHANNELS
@@ -30,13 +30,13 @@ class SetThresholds(Command):
 
     command = p.SetThresholds
     actor_id, branch_id = Id(required=True), Id(required=True)
-    due_soon_days = fields.Int(load_default=None, allow_none=True, validate=DAYS)
-    escalate_after_days = fields.Int(
+    due_soon_days = Integer(load_default=None, allow_none=True, validate=DAYS)
+    escalate_after_days = Integer(
         load_default=None, allow_none=True, validate=validate.Range(1, 90)
     )
-    escalate_again_after_days = fields.Int(load_default=None, allow_none=True, validate=DAYS)
-    study_days_before_month_end = fields.Int(load_default=None, allow_none=True, validate=DAYS)
-    meetings_days_before_period_end = fields.Int(load_default=None, allow_none=True, validate=DAYS)
+    escalate_again_after_days = Integer(load_default=None, allow_none=True, validate=DAYS)
+    study_days_before_month_end = Integer(load_default=None, allow_none=True, validate=DAYS)
+    meetings_days_before_period_end = Integer(load_default=None, allow_none=True, validate=DAYS)
 
 
 class MarkReadSchema(Command):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from services.common.schemas import Choice, Id, Offset, Strict
+from services.common.schemas import Choice, Id, Integer, Offset, Strict
 
 STATUSES = ("pending", "delivered", "failed")
 
 
 class Page(Strict):
-    limit = fields.Int(load_default=50, validate=validate.Range(1, 500))
+    limit = Integer(load_default=50, validate=validate.Range(1, 500))
     offset = Offset()
 
 

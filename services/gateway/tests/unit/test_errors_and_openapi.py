@@ -1,9 +1,13 @@
 """Remote errors → HTTP answers, and the OpenAPI description of every endpoint."""
 
+from collections.abc import Iterator
+
+from marshmallow import Schema, fields
 from nameko.exceptions import UnknownService
 
 from eventlog import ConcurrencyConflict
 from services.common.errors import BadInput, InvalidTransition
+from services.common.schemas import Integer
 from services.gateway.endpoints import ENDPOINTS
 from services.gateway.errors import RemoteCallError, ServiceUnavailable, to_http
 from services.gateway.schemas.requests import Entries
@@ -94,5 +98,27 @@ def test_text_no_service_can_store_is_refused_where_it_is():
 
 def test_an_integer_beyond_64_bits_is_refused():
     given = {"offset": "34325587784816271360", "limit": "5", "kind": "reform"}
-    assert refusals(Entries(), given) == {"offset": ["beyond a 64-bit integer"]}
-    assert refusals(Entries(), {"offset": str(2**63 - 1), "limit": "x"}) == {}
+    assert Entries().validate(given)["offset"] == ["beyond a 64-bit integer"]
+    assert refusals({"offset": str(2**63 - 1), "limit": "x"}) == {}
+
+
+def _fields(schema: Schema) -> Iterator[tuple[str, fields.Field]]:
+    for name, field in schema.fields.items():
+        yield name, field
+        inner = field.inner if isinstance(field, fields.List) else field
+        if isinstance(inner, fields.Nested):
+            yield from _fields(inner.schema)
+        if isinstance(field, fields.Dict) and field.value_field is not None:
+            yield name, field.value_field
+
+
+def test_every_integer_a_request_takes_is_whole_and_64_bits():
+    """The shared Integer: marshmallow's would cut 2.5 to 2 and take any size."""
+    loose = {
+        f"{endpoint.name}.{name}"
+        for endpoint in ENDPOINTS
+        if endpoint.schema is not None
+        for name, field in _fields(endpoint.schema())
+        if isinstance(field, fields.Integer) and not isinstance(field, Integer)
+    }
+    assert loose == set()
