@@ -1,14 +1,23 @@
 """Lists as files: CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese right) or XLSX
-(openpyxl, a sheet per table). The filtered ledger here; the appraisal's in appraisal_exports."""
+(openpyxl, a sheet per table). The filtered ledger here; the appraisal's in appraisal_exports.
+
+Every export writes its cells through `csv_file` and `xlsx_file`, which make what members wrote
+inert: text that starts like a formula stays text (OWASP's CSV injection: a title "=HYPERLINK(…)"
+would run in the spreadsheet of whoever opens the file), and characters XLSX cannot hold, which a
+note may (Word's line break is a vertical tab), no longer fail the whole export.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 from werkzeug.wrappers import Response
 
 from .entries import every
@@ -30,6 +39,12 @@ COLUMNS = (
     "last_note",
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# XML 1.0, and so XLSX, holds no control character but tab, line feed and carriage return, nor
+# U+FFFE and U+FFFF. Vertical tab and form feed (line and page breaks) become line breaks.
+_BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})
+_UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
 
 Rows = list[list[Any]]
 Sheet = tuple[str, Sequence[str], Rows]  # title, columns, rows
@@ -40,11 +55,36 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
 
 
+def writable(text: str) -> str:
+    """The text as every export writes it: without what XLSX cannot hold."""
+    return _UNWRITABLE.sub("", text.translate(_BREAKS))
+
+
+def _csv_cell(value: Any) -> Any:
+    """A quote before a formula's start: spreadsheets read it as "text", and do not show it."""
+    if not isinstance(value, str):
+        return value
+    text = writable(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _xlsx_cell(sheet: Worksheet, value: Any) -> Any:
+    """Text typed as text (openpyxl writes a string starting with "=" as a formula), quote-
+    prefixed when it starts like one, so that editing the cell in Excel keeps it text."""
+    if not isinstance(value, str):
+        return value
+    text = writable(value)
+    cell = Cell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = text.startswith(FORMULA_STARTS)
+    return cell
+
+
 def csv_file(columns: Sequence[str], rows: Rows, filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
     return _download(("\ufeff" + out.getvalue()).encode(), "text/csv", filename)
 
 
@@ -55,7 +95,7 @@ def xlsx_file(sheets: Sequence[Sheet], filename: str) -> Response:
         sheet = book.create_sheet(title)
         sheet.append(list(columns))
         for row in rows:
-            sheet.append(row)
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

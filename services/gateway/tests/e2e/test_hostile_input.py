@@ -1,11 +1,14 @@
 """Hostile input over HTTP: each is answered 400 or 422 with the error body, never 500, and
-changes nothing."""
+changes nothing; and exports that hold hostile text stay inert files."""
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 
 import pytest
+from openpyxl import load_workbook
 
 pytestmark = pytest.mark.servers
 
@@ -101,3 +104,42 @@ def test_an_idempotency_key_longer_than_200_characters_is_refused(cluster):
     assert groups(cluster) == before
     longest = {"Idempotency-Key": uuid.uuid4().hex + "k" * 168}
     assert cluster.post(path, "secretary", json={"name": name}, headers=longest).status_code == 200
+
+
+def _read_xlsx(content: bytes) -> list[tuple]:
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [tuple(cell for cell in row) for row in sheet.iter_rows()]
+
+
+def test_exports_hold_hostile_text_as_inert_text(cluster):
+    w = cluster.world
+    branch, run = w.branches["own"], uuid.uuid4().hex[:6]
+    formulas = [f"=1+1 {run}", f"+1 {run}", f"-1 {run}", f"@SUM(A1) {run}", f"\t=2 {run}"]
+    for title in formulas:
+        plan = {"level": "branch", "kind": "reform", "cadence": "once", "title": title}
+        plan["due_date"] = f"{w.year}-12-31"
+        planned = cluster.post(f"/api/v1/branches/{branch}/items", "secretary", json=plan)
+        assert planned.status_code == 200, planned.text
+    item = w.items["branch"]
+    note = {"period": "once", "note": f"第一行\u000b第二行\x1f {run}"}
+    assert cluster.post(f"/api/v1/items/{item}/progress", "secretary", json=note).status_code == 200
+
+    xlsx = cluster.get(f"/api/v1/branches/{branch}/exports/ledger.xlsx", "secretary")
+    assert xlsx.status_code == 200, xlsx.text
+    rows = _read_xlsx(xlsx.content)
+    columns = [cell.value for cell in rows[0]]
+    cells = {row[columns.index("title")].value: row for row in rows[1:]}
+    for title in formulas:
+        cell = cells[title][columns.index("title")]
+        assert (cell.value, cell.data_type) == (title, "s")  # text as written, not a formula
+    noted = next(row for row in rows[1:] if row[columns.index("item_id")].value == item)
+    assert noted[columns.index("last_note")].value == f"第一行\n第二行 {run}"
+
+    text = cluster.get(f"/api/v1/branches/{branch}/exports/ledger.csv", "secretary")
+    table = list(csv.DictReader(io.StringIO(text.content.decode("utf-8-sig"))))
+    titles = {row["title"] for row in table}
+    assert {f"'{title}" for title in formulas} <= titles
+    assert not any(title.startswith(tuple("=+-@\t\r")) for title in titles)
+    assert (
+        next(row for row in table if row["item_id"] == item)["last_note"] == f"第一行\n第二行 {run}"
+    )
