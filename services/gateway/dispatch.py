@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 from . import cycles, idempotency, storable
 from .access import RULE_NAMES, Access, Target, access_of
 from .body import read_body
+from .clients import client_address
 from .endpoints.base import Endpoint
 from .errors import (
     RemoteCallError,
@@ -37,6 +38,7 @@ class Context:
     """A request's caller and the service's dependencies, for endpoints and views."""
 
     service: Any  # the worker's service instance: its RPC proxies, log and read model
+    client: str = ""  # the address the request came from (clients.py)
     claims: Claims | None = None
     who: Access = field(default_factory=lambda: Access(person_id=""))
 
@@ -52,7 +54,7 @@ class Context:
 
 
 def handle(service: Any, endpoint: Endpoint, request: Request, path: dict[str, Any]) -> Response:
-    ctx = Context(service)
+    ctx = Context(service, client_address(request, service.config))
     if endpoint.rule is not None:
         authenticate(ctx, request)
     body = read_body(request) if endpoint.method == "POST" else None

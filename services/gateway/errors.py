@@ -39,11 +39,17 @@ class HttpError(Exception):
     """An answer other than success, raised anywhere below an entrypoint."""
 
     def __init__(
-        self, status: int, code: str, message: str, fields: Mapping[str, Any] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.fields = dict(fields or {})
+        self.headers = dict(headers or {})  # of the answer, such as Retry-After
 
     def body(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "fields": self.fields}
@@ -129,4 +135,4 @@ def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | Non
 
 
 def error_response(error: HttpError) -> Response:
-    return json_response(error.body(), error.status)
+    return json_response(error.body(), error.status, error.headers)

@@ -25,7 +25,7 @@ ERRORS = {
     404: "No such resource, or not within your branches",
     409: "Not possible in the current state, or a concurrent change",
     422: "Invalid fields (see `fields`)",
-    429: "Too many failed sign-ins: locked for a while",
+    429: "Too many failed sign-ins from where you are: wait Retry-After seconds",
     503: "A service did not answer in time",
 }
 JSON = "application/json"
@@ -70,10 +70,14 @@ def _responses(endpoint: Endpoint) -> dict[Any, Any]:
     else:
         ok = {"content": {"application/json": {"schema": endpoint.response}}}
     codes = [422, 503]
-    codes += [401, 403, 404] if endpoint.rule is not None else [429]
+    codes += [401, 403, 404] if endpoint.rule is not None else []
+    codes += [429] if endpoint.throttled else []
     codes += [400, 409] if endpoint.method == "POST" else []
     answers: dict[Any, Any] = {200: {"description": endpoint.summary or "OK", **ok}}
     answers.update({code: _error(ERRORS[code]) for code in sorted(codes)})
+    if 429 in answers:
+        wait = {"description": "Seconds to wait", "schema": {"type": "integer", "minimum": 1}}
+        answers[429]["headers"] = {"Retry-After": wait}
     answers["default"] = _error("Any other error, in the same body")
     return answers
 

@@ -41,6 +41,7 @@ class Endpoint:
     # True: the request must not be tied to its caller in anything the gateway keeps (a peer
     # review): no Idempotency-Key record, and no client address in its access-log line.
     anonymous: bool = False
+    throttled: bool = False  # checks a password: 429 while where it comes from must wait
 
     @property
     def url(self) -> str:

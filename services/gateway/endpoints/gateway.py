@@ -13,6 +13,7 @@ from ..schemas import requests as q
 from ..schemas import responses as r
 from ..schemas import views as v
 from ..users import handlers as users
+from ..users import throttle
 from ..users.credentials import Claims, hash_password
 from ..users.domain import RegisterUser
 from ..views import dashboards, entries, exports
@@ -23,15 +24,20 @@ B = "/branches/{branch_id}"
 
 def issue_token(ctx, username: str, password: str, **_: Any) -> dict[str, Any]:
     now = utcnow()
-    user = users.sign_in(ctx.service.log, username, password, now)
+    user = users.sign_in(ctx.service.log, username, password, now, _origin(ctx, username))
     return ctx.service.tokens.issue(Claims(user.person_id, user.username, user.admin), now)
 
 
 def change_password(ctx, old_password: str, new_password: str, **_: Any) -> dict[str, Any]:
-    users.change_password(
-        ctx.service.log, ctx.claims.username, old_password, new_password, utcnow()
-    )
+    username = ctx.claims.username
+    origin = _origin(ctx, username)
+    users.change_password(ctx.service.log, username, old_password, new_password, utcnow(), origin)
     return {"status": "changed", "checks": {}}
+
+
+def _origin(ctx, username: str) -> throttle.Origin:
+    """The throttle's streams for this attempt, named under the key that signs the tokens."""
+    return throttle.origin(ctx.service.tokens.key, ctx.client, username)
 
 
 def me(ctx, **_: Any) -> dict[str, Any]:
@@ -68,6 +74,7 @@ ENDPOINTS = [
         q.TokenRequest,
         call=issue_token,
         tag="auth",
+        throttled=True,
         summary="Sign in: a bearer token for a username and password",
     ),
     Endpoint(
@@ -79,6 +86,7 @@ ENDPOINTS = [
         q.PasswordChange,
         call=change_password,
         tag="auth",
+        throttled=True,
         summary="Change your password",
     ),
     query(

@@ -1,23 +1,18 @@
 """Users of the gateway (`user-<username>`): who may sign in, as which person. Pure.
 
 A user is bound to a person of the ledger (a member or a committee person): the token's subject
-is that person's id. Repeated failures lock the user for a while: LOCK_AFTER failures within
-WINDOW lock it for LOCK_FOR. The failures and the lock are events, so the log says who was
-locked out when.
+is that person's id. Failed sign-ins are throttled where they come from (throttle.py), never on
+the user: logs written before that hold LoginFailed and UserLocked events, which lock no one now.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from eventlog.model import NewEvent
 from services.common.errors import InvalidTransition
-
-LOCK_AFTER = 5
-WINDOW = timedelta(minutes=15)
-LOCK_FOR = timedelta(minutes=15)
 
 
 def stream_id(username: str) -> str:
@@ -30,11 +25,6 @@ class User:
     person_id: str = ""
     password_hash: str = ""
     admin: bool = False
-    failures: tuple[datetime, ...] = ()  # since the last success or lock
-    locked_until: datetime | None = None
-
-    def locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and now < self.locked_until
 
 
 @dataclass(frozen=True)
@@ -51,12 +41,6 @@ def evolve(state: User, event: Any) -> User:
         return User(data["username"], data["person_id"], data["password_hash"], data["admin"])
     if event.type == "PasswordChanged":
         return replace(state, password_hash=data["password_hash"])
-    if event.type == "LoginFailed":
-        return replace(state, failures=(*state.failures, datetime.fromisoformat(data["at"])))
-    if event.type == "LoginSucceeded":
-        return replace(state, failures=())
-    if event.type == "UserLocked":
-        return replace(state, failures=(), locked_until=datetime.fromisoformat(data["until"]))
     return state
 
 
@@ -72,15 +56,8 @@ def decide_register(state: User, cmd: RegisterUser) -> list[NewEvent]:
     return [NewEvent("UserRegistered", data)]
 
 
-def decide_login(state: User, password_ok: bool, now: datetime) -> list[NewEvent]:
-    """The outcome of one sign-in attempt on an unlocked user, as events."""
-    if password_ok:
-        return [NewEvent("LoginSucceeded", {"at": now.isoformat()})]
-    failed = NewEvent("LoginFailed", {"at": now.isoformat()})
-    recent = [at for at in state.failures if now - at < WINDOW]
-    if len(recent) + 1 >= LOCK_AFTER:
-        return [failed, NewEvent("UserLocked", {"until": (now + LOCK_FOR).isoformat()})]
-    return [failed]
+def signed_in(now: datetime) -> NewEvent:
+    return NewEvent("LoginSucceeded", {"at": now.isoformat()})
 
 
 def decide_change_password(state: User, password_hash: str) -> list[NewEvent]:

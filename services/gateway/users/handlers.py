@@ -1,7 +1,8 @@
-"""Registering users, signing in with the lockout, changing a password."""
+"""Registering users, signing in (throttled where the attempt comes from), changing a password."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +11,14 @@ from eventlog.model import StoredEvent
 from services.common import handlers as common
 
 from ..errors import HttpError, unauthorised
-from . import domain
+from . import domain, throttle
 from .credentials import hash_password, verify_password
 
 WRONG = "wrong username or password"
-ATTEMPTS = 3  # concurrent sign-ins of one user conflict on its stream; each retries from the log
+# Concurrent attempts from one address conflict on its buckets; each retries from the log.
+ATTEMPTS = 5
+# (bucket, stream version) of the address, then of the account at that address
+Buckets = tuple[tuple[throttle.Bucket, int], tuple[throttle.Bucket, int]]
 
 
 def load(store: Any, username: str) -> tuple[domain.User, int]:
@@ -27,49 +31,71 @@ def register(store: Any, cmd: domain.RegisterUser, actor_id: str) -> list[Stored
     return _append(store, cmd.username, events, version, actor_id)
 
 
-def sign_in(store: Any, username: str, password: str, now: datetime) -> domain.User:
-    """The user, if the password is right and the user is not locked; every attempt is logged.
+def sign_in(
+    store: Any, username: str, password: str, now: datetime, origin: throttle.Origin
+) -> domain.User:
+    """The user, if the password is right and no wait is due where the attempt comes from.
 
-    The password is checked before anything else is looked at, for unknown users too, so that
-    the time an answer takes does not tell whether the name exists.
+    A known user's password and an unknown name are checked alike (against a dummy hash), and
+    count alike, so that neither the time an answer takes nor the throttle tells which exists.
     """
-    state, version = load(store, username)
-    password_ok = verify_password(state.password_hash or None, password)
-    if not state.username:
-        raise unauthorised(WRONG)
+    buckets = _buckets(store, origin)
+    _refuse_while_waiting(buckets, now)
+    state, _ = load(store, username)
+    password_ok = verify_password(state.password_hash or None, password) and bool(state.username)
     for _ in range(ATTEMPTS):
-        if state.locked(now):
-            raise _locked(state)
         try:
-            _append(
-                store,
-                username,
-                domain.decide_login(state, password_ok, now),
-                version,
-                state.person_id,
-            )
+            _record(store, origin, buckets, state, password_ok, now)
             break
         except ConcurrencyConflict:
-            state, version = load(store, username)
+            buckets = _buckets(store, origin)
+            _refuse_while_waiting(buckets, now)
     else:
-        # An attempt the log did not record would escape the lockout: refused, whatever the
+        # An attempt the log did not record would escape the throttle: refused, whatever the
         # password, so that a burst of guesses gains nothing.
-        raise HttpError(503, "busy", "too many sign-ins of this user at once: try again")
+        raise HttpError(503, "busy", "too many sign-ins from here at once: try again")
     if not password_ok:
         raise unauthorised(WRONG)
     return state
 
 
-def change_password(store: Any, username: str, old: str, new: str, now: datetime) -> None:
-    state = sign_in(store, username, old, now)
+def change_password(
+    store: Any, username: str, old: str, new: str, now: datetime, origin: throttle.Origin
+) -> None:
+    state = sign_in(store, username, old, now, origin)
     _, version = load(store, username)
     events = domain.decide_change_password(state, hash_password(new))
     _append(store, username, events, version, state.person_id)
 
 
-def _locked(state: domain.User) -> HttpError:
-    until = state.locked_until.isoformat() if state.locked_until else ""
-    return HttpError(429, "account_locked", f"too many failed sign-ins: locked until {until}")
+def _buckets(store: Any, origin: throttle.Origin) -> Buckets:
+    """Each bucket, from the last event of its stream (which holds it whole), and its version."""
+    found = []
+    for stream in (origin.address, origin.account):
+        version = store.stream_version(stream)
+        last = store.read_stream(stream, from_version=version)[-1:] if version else []
+        bucket = throttle.evolve(throttle.Bucket(), last[0]) if last else throttle.Bucket()
+        found.append((bucket, last[0].version if last else 0))
+    return found[0], found[1]
+
+
+def _refuse_while_waiting(buckets: Buckets, now: datetime) -> None:
+    wait = throttle.wait(buckets[0][0], buckets[1][0], now)
+    if wait:
+        seconds = str(math.ceil(wait.total_seconds()))
+        message = f"too many failed sign-ins from here: try again in {seconds} s"
+        raise HttpError(429, "too_many_attempts", message, headers={"Retry-After": seconds})
+
+
+def _record(store: Any, origin, buckets: Buckets, user, password_ok: bool, now) -> None:
+    """The attempt in both buckets, at the versions read; a success in the user's stream too."""
+    (address, at_address), (account, at_account) = buckets
+    events = throttle.attempted(address, account, password_ok, now)
+    appends = [(origin.address, at_address, [events[0]]), (origin.account, at_account, [events[1]])]
+    if password_ok:
+        appends.append((domain.stream_id(user.username), None, [domain.signed_in(now)]))
+    actor = user.person_id if password_ok else None
+    store.append_batch(appends, metadata=Metadata(actor_id=actor))
 
 
 def _append(store: Any, username: str, events, version: int, actor_id: str):

@@ -1,7 +1,8 @@
 """The gateway's read model (schema `gateway`): its users, for listing and for the demo.
 
-Signing in reads the user's own stream, never this table: the lockout must count every failure,
-including those the read model has not applied yet. Password hashes stay in the log only.
+Signing in reads the log, never this table: the throttle must count every failure, including
+those the read model has not applied yet. Password hashes stay in the log only. UserLocked comes
+from logs written before sign-ins were throttled instead; none is appended now.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
-import requests
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
 
@@ -22,6 +21,7 @@ from services.ledger.service import LedgerService
 from services.notify.service import NotifyService
 from tests.support import free_port
 
+from .addresses import client, loopback
 from .world import PASSWORD, World, register_users, seed
 from .world_services import open_cycles, scan
 
@@ -33,6 +33,8 @@ class Cluster:
     def __init__(self, settings, db):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
+        self.address = loopback()  # the clients' (each module's own)
+        self.session = client(self.address)
         amqp = {"AMQP_URI": settings.amqp_uri}
         held = {"NOTIFY_SCAN_SECONDS": HELD_BACK, "NOTIFY_DELIVERY_SECONDS": HELD_BACK}
         web = {"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_TIMEOUT": RPC_TIMEOUT}
@@ -58,7 +60,7 @@ class Cluster:
 
     def token(self, role: str) -> str:
         if role not in self._tokens:
-            answer = requests.post(
+            answer = self.session.post(
                 f"{self.url}/api/v1/auth/token",
                 json={"username": self.world.username(role), "password": PASSWORD},
                 timeout=10,
@@ -72,13 +74,13 @@ class Cluster:
 
     def get(self, path: str, role: str | None = None, headers=None, **options):
         options.setdefault("timeout", 30)
-        return requests.get(
+        return self.session.get(
             self.url + path, headers={**self.headers(role), **(headers or {})}, **options
         )
 
     def post(self, path: str, role: str | None = None, headers=None, **options):
         options.setdefault("timeout", 30)
-        return requests.post(
+        return self.session.post(
             self.url + path, headers={**self.headers(role), **(headers or {})}, **options
         )
 

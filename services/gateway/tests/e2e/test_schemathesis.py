@@ -48,6 +48,7 @@ def test_api(case, cluster):
     for name in case.path_parameters or {}:
         case.path_parameters[name] = known[name]
     case.call_and_validate(
+        session=cluster.session,
         headers=cluster.headers(caller(case.method, case.operation.path)),
         checks=[not_a_server_error, response_schema_conformance],
         timeout=30,

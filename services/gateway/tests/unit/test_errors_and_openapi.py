@@ -122,3 +122,10 @@ def test_every_integer_a_request_takes_is_whole_and_64_bits():
         if isinstance(field, fields.Integer) and not isinstance(field, Integer)
     }
     assert loose == set()
+
+
+def test_sign_ins_describe_their_throttle():
+    for name in ("issue_token", "change_password"):
+        throttled = OPERATIONS[name]["responses"]["429"]
+        assert "Retry-After" in throttled["headers"]
+    assert "429" not in OPERATIONS["me"]["responses"]

@@ -1,17 +1,19 @@
-"""Users: registering, and the lockout after repeated failures (pure domain and the handlers
-over the in-memory store)."""
+"""Users: registering, signing in, and the throttle on failed sign-ins (pure domain and the
+handlers over the in-memory store)."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from eventlog import ConcurrencyConflict, InMemoryEventStore
+from eventlog import ConcurrencyConflict, InMemoryEventStore, Metadata, NewEvent
 from services.common.errors import InvalidTransition
 from services.gateway.errors import HttpError, to_http
-from services.gateway.users import domain, handlers
+from services.gateway.users import domain, handlers, throttle
 from services.gateway.users.credentials import Claims, TokenIssuer, hash_password
 
 NOW = datetime(2026, 5, 1, 8, tzinfo=UTC)
+KEY = "k" * 32
+HOME, ELSEWHERE = "192.0.2.1", "198.51.100.7"
 
 
 @pytest.fixture(scope="module")
@@ -26,43 +28,119 @@ def store(password_hash):
     return store
 
 
+@pytest.fixture
+def cheap_checks(monkeypatch):
+    """Password checks without argon2's cost, for the tests that make many attempts."""
+
+    def check(password_hash, password):
+        return bool(password_hash) and password == "right password"
+
+    monkeypatch.setattr(handlers, "verify_password", check)
+
+
+def sign_in(store, password, at=NOW, address=HOME, username="ann"):
+    origin = throttle.origin(KEY, address, username)
+    return handlers.sign_in(store, username, password, at, origin)
+
+
+def refused(store, password, at=NOW, address=HOME, username="ann") -> HttpError:
+    with pytest.raises(HttpError) as answer:
+        sign_in(store, password, at, address, username)
+    return answer.value
+
+
 def test_signing_in_returns_the_person(store):
-    assert handlers.sign_in(store, "ann", "right password", NOW).person_id == "p1"
+    assert sign_in(store, "right password").person_id == "p1"
     assert store.read_stream("user-ann")[-1].type == "LoginSucceeded"
 
 
-def test_five_failures_lock_the_user(store):
-    for n in range(domain.LOCK_AFTER):
-        with pytest.raises(HttpError) as failed:
-            handlers.sign_in(store, "ann", "wrong", NOW + timedelta(minutes=n))
-        assert failed.value.status == 401
-    with pytest.raises(HttpError) as locked:
-        handlers.sign_in(store, "ann", "right password", NOW + timedelta(minutes=6))
-    assert locked.value.status == 429 and locked.value.code == "account_locked"
-    later = NOW + timedelta(minutes=5) + domain.LOCK_FOR
-    assert handlers.sign_in(store, "ann", "right password", later).username == "ann"
+def test_failures_from_one_place_wait_longer_each_time(store, cheap_checks):
+    for _ in range(throttle.ACCOUNT.free):
+        assert refused(store, "wrong").status == 401
+    waits, at = [], NOW
+    for _ in range(4):
+        assert refused(store, "wrong", at).status == 401  # counted, and sets the wait
+        early = refused(store, "right password", at)
+        assert (early.status, early.code) == (429, "too_many_attempts")
+        waits.append(int(early.headers["Retry-After"]))
+        at += timedelta(seconds=waits[-1])
+    assert waits == [1, 2, 4, 8]
+    assert sign_in(store, "right password", at).username == "ann"
 
 
-def test_old_failures_do_not_count():
-    user = domain.User("ann", "p1", "h", failures=(NOW - domain.WINDOW,) * 4)
-    assert [e.type for e in domain.decide_login(user, False, NOW)] == ["LoginFailed"]
+def test_a_try_during_a_wait_is_neither_checked_nor_recorded(store, monkeypatch):
+    for _ in range(throttle.ACCOUNT.free + 1):
+        refused(store, "wrong")
+    stored = len(store.read_all())
+
+    def never(*_):
+        raise AssertionError("a password was checked during a wait")
+
+    monkeypatch.setattr(handlers, "verify_password", never)
+    assert refused(store, "right password").status == 429
+    assert len(store.read_all()) == stored
+
+
+def test_a_strangers_failures_do_not_keep_the_owner_out(store, cheap_checks):
+    for _ in range(3 * throttle.ACCOUNT.free):
+        assert refused(store, "wrong", address=ELSEWHERE).status in (401, 429)
+    assert refused(store, "right password", address=ELSEWHERE).status == 429
+    assert sign_in(store, "right password").person_id == "p1"
+
+
+def test_a_spray_over_many_accounts_makes_its_address_wait(store, cheap_checks):
+    for n in range(throttle.ADDRESS.free + 1):
+        assert refused(store, "123456", username=f"u{n}").status == 401
+    assert refused(store, "right password").status == 429  # a fresh account, from there
+    assert sign_in(store, "right password", address=ELSEWHERE).username == "ann"
+
+
+def test_unknown_names_are_throttled_like_known_ones(store, cheap_checks):
+    answers = [refused(store, "x", username="nobody").status for _ in range(7)]
+    assert answers == [401] * (throttle.ACCOUNT.free + 1) + [429]
+
+
+def test_failures_drain_and_a_success_empties_the_accounts_bucket_only():
+    address, account = throttle.Bucket(), throttle.Bucket()
+    for _ in range(throttle.ACCOUNT.free + 1):
+        events = throttle.attempted(address, account, False, NOW)
+        address, account = (throttle.evolve(throttle.Bucket(), e) for e in events)
+    assert throttle.wait(address, account, NOW) == timedelta(seconds=1)
+    later = NOW + throttle.ACCOUNT.drain * 2
+    assert account.drained(throttle.ACCOUNT, later) == pytest.approx(throttle.ACCOUNT.free - 1)
+    events = throttle.attempted(address, account, True, NOW + timedelta(seconds=1))
+    address, account = (throttle.evolve(throttle.Bucket(), e) for e in events)
+    assert account == throttle.Bucket()
+    assert address.level == throttle.ACCOUNT.free + 1
+
+
+def test_locks_a_log_holds_from_before_the_throttle_lock_no_one(store):
+    old = [NewEvent("LoginFailed", {"at": NOW.isoformat()}) for _ in range(5)]
+    old.append(NewEvent("UserLocked", {"until": (NOW + timedelta(hours=1)).isoformat()}))
+    store.append("user-ann", old, 1, metadata=Metadata(actor_id="p1"))
+    assert sign_in(store, "right password").username == "ann"
+
+
+def test_the_streams_name_neither_the_address_nor_the_user():
+    origin = throttle.origin(KEY, HOME, "ann")
+    assert origin.account.startswith(origin.address + ".")
+    assert HOME not in origin.account and "ann" not in origin.account
+    assert throttle.origin("other" * 8, HOME, "ann") != origin
 
 
 def test_an_unknown_user_is_refused_like_a_wrong_password(store):
-    with pytest.raises(HttpError) as unknown:
-        handlers.sign_in(store, "nobody", "whatever", NOW)
-    assert unknown.value.status == 401 and unknown.value.message == handlers.WRONG
+    unknown = refused(store, "whatever", username="nobody")
+    assert unknown.status == 401 and unknown.message == handlers.WRONG
 
 
 def test_a_sign_in_the_log_cannot_record_is_refused_whatever_the_password(store, monkeypatch):
-    def conflict(stream_id, events, expected_version, **_):
-        raise ConcurrencyConflict(stream_id, expected_version, expected_version + 1)
+    def conflict(appends, **_):
+        raise ConcurrencyConflict(appends[0][0], appends[0][1], appends[0][1] + 1)
 
-    monkeypatch.setattr(store, "append", conflict)
+    monkeypatch.setattr(store, "append_batch", conflict)
     for password in ("right password", "wrong"):
-        with pytest.raises(HttpError) as busy:
-            handlers.sign_in(store, "ann", password, NOW)
-        assert (busy.value.status, busy.value.code) == (503, "busy")
+        busy = refused(store, password)
+        assert (busy.status, busy.code) == (503, "busy")
     assert [e.type for e in store.read_stream("user-ann")] == ["UserRegistered"]
 
 
