@@ -4,6 +4,7 @@ handlers over the in-memory store)."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from eventlet.greenpool import GreenPool
 
 from eventlog import ConcurrencyConflict, InMemoryEventStore, Metadata, NewEvent
 from services.common.errors import InvalidTransition
@@ -86,6 +87,17 @@ def test_a_strangers_failures_do_not_keep_the_owner_out(store, cheap_checks):
         assert refused(store, "wrong", address=ELSEWHERE).status in (401, 429)
     assert refused(store, "right password", address=ELSEWHERE).status == 429
     assert sign_in(store, "right password").person_id == "p1"
+
+
+def test_a_burst_of_guesses_at_once_is_decided_one_after_another(store):
+    """The password checks run side by side (argon2 in threads), the outcomes one by one."""
+    burst = 3 * throttle.ACCOUNT.free
+    answers = list(GreenPool(burst).imap(lambda n: refused(store, f"guess {n}"), range(burst)))
+    assert {answer.status for answer in answers} <= {401, 429, 503}
+    failed = [answer for answer in answers if answer.status == 401]
+    assert len(failed) <= throttle.ACCOUNT.free + 1
+    account = store.read_stream(throttle.origin(KEY, HOME, "ann").account)
+    assert len(account) == len(failed)
 
 
 def test_a_spray_over_many_accounts_makes_its_address_wait(store, cheap_checks):
