@@ -32,7 +32,7 @@ class BranchScan(Strict):
     branch_id = Id(required=True)
     due_to = Date(required=True)
     study_year, slots_year = (
-        fields.Int(load_default=None, allow_none=True, validate=YEAR) for _ in range(2)
+        Integer(load_default=None, allow_none=True, validate=YEAR) for _ in range(2)
     )
 
 
