@@ -75,12 +75,16 @@ class TimedServiceProxy(ServiceProxy):
             return
 
 
+def rpc_timeout(config: dict[str, Any]) -> float:
+    """Seconds a call waits for its answer: nameko's RPC_TIMEOUT, else TAIZHANG_RPC_TIMEOUT."""
+    return float(config.get("RPC_TIMEOUT", os.environ.get("TAIZHANG_RPC_TIMEOUT", DEFAULT_TIMEOUT)))
+
+
 class ServiceRpc(RpcProxy):
     """`ledger = ServiceRpc("ledger")`: a proxy whose calls end by RPC_TIMEOUT seconds."""
 
     def get_dependency(self, worker_ctx) -> TimedServiceProxy:
-        default = os.environ.get("TAIZHANG_RPC_TIMEOUT", DEFAULT_TIMEOUT)
-        timeout = float(self.container.config.get("RPC_TIMEOUT", default))
+        timeout = rpc_timeout(self.container.config)
         return TimedServiceProxy(
             worker_ctx,
             self.target_service,

@@ -152,4 +152,4 @@ class LedgerService:
 
 
 # The ledger's handlers work with the log alone.
-add_command_methods(LedgerService, COMMANDS, lambda service: service.log)
+add_command_methods(LedgerService, COMMANDS, lambda service, store: store)
