@@ -13,13 +13,11 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from nameko.events import event_handler
-from nameko.rpc import RpcProxy, rpc
-
 from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
 from services.common.actors import service_actor
 from services.common.handlers import EventStore
+from services.common.messaging import RpcProxy, event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.rpc import add_command_methods
 from services.common.schemas import load

@@ -13,13 +13,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from nameko.rpc import rpc
-
 from eventlog import utcnow
 
 from . import keyed
 from .errors import EXPECTED
 from .handlers import Outcome
+from .messaging import rpc
 from .schemas import Command, load
 
 # (command, what the handler works with, now) → what the command did

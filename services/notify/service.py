@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.events import event_handler
-from nameko.rpc import RpcProxy, rpc
-
 from eventlog.nameko import EventLog, LogRelay, ReadModel
 from services.common import keyed
 from services.common.actors import is_service
 from services.common.errors import EXPECTED, Forbidden
+from services.common.messaging import RpcProxy, event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.schemas import load
 

@@ -26,7 +26,9 @@ SERVICES = {
     "ledger": "services.ledger.service:LedgerService",
     "gateway": "services.gateway.service:GatewayService",
 }
-RPC_TIMEOUT = 2  # seconds: what the gateway waits for the ledger before it answers 503
+# Seconds the gateway waits for the ledger before it answers 503: less than the default, so that a
+# killed ledger costs the clients less waiting.
+RPC_TIMEOUT = 2
 START_SECONDS = 60
 PASSWORD = "correct horse battery"
 
@@ -51,8 +53,11 @@ class Branch:
 class Stack:
     """The services under test, talking through `amqp_uri` and writing to `database_url`."""
 
-    def __init__(self, children: Children, amqp_uri: str, database_url: str):
+    def __init__(
+        self, children: Children, amqp_uri: str, database_url: str, rpc_timeout=RPC_TIMEOUT
+    ):
         self.children, self.amqp_uri, self.database_url = children, amqp_uri, database_url
+        self.rpc_timeout = rpc_timeout
         self.url = f"http://127.0.0.1:{free_port()}"
         self.branch = Branch()
 
@@ -61,7 +66,7 @@ class Stack:
             "TAIZHANG_AMQP_URI": self.amqp_uri,
             "TAIZHANG_DATABASE_URL": f"{self.database_url}?application_name={name}",
             "TAIZHANG_HTTP_ADDRESS": self.url.removeprefix("http://"),
-            "TAIZHANG_RPC_TIMEOUT": str(RPC_TIMEOUT),
+            "TAIZHANG_RPC_TIMEOUT": str(self.rpc_timeout),
             "TAIZHANG_JWT_KEY": "reliability-jwt-key",
             "TAIZHANG_APPRAISAL_KEY": "reliability-appraisal-key",
         }
@@ -136,3 +141,15 @@ def planned(db: Database, branch_id: str) -> dict[str, list[str]]:
 def read_model_items(db: Database, branch_id: str) -> int:
     row = db.fetch_one("SELECT count(*) AS n FROM ledger.items WHERE branch_id = %s", (branch_id,))
     return row["n"] if row else 0
+
+
+def assert_each_key_planned_once(db: Database, branch_id: str, commands: list, answers) -> None:
+    """Each command's title was planned once in the log, as the item its key was answered with,
+    and the ledger's read model has caught up with all of them."""
+    found = planned(db, branch_id)
+    twice = {title: ids for title, ids in found.items() if len(ids) > 1}
+    assert not twice, f"{len(twice)} titles planned more than once, e.g. {list(twice.items())[:3]}"
+    assert {title: ids[0] for title, ids in found.items()} == {
+        command.body["title"]: answers[command.key]["id"] for command in commands
+    }
+    wait_for(lambda: read_model_items(db, branch_id) == len(commands), 60, "the read model")

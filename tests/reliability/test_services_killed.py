@@ -9,7 +9,7 @@ from tests.support import wait_for
 
 from .clients import Clients, items_to_plan
 from .scale import scaled
-from .stack import Stack, planned, read_model_items
+from .stack import Stack, assert_each_key_planned_once
 
 COMMANDS = scaled(150, 1000)
 KILLS = scaled(1, 3)
@@ -39,19 +39,9 @@ def kill_while_planning(stack: Stack, name: str) -> tuple[list, Clients]:
     return commands, clients
 
 
-def assert_each_key_planned_once(db, stack: Stack, commands: list, clients: Clients) -> None:
-    found = planned(db, stack.branch.branch_id)
-    twice = {title: ids for title, ids in found.items() if len(ids) > 1}
-    assert not twice, f"{len(twice)} titles planned more than once, e.g. {list(twice.items())[:3]}"
-    assert {title: ids[0] for title, ids in found.items()} == {
-        command.body["title"]: clients.answers[command.key]["id"] for command in commands
-    }
-    wait_for(lambda: read_model_items(db, stack.branch.branch_id) == len(commands), 60, "items")
-
-
 def test_the_ledger_killed_during_keyed_commands_applies_each_key_once(db, stack):
     commands, clients = kill_while_planning(stack, "ledger")
-    assert_each_key_planned_once(db, stack, commands, clients)
+    assert_each_key_planned_once(db, stack.branch.branch_id, commands, clients.answers)
     # While the ledger was away the gateway said so: 503 with the error body, never a 500.
     assert set(clients.refusals) <= {(503, "service_unavailable")}, clients.refusals
     assert not clients.unlike
@@ -59,7 +49,7 @@ def test_the_ledger_killed_during_keyed_commands_applies_each_key_once(db, stack
 
 def test_the_gateway_killed_during_keyed_commands_applies_each_key_once(db, stack):
     commands, clients = kill_while_planning(stack, "gateway")
-    assert_each_key_planned_once(db, stack, commands, clients)
+    assert_each_key_planned_once(db, stack.branch.branch_id, commands, clients.answers)
     # A retry meets no gateway, or its own attempt's claim until that is stale.
     allowed = {("unreachable", ""), (409, "request_in_progress"), (503, "service_unavailable")}
     assert set(clients.refusals) <= allowed, clients.refusals
