@@ -1,5 +1,5 @@
-"""The ledger and the gateway as OS processes (`nameko run`, as deployed), a branch whose
-secretary signs in at the gateway, and what the log says was planned in it.
+"""The services as OS processes (`nameko run`, as deployed), a branch whose secretary signs in
+at the gateway, and what the log says was planned in it.
 
 Each test seeds a branch of its own, so the log's other streams do not matter to it. The
 services' broker and database are the test's (the shared ones, or disposable servers started by
@@ -24,6 +24,8 @@ from .harness import Children
 
 SERVICES = {
     "ledger": "services.ledger.service:LedgerService",
+    "appraisal": "services.appraisal.service:AppraisalService",
+    "notify": "services.notify.service:NotifyService",
     "gateway": "services.gateway.service:GatewayService",
 }
 # Seconds the gateway waits for the ledger before it answers 503: less than the default, so that a

@@ -3,9 +3,9 @@ items through the gateway with Idempotency-Keys, retrying until answered; reques
 ledger when the broker goes, so their answers cannot be sent. The node is the test's own
 (servers.py): the shared broker is never restarted.
 
-Every service reconnects by itself, with no restart by hand: the ledger's RPC and event
-consumers, the relay, the gateway's RPC client and its consumer; the backlog drains; each key is
-applied once; while the broker is away the gateway answers 503 with the error body, never 500.
+Every service reconnects by itself, with no restart by hand: their RPC and event consumers, the
+relays, the RPC clients (the gateway is ready again); the backlog drains; each key is applied
+once; while the broker is away the gateway answers 503 with the error body, never 500.
 """
 
 import time
@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import psycopg2
 import pytest
+import requests
 
 from eventlog import PostgresEventStore
 from tests.support import wait_for
@@ -25,7 +26,6 @@ from .stack import Stack, assert_each_key_planned_once
 
 COMMANDS = scaled(120, 600)
 OUTAGE_SECONDS = scaled(5, 20)
-CONSUMED = ("rpc-ledger", "evt-ledger-#--ledger.on_event", "evt-gateway-#--gateway.on_event")
 
 
 @pytest.fixture
@@ -50,18 +50,24 @@ def ledger_held(settings):
 
 
 def consumed_and_drained(rabbit: DisposableRabbit) -> bool:
-    queues = rabbit.queues()
-    return all(queues.get(name, (0, 0))[0] >= 1 for name in CONSUMED) and not any(
-        messages for name, (_, messages) in queues.items() if name.startswith("evt-")
-    )
+    """Each service's RPC queue and every event handler's queue is consumed again, and every
+    event published has been handled."""
+    queues = {name: q for name, q in rabbit.queues().items() if name.startswith(("rpc-", "evt-"))}
+    consumed = all(consumers >= 1 for consumers, _ in queues.values())
+    drained = not any(messages for name, (_, messages) in queues.items() if name[:4] == "evt-")
+    return len(queues) >= 8 and consumed and drained
+
+
+def ready(stack: Stack) -> bool:
+    return requests.get(f"{stack.url}/readyz", timeout=10).status_code == 200
 
 
 def test_every_service_recovers_by_itself_from_a_broker_restart(settings, db, children, rabbit):
     # The default RPC timeout: nameko's retries of a publish to a broker that is away end within
     # it, and raise kombu's error rather than time out.
     stack = Stack(children, rabbit.amqp_uri, settings.database_url, rpc_timeout=5)
-    stack.start("ledger")
-    stack.start("gateway")
+    for service in ("ledger", "appraisal", "notify", "gateway"):
+        stack.start(service)
     stack.await_ledger()
     token, branch = stack.seed(), stack.branch
     commands = items_to_plan(branch.branch_id, branch.run, COMMANDS)
@@ -77,6 +83,7 @@ def test_every_service_recovers_by_itself_from_a_broker_restart(settings, db, ch
     children.assert_alive()  # nothing was restarted by hand, and nothing stopped on its own
     assert set(clients.refusals) <= {(503, "service_unavailable")}, clients.refusals
     assert not clients.unlike
-    wait_for(lambda: consumed_and_drained(rabbit), 60, f"consumers on {CONSUMED}, queues empty")
+    wait_for(lambda: consumed_and_drained(rabbit), 60, "every queue consumed, events handled")
+    wait_for(lambda: ready(stack), 60, "the gateway's /readyz")
     head = PostgresEventStore(db, source="test").head()
     wait_for(lambda: relay_checkpoint(db) >= head, 60, "the relay to publish the backlog")
