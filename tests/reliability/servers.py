@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -81,13 +82,21 @@ class DisposableRabbit:
         return {name: (int(consumers), int(messages)) for name, consumers, messages in rows}
 
     def close(self) -> None:
-        if self.running:
+        """Stops the node if it runs, whatever state a failed test left it in."""
+        if not self.running:
+            return
+        try:
             self.stop()
+        except AssertionError:  # it never answered: end its OS process (the node's alone)
+            pid = (self.root / "pid").read_text().strip()
+            if pid:
+                os.kill(int(pid), signal.SIGKILL)
 
 
 class DisposablePostgres:
     """A PostgreSQL cluster (initdb, pg_ctl as the postgres user) with the roles and a database
-    as scripts/infra.sh provisions them, the log migrated: `start`, `stop`, `settings`."""
+    as scripts/infra.sh provisions them, the log migrated: `create`, `stop`, `start`,
+    `settings`."""
 
     def __init__(self, amqp_uri: str):
         if not POSTGRES_BINS:
@@ -103,6 +112,9 @@ class DisposablePostgres:
             amqp_uri=amqp_uri,
         )
         self.running = False
+
+    def create(self) -> None:
+        """initdb, start, then the roles, the database and the log's schema."""
         self._as_postgres("initdb", "-D", "data", "--auth=trust", "-U", "postgres", "--no-sync")
         self.start()
         self._provision()
@@ -140,5 +152,5 @@ class DisposablePostgres:
 
     def close(self) -> None:
         if self.running:
-            self.stop()
+            self._as_postgres("pg_ctl", "-D", "data", "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)

@@ -31,9 +31,11 @@ OUTAGE_SECONDS = scaled(5, 20)
 @pytest.fixture
 def rabbit(tmp_path):
     node = DisposableRabbit(tmp_path / "rabbit")
-    node.start()
-    yield node
-    node.close()
+    try:
+        node.start()
+        yield node
+    finally:
+        node.close()
 
 
 @contextmanager

@@ -8,6 +8,7 @@ own reads and writes of the log fail, and so do the ledger's), never 500.
 """
 
 import time
+from contextlib import ExitStack
 
 import pytest
 
@@ -26,14 +27,16 @@ OUTAGE_SECONDS = scaled(5, 20)
 
 @pytest.fixture
 def servers(tmp_path):
-    rabbit = DisposableRabbit(tmp_path / "rabbit")
-    rabbit.start()
-    postgres = DisposablePostgres(rabbit.amqp_uri)
-    db = Database(postgres.settings.database_url, max_connections=4)
-    yield postgres, db
-    db.close()
-    postgres.close()
-    rabbit.close()
+    with ExitStack() as cleanup:  # whatever was started is stopped, even if the next step fails
+        rabbit = DisposableRabbit(tmp_path / "rabbit")
+        cleanup.callback(rabbit.close)
+        rabbit.start()
+        postgres = DisposablePostgres(rabbit.amqp_uri)
+        cleanup.callback(postgres.close)
+        postgres.create()
+        db = Database(postgres.settings.database_url, max_connections=4)
+        cleanup.callback(db.close)
+        yield postgres, db
 
 
 def test_every_service_recovers_by_itself_from_a_database_restart(children, servers):
