@@ -31,11 +31,11 @@ TEST_ENV = TAIZHANG_DATABASE_URL=$(TEST_DATABASE_URL) TAIZHANG_ADMIN_DATABASE_UR
 STAMPS := $(VENV)/.stamps
 
 .DEFAULT_GOAL := help
-.PHONY: help deps lock infra migrate test unit run stop bench lint format
+.PHONY: help deps lock infra migrate test unit reliability run stop bench lint format
 
 help: ## list the targets
 	@echo 'usage: make TARGET [PYTHON_BASE=python3.12] [PYTEST_ARGS=...]'
-	@awk 'BEGIN { FS = ":.*## " } /^[a-z]+:.*## / { printf "  %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 deps: $(STAMPS)/deps ## make .venv and install the lock into it (again when the lock changes)
 
@@ -66,6 +66,11 @@ test: deps lint infra ## lint, then every test against the real servers (databas
 
 unit: deps ## the tests that need no servers
 	$(PYTHON) -m pytest -m "not servers" $(PYTEST_ARGS)
+
+# `make test` runs tests/reliability short; this runs it long (more kills, more commands, longer
+# outages), on servers of its own where it restarts one (tests/reliability/servers.py).
+reliability: deps lint infra ## the fault tests (kill -9, broker and database restarts), long
+	$(TEST_ENV) TAIZHANG_RELIABILITY=long $(PYTHON) -m pytest tests/reliability $(PYTEST_ARGS)
 
 run: deps infra migrate ## start the services with demo data and print the URL
 	PYTHON=$(PYTHON) bash scripts/run.sh

@@ -13,12 +13,11 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from nameko.events import event_handler
-from nameko.rpc import RpcProxy, rpc
-
 from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
 from services.common.actors import service_actor
+from services.common.handlers import EventStore
+from services.common.messaging import RpcProxy, event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.rpc import add_command_methods
 from services.common.schemas import load
@@ -66,9 +65,9 @@ class AppraisalService:
     def on_ledger_event(self, body: dict[str, Any]) -> None:
         self.read_model.handle(body)
 
-    def context(self) -> Context:
+    def context(self, store: EventStore) -> Context:
         roster = partial(load_roster, self.read_model.db)
-        return Context(self.log, roster, self.pseudonym_key, self.measures)
+        return Context(store, roster, self.pseudonym_key, self.measures)
 
     def measures(
         self, branch_id: str, members: Sequence[str], start: date, end: date
@@ -120,6 +119,6 @@ class AppraisalService:
         return result_queries.peer_reviews_about(self.read_model.db, utcnow(), **params)
 
 
-# The appraisal's handlers work with a context of its ports (the log, the roster, the key, the
-# ledger's measures), made per call from the worker's dependencies.
+# The appraisal's handlers work with a context of its ports (the store to write to, the roster,
+# the key, the ledger's measures), made per call from the worker's dependencies.
 add_command_methods(AppraisalService, COMMANDS, AppraisalService.context)

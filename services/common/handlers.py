@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import reduce
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from eventlog.model import Metadata, NewEvent, StoredEvent
 
@@ -30,6 +30,21 @@ class EventStore(Protocol):
         expected_version: int | None,
         *,
         metadata: Metadata = ...,
+    ) -> list[StoredEvent]: ...
+
+
+@runtime_checkable
+class RecordingStore(Protocol):
+    """A store that keeps what a command answered with its events (services/common/keyed.py)."""
+
+    def append_outcome(
+        self,
+        id: str,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        version: int | None,
+        *,
+        metadata: Metadata,
     ) -> list[StoredEvent]: ...
 
 
@@ -63,8 +78,12 @@ def commit(
     now: datetime,
     id: str,
 ) -> Outcome:
-    """Appends at the loaded version, so a concurrent change makes this one fail, not interleave."""
+    """Appends at the loaded version, so a concurrent change makes this one fail, not interleave.
+    A keyed command's store keeps the outcome with the events."""
     stamped = [replace(event, occurred_at=now) for event in events]
     meta = Metadata(branch_id=branch_id, actor_id=actor_id)
-    stored = store.append(stream_id, stamped, version, metadata=meta)
+    if isinstance(store, RecordingStore):
+        stored = store.append_outcome(id, stream_id, stamped, version, metadata=meta)
+    else:
+        stored = store.append(stream_id, stamped, version, metadata=meta)
     return Outcome(id, stored[-1].version if stored else version, stored)

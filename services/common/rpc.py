@@ -3,7 +3,8 @@
 A command method loads its keyword arguments with the command's schema (BadInput, a marshmallow
 ValidationError, carries the field messages), calls one handler, applies the events to the
 service's read model before it returns (so the caller reads its own write; the relay and the
-sweep deliver them everywhere else), and answers the outcome as plain JSON.
+sweep deliver them everywhere else), and answers the outcome as plain JSON. Given a
+`command_key`, it takes effect once for that key, and a retry gets the first outcome (keyed.py).
 """
 
 from __future__ import annotations
@@ -12,28 +13,36 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from nameko.rpc import rpc
-
 from eventlog import utcnow
 
+from . import keyed
 from .errors import EXPECTED
 from .handlers import Outcome
+from .messaging import rpc
 from .schemas import Command, load
 
 # (command, what the handler works with, now) → what the command did
 Handler = Callable[[Any, Any, datetime], Outcome]
 # RPC name → (schema class, handler): every command a service accepts
 Commands = Mapping[str, tuple[type[Command], Handler]]
-# the service instance → what its handlers work with (the log, or a context of ports)
-Ports = Callable[[Any], Any]
+# (the service instance, the store to write to) → what its handlers work with (that store, or a
+# context of ports around it)
+Ports = Callable[[Any, Any], Any]
 
 
 def command_method(name: str, schema: Command, handle: Handler, ports: Ports) -> Callable:
     """An RPC method for one command: load → handle → apply to the read model → answer."""
 
     @rpc(expected_exceptions=EXPECTED)
-    def method(self, **payload: Any) -> dict[str, Any]:
-        outcome = handle(load(schema, payload), ports(self), utcnow())
+    def method(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:
+        cmd = load(schema, payload)
+        outcome = keyed.run(
+            self.log,
+            command_key,
+            name,
+            payload,
+            lambda store: handle(cmd, ports(self, store), utcnow()),
+        )
         self.read_model.apply(outcome.events)
         return outcome.as_dict()
 

@@ -7,12 +7,16 @@ between endpoints is data (endpoints/), and views (views/) for the answers that 
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from eventlet.greenpool import GreenPile
 from marshmallow import ValidationError
 from werkzeug.wrappers import Request, Response
+
+from eventlog import utcnow
 
 from . import cycles, idempotency, storable
 from .access import RULE_NAMES, Access, Target, access_of
@@ -28,9 +32,13 @@ from .errors import (
     to_http,
     unauthorised,
 )
+from .rpc import rpc_timeout
 from .users.credentials import Claims
 
 HIDDEN = ("NotFound", "Forbidden")  # either way, the caller learns only "not found"
+# An Idempotency-Key's claim not completed after this many RPC timeouts is taken to be of an
+# attempt that died (its gateway killed): a request makes a few calls, each bounded by one.
+CLAIM_TIMEOUTS = 2
 
 
 @dataclass
@@ -41,6 +49,7 @@ class Context:
     client: str = ""  # the address the request came from (clients.py)
     claims: Claims | None = None
     who: Access = field(default_factory=lambda: Access(person_id=""))
+    command_key: str | None = None  # sent with the request's command (services/common/keyed.py)
 
     def rpc(self, name: str) -> Any:
         return getattr(self.service, name)
@@ -58,27 +67,37 @@ def handle(service: Any, endpoint: Endpoint, request: Request, path: dict[str, A
     if endpoint.rule is not None:
         authenticate(ctx, request)
     body = read_body(request) if endpoint.method == "POST" else None
-    key = None
     # An anonymous request keeps no record: it would tie the caller to what they wrote.
-    if endpoint.method == "POST" and ctx.claims is not None and not endpoint.anonymous:
-        key = idempotency.checked_key(request.headers.get("Idempotency-Key"))
-    if not key:
+    if endpoint.method != "POST" or ctx.claims is None or endpoint.anonymous:
         return respond(ctx, endpoint, request, path, body)
+    key = idempotency.checked_key(request.headers.get("Idempotency-Key"))
+    if not key:  # a key of its own: a request the broker delivers twice still runs once
+        ctx.command_key = uuid.uuid4().hex
+        return respond(ctx, endpoint, request, path, body)
+    return respond_once(ctx, endpoint, request, path, body, key)
+
+
+def respond_once(ctx: Context, endpoint: Endpoint, request: Request, path, body, key: str):
+    """The request under its Idempotency-Key: the first answer, or the request run (again, after
+    a 5xx or a dead claim: its command then takes effect once, by its command key)."""
+    log, person = ctx.service.log, ctx.who.person_id
     described = {
         "method": endpoint.method,
         "path": request.path,
         "body_hash": idempotency.body_hash(body),
     }
-    claimed = idempotency.claim(service.log, ctx.who.person_id, key, described)
+    stale = timedelta(seconds=CLAIM_TIMEOUTS * rpc_timeout(ctx.service.config))
+    claimed = idempotency.claim(log, person, key, described, utcnow(), stale)
     if isinstance(claimed, idempotency.Replay):
         return json_response(claimed.body, claimed.status, {"Idempotent-Replayed": "true"})
+    ctx.command_key = idempotency.command_key(person, key)
     try:
         response = respond(ctx, endpoint, request, path, body)
     except Exception as exc:
         error = to_http(exc)
-        idempotency.complete(service.log, claimed, error.status, error.body())
+        idempotency.complete(log, claimed, error.status, error.body())
         raise error from exc
-    idempotency.complete(service.log, claimed, response.status_code, json.loads(response.data))
+    idempotency.complete(log, claimed, response.status_code, json.loads(response.data))
     return response
 
 
@@ -91,7 +110,10 @@ def respond(ctx: Context, endpoint: Endpoint, request: Request, path: dict, body
         result = endpoint.call(ctx, **given, **path, actor_id=ctx.who.person_id)
     else:
         method = getattr(ctx.rpc(endpoint.service), endpoint.call or endpoint.name)
-        result = method(**endpoint.arguments(given, path, ctx.who.person_id))
+        arguments = endpoint.arguments(given, path, ctx.who.person_id)
+        if ctx.command_key is not None:
+            arguments["command_key"] = ctx.command_key
+        result = method(**arguments)
     if isinstance(result, Response):
         return result
     return json_response(endpoint.response.dump(result) if endpoint.response else result)

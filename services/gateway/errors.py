@@ -13,6 +13,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import psycopg2
+import psycopg2.errors
 from nameko.exceptions import UnknownService
 from werkzeug.wrappers import Response
 
@@ -33,6 +35,17 @@ MAPPED_ERRORS: dict[str, tuple[int, str]] = {
     "BadInput": (422, "bad_input"),
     "ValidationError": (422, "bad_input"),
 }
+
+
+# SQLSTATEs of a connection refused or lost (class 08), and of a server shutting down or starting
+# up (57P01-57P03).
+_GONE = ("08000", "08001", "08003", "08004", "08006", "08007", "08P01", "57P01", "57P02", "57P03")
+# Errors, raised in the gateway or in a service, that say its database or broker cannot be
+# reached for now (those above, and psycopg2's own for a connection it could not make or lost;
+# kombu's OperationalError too): the request may be retried, and is answered 503, not 500.
+UNAVAILABLE = frozenset(
+    {"OperationalError", "InterfaceError", *(psycopg2.errors.lookup(c).__name__ for c in _GONE)}
+)
 
 
 class HttpError(Exception):
@@ -91,7 +104,13 @@ def as_fields(messages: Any) -> dict[str, Any]:
     return {"_schema": messages if isinstance(messages, list) else [str(messages)]}
 
 
+def unavailable(what: str) -> HttpError:
+    return HttpError(503, "service_unavailable", f"{what} is unavailable, try again shortly")
+
+
 def from_remote(error: RemoteCallError) -> HttpError:
+    if error.exc_type in UNAVAILABLE:
+        return unavailable("a service's database or message broker")
     if error.exc_type not in MAPPED_ERRORS:
         log.error("unmapped error from a service: %s", error)
         return HttpError(500, "internal_error", "the request could not be completed")
@@ -121,6 +140,8 @@ def to_http(exc: Exception) -> HttpError:
         return _mapped(name, str(exc), exc.args)
     if isinstance(exc, ServiceUnavailable | UnknownService):
         return HttpError(503, "service_unavailable", f"a service is unavailable: {exc}")
+    if isinstance(exc, psycopg2.Error) and type(exc).__name__ in UNAVAILABLE:
+        return unavailable("the database")
     log.error("unexpected error in the gateway", exc_info=exc)
     return HttpError(500, "internal_error", "the request could not be completed")
 

@@ -4,17 +4,24 @@ Each (user, key) has a stream `idem-<sha256(user|key)>` in the log. An attempt c
 appending IdempotentRequestStarted where the stream must end (expected version), so two
 concurrent attempts cannot both run; the answer is kept as IdempotentRequestCompleted. An
 attempt that ended in a server-side failure (5xx) is IdempotentRequestAbandoned: it released the
-key, and a retry may run the request again.
+key, and a retry may run the request again. An attempt that never ended (its gateway died) holds
+the key until its claim is stale; a retry then takes the key over.
+
+Running a request again is safe because the gateway sends its command with a key derived from
+the same (user, key), `command_key`: a service that already committed the command answers its
+first outcome instead of deciding again (services/common/keyed.py), whatever the 5xx hid.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from eventlog import ConcurrencyConflict, Metadata, NewEvent
+from eventlog import ConcurrencyConflict, Metadata, NewEvent, StoredEvent
 
 from .errors import HttpError, bad_input
 
@@ -32,8 +39,13 @@ def checked_key(key: str | None) -> str | None:
     return key
 
 
+def command_key(user: str, key: str) -> str:
+    """The key the services get with the request's command: the same for every retry."""
+    return hashlib.sha256(f"{user}|{key}".encode()).hexdigest()
+
+
 def stream_id(user: str, key: str) -> str:
-    return "idem-" + hashlib.sha256(f"{user}|{key}".encode()).hexdigest()
+    return "idem-" + command_key(user, key)
 
 
 def body_hash(body: Any) -> str:
@@ -55,8 +67,11 @@ class Replay:
     body: Any
 
 
-def claim(store: Any, user: str, key: str, request: dict[str, str]) -> Claim | Replay:
-    """Claims the key for this request, or answers with what the first attempt answered."""
+def claim(
+    store: Any, user: str, key: str, request: dict[str, str], now: datetime, stale: timedelta
+) -> Claim | Replay:
+    """Claims the key for this request, or answers with what the first attempt answered. A claim
+    older than `stale` is taken over: its attempt would have answered by then."""
     stream = stream_id(user, key)
     events = store.read_stream(stream)
     while True:
@@ -64,7 +79,7 @@ def claim(store: Any, user: str, key: str, request: dict[str, str]) -> Claim | R
         last = events[-1] if events else None
         if last is not None and last.type == COMPLETED:
             return Replay(last.data["status"], last.data["body"])
-        if last is not None and last.type == STARTED:
+        if last is not None and last.type == STARTED and not _stale(last, now, stale):
             raise HttpError(409, "request_in_progress", "a request with this key is in progress")
         try:
             started = NewEvent(STARTED, request)
@@ -75,14 +90,19 @@ def claim(store: Any, user: str, key: str, request: dict[str, str]) -> Claim | R
 
 
 def complete(store: Any, claim: Claim, status: int, body: Any) -> None:
-    """Keeps the answer; a server-side failure releases the key instead."""
+    """Keeps the answer; a server-side failure releases the key instead. A claim taken over
+    meanwhile is left to the attempt that took it: that one keeps its answer, the same."""
     if status >= 500:
         event = NewEvent(ABANDONED, {"status": status})
     else:
         event = NewEvent(COMPLETED, {"status": status, "body": body})
-    store.append(
-        claim.stream_id, [event], claim.version, metadata=Metadata(actor_id=claim.actor_id)
-    )
+    meta = Metadata(actor_id=claim.actor_id)
+    with contextlib.suppress(ConcurrencyConflict):
+        store.append(claim.stream_id, [event], claim.version, metadata=meta)
+
+
+def _stale(started: StoredEvent, now: datetime, stale: timedelta) -> bool:
+    return now - started.recorded_at > stale
 
 
 def _check_same_request(events: list, request: dict[str, str]) -> None:

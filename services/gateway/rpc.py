@@ -4,7 +4,8 @@ nameko's RpcProxy waits for a reply forever and turns a remote error into a Remo
 lost the error's arguments (a BadInput's field messages). `ServiceRpc` bounds every call by
 RPC_TIMEOUT seconds (nameko config, else env TAIZHANG_RPC_TIMEOUT, else 5) and raises
 `RemoteCallError` with the type name, message and arguments, or `ServiceUnavailable` when no
-answer comes in time.
+answer comes in time or the broker cannot be reached. A request expires in its queue once its
+caller has stopped waiting: a service that was away does not run what nobody awaits any more.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 
 import eventlet
 from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
-from nameko.rpc import MethodProxy, RpcProxy, ServiceProxy
+from nameko.rpc import MethodProxy, ServiceProxy
+
+from services.common.messaging import BROKER_ERRORS, RpcProxy
 
 from .errors import RemoteCallError, ServiceUnavailable
 
@@ -42,6 +45,8 @@ class TimedMethodProxy(MethodProxy):
                     ) from None
         except UnknownService as unknown:
             raise ServiceUnavailable(str(unknown)) from None
+        except BROKER_ERRORS as away:
+            raise ServiceUnavailable(f"the message broker is unavailable: {away}") from None
 
 
 class TimedServiceProxy(ServiceProxy):
@@ -75,16 +80,20 @@ class TimedServiceProxy(ServiceProxy):
             return
 
 
+def rpc_timeout(config: dict[str, Any]) -> float:
+    """Seconds a call waits for its answer: nameko's RPC_TIMEOUT, else TAIZHANG_RPC_TIMEOUT."""
+    return float(config.get("RPC_TIMEOUT", os.environ.get("TAIZHANG_RPC_TIMEOUT", DEFAULT_TIMEOUT)))
+
+
 class ServiceRpc(RpcProxy):
     """`ledger = ServiceRpc("ledger")`: a proxy whose calls end by RPC_TIMEOUT seconds."""
 
     def get_dependency(self, worker_ctx) -> TimedServiceProxy:
-        default = os.environ.get("TAIZHANG_RPC_TIMEOUT", DEFAULT_TIMEOUT)
-        timeout = float(self.container.config.get("RPC_TIMEOUT", default))
+        timeout = rpc_timeout(self.container.config)
         return TimedServiceProxy(
             worker_ctx,
             self.target_service,
             self.rpc_reply_listener,
             timeout=timeout,
-            **self.options,
+            **{"expiration": timeout, **self.options},
         )

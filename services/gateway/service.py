@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request, Response
 
 from eventlog.nameko import EventLog, LogRelay, ReadModel, RetiredQueues, RetiredReadModel
+from services.common.messaging import event_handler
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 
 from . import dispatch, health

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.events import event_handler
-from nameko.rpc import rpc
-
 from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
+from services.common.messaging import event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.rpc import add_command_methods
 from services.common.schemas import load
@@ -152,4 +150,4 @@ class LedgerService:
 
 
 # The ledger's handlers work with the log alone.
-add_command_methods(LedgerService, COMMANDS, lambda service: service.log)
+add_command_methods(LedgerService, COMMANDS, lambda service, store: store)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.events import event_handler
-from nameko.rpc import RpcProxy, rpc
-
 from eventlog.nameko import EventLog, LogRelay, ReadModel
+from services.common import keyed
 from services.common.actors import is_service
 from services.common.errors import EXPECTED, Forbidden
+from services.common.messaging import RpcProxy, event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.schemas import load
 
@@ -73,19 +72,29 @@ class NotifyService:
     # Commands ----------------------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
-    def set_preferences(self, **payload: Any) -> dict[str, Any]:
-        cmd = load(cs.SetPreferences(), payload)
-        return commands.set_preferences(self._log(), cmd, self.clock.now()).as_dict()
+    def set_preferences(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:
+        return self._command(cs.SetPreferences(), commands.set_preferences, command_key, payload)
 
     @rpc(expected_exceptions=EXPECTED)
-    def set_thresholds(self, **payload: Any) -> dict[str, Any]:
-        cmd = load(cs.SetThresholds(), payload)
-        return commands.set_thresholds(self._log(), cmd, self.clock.now()).as_dict()
+    def set_thresholds(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:
+        return self._command(cs.SetThresholds(), commands.set_thresholds, command_key, payload)
 
     @rpc(expected_exceptions=EXPECTED)
-    def mark_read(self, **payload: Any) -> dict[str, Any]:
-        cmd = load(cs.MarkReadSchema(), payload)
-        return commands.mark_read(self._log(), cmd, self.clock.now()).as_dict()
+    def mark_read(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:
+        return self._command(cs.MarkReadSchema(), commands.mark_read, command_key, payload)
+
+    def _command(self, schema, handle, command_key: str | None, payload: dict) -> dict[str, Any]:
+        """A command once per key (services/common/keyed.py), on the service's clock."""
+        cmd, now = load(schema, payload), self.clock.now()
+        outcome = keyed.run(
+            self.log,
+            command_key,
+            handle.__name__,
+            payload,
+            lambda store: handle(Log(store, self.read_model), cmd, now),
+        )
+        self.read_model.apply(outcome.events)  # a replayed outcome's too: read your own write
+        return outcome.as_dict()
 
     @rpc(expected_exceptions=EXPECTED)
     def scan_now(self, **payload: Any) -> dict[str, Any]:

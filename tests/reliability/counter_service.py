@@ -6,9 +6,8 @@ ReadModel sweeps the log every 0.5 s besides the bus (nameko acks an event after
 
 import os
 
-from nameko.events import event_handler
-
 from eventlog.nameko import ReadModel
+from services.common.messaging import event_handler
 
 from .counter import counter
 

@@ -37,14 +37,14 @@ class Children:
         """Starts `python argv...`; its database sessions carry `name` as application_name."""
         self._started += 1
         url = self.settings.database_url
-        env = dict(
-            os.environ,
-            TAIZHANG_DATABASE_URL=f"{url}{'&' if '?' in url else '?'}application_name={name}",
-            TAIZHANG_ADMIN_DATABASE_URL=self.settings.admin_database_url,
-            TAIZHANG_AMQP_URI=self.settings.amqp_uri,
-            PYTHONUNBUFFERED="1",
-            **(env or {}),
-        )
+        env = {
+            **os.environ,
+            "TAIZHANG_DATABASE_URL": f"{url}{'&' if '?' in url else '?'}application_name={name}",
+            "TAIZHANG_ADMIN_DATABASE_URL": self.settings.admin_database_url,
+            "TAIZHANG_AMQP_URI": self.settings.amqp_uri,
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),  # a test's own servers, say
+        }
         log = (self.logs / f"{self._started:02d}-{name}.log").open("w")
         process = subprocess.Popen(
             [sys.executable, *argv], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT

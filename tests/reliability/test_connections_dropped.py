@@ -18,8 +18,9 @@ from .harness import (
     terminate,
     wait_relayed,
 )
+from .scale import scaled
 
-DROPS = 4
+DROPS = scaled(4, 12)
 
 
 def append_then_drop_sessions(db, store, streams: list[str], children, category: str) -> list:

@@ -12,8 +12,10 @@ from .checks import assert_applied_exactly_once, handler_attempts, in_handler
 from .counter import applied
 from .counter_service import queue_name
 from .harness import append_rounds, delete_queue
+from .scale import scaled
 
-KILLS = 5
+KILLS = scaled(5, 15)
+NAMEKO_KILLS = scaled(3, 8)
 
 
 def kill_in_handler(db, children, name: str, category: str, start) -> None:
@@ -68,7 +70,7 @@ def test_a_nameko_consumer_killed_mid_transaction_applies_each_event_once(
         )
 
     children.relay("relay")
-    stored = kill_again_and_again(db, store, category, children, nameko_run, kills=3)
+    stored = kill_again_and_again(db, store, category, children, nameko_run, NAMEKO_KILLS)
     assert_applied_exactly_once(db, category, read_model, stored)
     children.assert_alive()
     assert handler_attempts(tmp_path) > len(stored), "no kill landed inside a transaction"

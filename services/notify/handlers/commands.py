@@ -51,12 +51,13 @@ def mark_read(log: Log, cmd: MarkRead, now: datetime) -> Outcome:
         raise NotFound(f"no reminder {cmd.reminder_key} in the inbox of {cmd.actor_id}")
     # Any version: delivery events may land on the stream meanwhile, and reading twice is
     # harmless (the read model keeps the first time).
-    stored = log.append(
+    outcome = log.commit(
         stream,
         decide_read(state),
         None,
+        id=cmd.reminder_key,
         now=now,
         actor_id=cmd.actor_id,
         branch_id=state.issued["branch_id"],
     )
-    return Outcome(cmd.reminder_key, stored[-1].version if stored else version, stored)
+    return outcome if outcome.events else Outcome(cmd.reminder_key, version, [])

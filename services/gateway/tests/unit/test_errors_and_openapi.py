@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from inspect import isclass
 from pathlib import Path
 
+import psycopg2
+import psycopg2.errors
 from marshmallow import Schema, fields
 from nameko.exceptions import UnknownService
 
@@ -53,6 +55,18 @@ def test_shared_errors_raised_in_the_gateway_map_like_remote_ones():
 def test_an_absent_or_slow_service_is_503():
     assert to_http(UnknownService("ledger")).status == 503
     assert to_http(ServiceUnavailable("timed out")).code == "service_unavailable"
+
+
+def test_a_database_or_broker_out_of_reach_is_503_here_or_in_a_service():
+    refused = psycopg2.OperationalError("connection to server at 127.0.0.1 refused")
+    for error in (refused, psycopg2.errors.lookup("57P01")(), psycopg2.InterfaceError("closed")):
+        answer = to_http(error)
+        assert (answer.status, answer.code) == (503, "service_unavailable")
+        assert "127.0.0.1" not in answer.message
+    for name in ("OperationalError", "AdminShutdown", "CannotConnectNow", "InterfaceError"):
+        assert to_http(RemoteCallError(name, "server closed the connection", [])).status == 503
+    assert to_http(psycopg2.errors.lookup("23505")()).status == 500  # a unique violation: a bug
+    assert to_http(RemoteCallError("UniqueViolation", "duplicate key", [])).status == 500
 
 
 def test_every_endpoint_is_described_with_its_errors():

@@ -1,38 +1,62 @@
-"""Idempotency keys on the in-memory store: first answer kept, reuse and overlap refused."""
+"""Idempotency keys on the in-memory store: first answer kept, reuse and overlap refused, a dead
+attempt's claim taken over once stale."""
+
+from datetime import timedelta
 
 import pytest
 
-from eventlog import InMemoryEventStore
+from eventlog import InMemoryEventStore, utcnow
 from services.gateway import idempotency
 from services.gateway.errors import HttpError
 
 REQUEST = {"method": "POST", "path": "/api/v1/x", "body_hash": idempotency.body_hash({"a": 1})}
+STALE = timedelta(seconds=10)
+
+
+def claim(store, person="p1", request=REQUEST, later=timedelta(0)):
+    return idempotency.claim(store, person, "k", request, utcnow() + later, STALE)
 
 
 def test_a_completed_request_is_replayed():
     store = InMemoryEventStore(source="gateway")
-    claim = idempotency.claim(store, "p1", "k", REQUEST)
-    idempotency.complete(store, claim, 200, {"id": "x"})
-    assert idempotency.claim(store, "p1", "k", REQUEST) == idempotency.Replay(200, {"id": "x"})
-    assert isinstance(idempotency.claim(store, "p2", "k", REQUEST), idempotency.Claim)
+    idempotency.complete(store, claim(store), 200, {"id": "x"})
+    assert claim(store) == idempotency.Replay(200, {"id": "x"})
+    assert isinstance(claim(store, "p2"), idempotency.Claim)
 
 
 def test_a_request_in_progress_or_another_body_is_refused():
     store = InMemoryEventStore(source="gateway")
-    idempotency.claim(store, "p1", "k", REQUEST)
+    claim(store)
     with pytest.raises(HttpError) as running:
-        idempotency.claim(store, "p1", "k", REQUEST)
+        claim(store)
     assert running.value.status == 409 and running.value.code == "request_in_progress"
     other = {**REQUEST, "body_hash": idempotency.body_hash({"a": 2})}
     with pytest.raises(HttpError) as reused:
-        idempotency.claim(store, "p1", "k", other)
+        claim(store, request=other)
     assert reused.value.status == 422 and reused.value.code == "idempotency_key_reused"
 
 
 def test_a_server_failure_releases_the_key():
     store = InMemoryEventStore(source="gateway")
-    idempotency.complete(store, idempotency.claim(store, "p1", "k", REQUEST), 503, {})
-    assert isinstance(idempotency.claim(store, "p1", "k", REQUEST), idempotency.Claim)
+    idempotency.complete(store, claim(store), 503, {})
+    assert isinstance(claim(store), idempotency.Claim)
+
+
+def test_a_claim_whose_attempt_never_answered_is_taken_over_once_stale():
+    store = InMemoryEventStore(source="gateway")
+    dead = claim(store)  # its gateway was killed: it never completes
+    with pytest.raises(HttpError):
+        claim(store, later=STALE / 2)
+    retry = claim(store, later=STALE * 2)
+    assert isinstance(retry, idempotency.Claim) and retry.version > dead.version
+    idempotency.complete(store, retry, 200, {"id": "x"})
+    idempotency.complete(store, dead, 200, {"id": "x"})  # a slow first attempt: no error
+    assert claim(store) == idempotency.Replay(200, {"id": "x"})
+
+
+def test_every_retry_sends_the_same_command_key():
+    assert idempotency.command_key("p1", "k") == idempotency.command_key("p1", "k")
+    assert idempotency.command_key("p1", "k") != idempotency.command_key("p2", "k")
 
 
 def test_the_body_hash_ignores_key_order_and_spacing():

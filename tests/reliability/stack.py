@@ -1,0 +1,157 @@
+"""The services as OS processes (`nameko run`, as deployed), a branch whose secretary signs in
+at the gateway, and what the log says was planned in it.
+
+Each test seeds a branch of its own, so the log's other streams do not matter to it. The
+services' broker and database are the test's (the shared ones, or disposable servers started by
+the test, given as URLs).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import requests
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from eventlog import Database, PostgresEventStore
+from services.gateway.users import handlers as users
+from services.gateway.users.credentials import hash_password
+from services.gateway.users.domain import RegisterUser
+from tests.support import free_port, wait_for
+
+from .harness import Children
+
+SERVICES = {
+    "ledger": "services.ledger.service:LedgerService",
+    "appraisal": "services.appraisal.service:AppraisalService",
+    "notify": "services.notify.service:NotifyService",
+    "gateway": "services.gateway.service:GatewayService",
+}
+# Seconds the gateway waits for the ledger before it answers 503: less than the default, so that a
+# killed ledger costs the clients less waiting.
+RPC_TIMEOUT = 2
+START_SECONDS = 60
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Branch:
+    run: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+
+    @property
+    def branch_id(self) -> str:
+        return f"b{self.run}"
+
+    @property
+    def secretary(self) -> str:
+        return f"sec{self.run}"
+
+    @property
+    def username(self) -> str:
+        return f"u{self.secretary}"
+
+
+class Stack:
+    """The services under test, talking through `amqp_uri` and writing to `database_url`."""
+
+    def __init__(
+        self, children: Children, amqp_uri: str, database_url: str, rpc_timeout=RPC_TIMEOUT
+    ):
+        self.children, self.amqp_uri, self.database_url = children, amqp_uri, database_url
+        self.rpc_timeout = rpc_timeout
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.branch = Branch()
+
+    def start(self, name: str) -> None:
+        env = {
+            "TAIZHANG_AMQP_URI": self.amqp_uri,
+            "TAIZHANG_DATABASE_URL": f"{self.database_url}?application_name={name}",
+            "TAIZHANG_HTTP_ADDRESS": self.url.removeprefix("http://"),
+            "TAIZHANG_RPC_TIMEOUT": str(self.rpc_timeout),
+            "TAIZHANG_JWT_KEY": "reliability-jwt-key",
+            "TAIZHANG_APPRAISAL_KEY": "reliability-appraisal-key",
+        }
+        argv = ("-m", "nameko", "run", "--config", "deploy/nameko.yml", SERVICES[name])
+        self.children.start(name, *argv, env=env)
+
+    def restart(self, name: str) -> None:
+        """kill -9, then started again at once, as a supervisor would."""
+        self.children.kill(name)
+        self.start(name)
+
+    def seed(self) -> str:
+        """A branch and its secretary, through the ledger; returns the secretary's token."""
+        b = self.branch
+        with ClusterRpcProxy({"AMQP_URI": self.amqp_uri}, timeout=10) as rpc:
+            ledger = rpc.ledger
+            boss, institution = f"boss{b.run}", f"i{b.run}"
+            founders = [{"person_id": boss, "name": "委员"}]
+            ledger.register_institution(
+                actor_id=boss, institution_id=institution, name="机关", founders=founders
+            )
+            ledger.register_branch(
+                actor_id=boss, institution_id=institution, branch_id=b.branch_id, name="支部"
+            )
+            ledger.admit_member(
+                actor_id=boss, branch_id=b.branch_id, member_id=b.secretary, name="书记"
+            )
+            ledger.grant_role(
+                actor_id=boss, branch_id=b.branch_id, member_id=b.secretary, role="secretary"
+            )
+        db = Database(self.database_url, max_connections=1)
+        try:
+            store = PostgresEventStore(db, source="gateway")
+            user = RegisterUser(b.username, b.secretary, hash_password(PASSWORD), False)
+            users.register(store, user, actor_id="test")
+        finally:
+            db.close()
+        return self.sign_in()
+
+    def sign_in(self) -> str:
+        def token() -> str | None:
+            body = {"username": self.branch.username, "password": PASSWORD}
+            answer = requests.post(f"{self.url}/api/v1/auth/token", json=body, timeout=10)
+            return answer.json()["access_token"] if answer.status_code == 200 else None
+
+        return wait_for(token, START_SECONDS, "the gateway", retrying=(requests.ConnectionError,))
+
+    def await_ledger(self) -> None:
+        """Until the ledger answers RPC (it has declared its queues and consumes them)."""
+
+        def answers() -> bool:
+            with ClusterRpcProxy({"AMQP_URI": self.amqp_uri}, timeout=2) as rpc:
+                rpc.ledger.member_roles(person_id="nobody")
+            return True
+
+        wait_for(answers, START_SECONDS, "the ledger", retrying=(Exception,), pause=0.5)
+
+
+def planned(db: Database, branch_id: str) -> dict[str, list[str]]:
+    """Title → the ids of the items planned with it in the branch, as the log has them."""
+    rows = db.fetch_all(
+        "SELECT stream_id, data->>'title' AS title FROM eventlog.events"
+        " WHERE event_type = 'ItemPlanned' AND branch_id = %s",
+        (branch_id,),
+    )
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        found.setdefault(row["title"], []).append(row["stream_id"].removeprefix("item-"))
+    return found
+
+
+def read_model_items(db: Database, branch_id: str) -> int:
+    row = db.fetch_one("SELECT count(*) AS n FROM ledger.items WHERE branch_id = %s", (branch_id,))
+    return row["n"] if row else 0
+
+
+def assert_each_key_planned_once(db: Database, branch_id: str, commands: list, answers) -> None:
+    """Each command's title was planned once in the log, as the item its key was answered with,
+    and the ledger's read model has caught up with all of them."""
+    found = planned(db, branch_id)
+    twice = {title: ids for title, ids in found.items() if len(ids) > 1}
+    assert not twice, f"{len(twice)} titles planned more than once, e.g. {list(twice.items())[:3]}"
+    assert {title: ids[0] for title, ids in found.items()} == {
+        command.body["title"]: answers[command.key]["id"] for command in commands
+    }
+    wait_for(lambda: read_model_items(db, branch_id) == len(commands), 60, "the read model")
