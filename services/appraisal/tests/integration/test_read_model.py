@@ -22,7 +22,9 @@ from services.appraisal.projection import TABLES
 from services.appraisal.queries import cycles, results
 from services.appraisal.queries.common import load_roster
 from services.ledger.domain import branch as b
+from services.ledger.domain import item_commands as ic
 from services.ledger.domain import organisation as o
+from services.ledger.handlers import items
 from services.ledger.handlers import organisation as org
 
 from .scenario import PEOPLE, seed
@@ -216,3 +218,22 @@ def test_a_rebuild_from_the_log_equals_the_live_read_model(db, ledger_store, app
     assert results.results(db, ids["sec"], cycle)["finalised"]
     runner.rebuild()
     assert snapshot(db) == live
+
+
+def test_recurring_items_are_applied_and_rebuilt(db, ledger_store, runner):
+    """A recurring item changes its due_day, not a due_date: the DueDateChanged it records has
+    no due_date, which the read model once required (a KeyError, retried for ever). And a
+    recurring item of kind rectification, planned by hand, has no due_date at all: it is no
+    cycle's rectification, and the read model once refused it (a NOT NULL violation)."""
+    ids = seed(ledger_store)
+    runner.catch_up()
+    change = ic.ChangeDueDate(ids["sec"], ids["item"], "x", due_day=30)
+    runner.apply(items.change_due_date(change, ledger_store, OCT[0]).events)
+    by_hand = ic.PlanItem(ids["sec"], f"r{ids['item']}", ids["branch"], "member", "rectification",
+                          "monthly", "整改", owner_id=ids["m1"], due_day=5)  # fmt: skip
+    runner.apply(items.plan_item(by_hand, ledger_store, OCT[0]).events)
+    assert runner.catch_up() == 0
+    runner.rebuild()
+    assert not db.fetch_all(
+        "SELECT * FROM appraisal.rectification_items WHERE item_id = %s", (by_hand.item_id,)
+    )
