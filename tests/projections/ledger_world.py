@@ -105,7 +105,7 @@ def found(ledger: Ledger) -> None:
 
 
 def _admit(ledger: Ledger) -> None:
-    """A new member, or one who left coming back."""
+    """A new member, or one who left coming back; joined today, or on a day given."""
     world = ledger.world
     fresh = world.id(f"m{len(ledger.members)}")
     member = world.pick([fresh, *ledger.members])
@@ -119,6 +119,7 @@ def _admit(ledger: Ledger) -> None:
         name=world.draw(TEXT),
         group_id=ledger.maybe_group(),
         email=email,
+        joined_on=world.pick([None, world.draw(DATES).isoformat()]),
     )
 
 
