@@ -62,9 +62,11 @@ def commit(
     branch_id: str | None,
     now: datetime,
     id: str,
+    correlation_id: str | None = None,
 ) -> Outcome:
-    """Appends at the loaded version, so a concurrent change makes this one fail, not interleave."""
+    """Appends at the loaded version, so a concurrent change makes this one fail, not interleave.
+    Without a `correlation_id`, the events carry the request's (see eventlog.nameko)."""
     stamped = [replace(event, occurred_at=now) for event in events]
-    meta = Metadata(branch_id=branch_id, actor_id=actor_id)
+    meta = Metadata(branch_id=branch_id, actor_id=actor_id, correlation_id=correlation_id)
     stored = store.append(stream_id, stamped, version, metadata=meta)
     return Outcome(id, stored[-1].version if stored else version, stored)
