@@ -20,6 +20,7 @@ from services.common.schemas import load
 
 from .adapters.channels import Channels
 from .adapters.sources import AppraisalSource, LedgerSource
+from .adapters.targets import WebhookTargets
 from .config import DELIVERY_SECONDS, SCAN_SECONDS
 from .extensions import Clock, NotifySettings, every
 from .handlers import commands
@@ -75,7 +76,8 @@ class NotifyService:
     @rpc(expected_exceptions=EXPECTED)
     def set_preferences(self, **payload: Any) -> dict[str, Any]:
         cmd = load(cs.SetPreferences(), payload)
-        return commands.set_preferences(self._log(), cmd, self.clock.now()).as_dict()
+        targets = WebhookTargets(self.settings.channels.targets)
+        return commands.set_preferences(self._log(), cmd, self.clock.now(), targets).as_dict()
 
     @rpc(expected_exceptions=EXPECTED)
     def set_thresholds(self, **payload: Any) -> dict[str, Any]:
