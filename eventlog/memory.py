@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from eventlog.model import (
     NO_METADATA,
     START,
+    UPCASTERS,
     ConcurrencyConflict,
     DuplicateEventIdMismatch,
     Metadata,
     NewEvent,
     Position,
     StoredEvent,
+    Upcasters,
     category_of,
     utcnow,
 )
@@ -22,8 +25,11 @@ from eventlog.store import Append, appends_with_events, encode, stored_events
 
 
 class InMemoryEventStore:
-    def __init__(self, source: str = "test"):
-        self.source = source
+    """Events are kept as appended; readers get them upcast to the newest shape, as from the
+    PostgreSQL store."""
+
+    def __init__(self, source: str = "test", upcasters: Upcasters = UPCASTERS):
+        self.source, self._upcasters = source, upcasters
         self._events: list[StoredEvent] = []
         self._streams: dict[str, list[StoredEvent]] = {}
         self._by_id: dict[str, StoredEvent] = {}
@@ -93,7 +99,7 @@ class InMemoryEventStore:
                 as_of is not None and e.occurred_at > as_of
             ):
                 break
-            events.append(e)
+            events.append(self._upcast(e))
         return events
 
     def read_streams(
@@ -110,7 +116,7 @@ class InMemoryEventStore:
         limit: int = 1000,
     ) -> list[StoredEvent]:
         selected = [
-            e
+            self._upcast(e)
             for e in self._events
             if e.position > after
             and (categories is None or category_of(e.stream_id) in categories)
@@ -122,6 +128,12 @@ class InMemoryEventStore:
         self, after: Position = START, batch: int = 1000, **filters
     ) -> Iterable[StoredEvent]:
         return self.read_all(after, limit=len(self._events), **filters)
+
+    def _upcast(self, event: StoredEvent) -> StoredEvent:
+        version, data = self._upcasters.upcast(event.type, event.schema_version, event.data)
+        if version == event.schema_version:
+            return event
+        return replace(event, schema_version=version, data=data)
 
     def head(self) -> Position:
         return self._events[-1].position if self._events else START

@@ -193,7 +193,9 @@ class Upcasters:
 
         return decorate
 
-    def upcast(self, event_type: str, version: int, data: dict[str, Any]) -> tuple[int, dict]:
+    def upcast(
+        self, event_type: str, version: int, data: Mapping[str, Any]
+    ) -> tuple[int, Mapping[str, Any]]:
         while (step := self._steps.get((event_type, version))) is not None:
             data, version = step(dict(data)), version + 1
         return version, data

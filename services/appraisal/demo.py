@@ -4,7 +4,7 @@
 Branches b1 and b2 get two quarterly cycles each (demo_cycles.py says which): one finalised, so
 the results and the members' archives show scores, grades and evidence, and one open, with part
 of its reviews in. Written like the ledger's demo: through the appraisal's command handlers (so
-roles, windows, locks and the peer reviewers' pseudonyms apply), into a staging log in memory,
+roles, windows, locks and the peer reviews' ids apply), into a staging log in memory,
 dated in the past, then copied into the log (services/common/demo.py). The roster is the
 appraisal's read model of the ledger's branches, rebuilt first (the service's own sweep of a
 fresh demo takes longer); the measures are the ledger's `members_measures`, asked in process.

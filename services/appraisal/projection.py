@@ -2,7 +2,7 @@
 
 It reads its own cycles and, from the ledger, the roster and the rectification items. Handlers
 use only their event, never the clock or the key, so a rebuild equals the live model. A peer
-review is stored under its review id, never its reviewer's pseudonym (see domain/pseudonym.py).
+review is stored under its review id, which names no reviewer (see domain/pseudonym.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from eventlog import Projection, StoredEvent, owner_of
 from eventlog.projection import Handler
 
 from .domain.cycle import REVIEWS
-from .domain.pseudonym import review_id
 from .projection_roster import ITEM_HANDLERS, ROSTER_HANDLERS
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
@@ -78,7 +77,7 @@ def _peer_review(cur: Cursor, event: StoredEvent) -> None:
         " comments = EXCLUDED.comments, status = 'submitted'",
         (
             owner_of(event),
-            review_id(data["reviewer_pseudonym"], data["reviewee_id"]),
+            data["review_id"],
             data["reviewee_id"],
             json.dumps(data["scores"]),
             data["comments"],
@@ -108,7 +107,7 @@ def _reopened(cur: Cursor, event: StoredEvent) -> None:
     data, cycle = event.data, owner_of(event)
     table = REVIEWS[data["step"]][0]
     if data["step"] == "peer_review":
-        where, key = "review_id", review_id(data["reviewer_pseudonym"], data["reviewee_id"])
+        where, key = "review_id", data["review_id"]
     else:
         where, key = "member_id", data["member_id"]
     cur.execute(

@@ -2,20 +2,31 @@
 
 The roster (branches, the institution committee and time zone, members, groups, roles) drives
 permissions, peer pools and the day due dates are judged by; the ledger items planned for
-rectifications are followed until they close, for the performance archive. Only items of kind
-rectification get a row, so the other item events update nothing.
+rectifications are followed until they close, for the performance archive. Only the items the
+ledger planned for a cycle's rectification get a row (one-off items whose source names the
+cycle), so the other item events update nothing: an item of kind rectification that someone
+planned by hand, recurring perhaps, is no rectification of a cycle.
 """
 
 from __future__ import annotations
 
-from eventlog import statement
+from psycopg2.extensions import cursor as Cursor
+
+from eventlog import StoredEvent, statement
 from eventlog.projection import Handler
 
-_ITEM_PLANNED = (
-    "INSERT INTO appraisal.rectification_items (item_id, status, due_date, updated_at)"
-    " SELECT %(item_id)s, 'planned', %(due_date)s, %(at)s WHERE %(kind)s = 'rectification'"
-    " ON CONFLICT DO NOTHING"
-)
+
+def _item_planned(cur: Cursor, event: StoredEvent) -> None:
+    data = event.data
+    if data["kind"] != "rectification" or not (data.get("source") or {}).get("cycle_id"):
+        return
+    cur.execute(
+        "INSERT INTO appraisal.rectification_items (item_id, status, due_date, updated_at)"
+        " VALUES (%s, 'planned', %s, %s) ON CONFLICT DO NOTHING",
+        (data["item_id"], data["due_date"], event.occurred_at),
+    )
+
+
 # A rectification is a one-off item: its one occurrence is its state. A whole-item cancel or
 # reopen (period null) sets only the flag, as in the ledger.
 _OCCURRENCE = (
@@ -71,13 +82,15 @@ ROSTER_HANDLERS: dict[str, Handler] = {
 }
 
 ITEM_HANDLERS: dict[str, Handler] = {
-    "ItemPlanned": statement(_ITEM_PLANNED),
+    "ItemPlanned": _item_planned,
     "ItemStarted": _occurrence("'in_progress'", "cancelled", "closed_at"),
     "ItemCompleted": _occurrence("'done'", "cancelled", "%(at)s"),
     "ItemCancelled": _occurrence("'cancelled'", "true", "%(at)s"),
     "ItemReopened": _occurrence("'in_progress'", "false", "NULL"),
+    # A recurring item changes its due_day and has no due_date: no rectification of ours.
     "DueDateChanged": statement(
         "UPDATE appraisal.rectification_items SET due_date = coalesce(%(due_date)s, due_date),"
-        " updated_at = %(at)s WHERE item_id = %(owner)s"
+        " updated_at = %(at)s WHERE item_id = %(owner)s",
+        "due_date",
     ),
 }

@@ -77,11 +77,13 @@ def commit(
     branch_id: str | None,
     now: datetime,
     id: str,
+    correlation_id: str | None = None,
 ) -> Outcome:
     """Appends at the loaded version, so a concurrent change makes this one fail, not interleave.
-    A keyed command's store keeps the outcome with the events."""
+    A keyed command's store keeps the outcome with the events. Without a `correlation_id`, the
+    events carry the request's (see eventlog.nameko)."""
     stamped = [replace(event, occurred_at=now) for event in events]
-    meta = Metadata(branch_id=branch_id, actor_id=actor_id)
+    meta = Metadata(branch_id=branch_id, actor_id=actor_id, correlation_id=correlation_id)
     if isinstance(store, RecordingStore):
         stored = store.append_outcome(id, stream_id, stamped, version, metadata=meta)
     else:

@@ -25,6 +25,7 @@ TABLES = (
     "ledger.branches",
     "ledger.groups",
     "ledger.members",
+    "ledger.memberships",
     "ledger.roles",
     "ledger.goals",
     "ledger.items",
@@ -130,7 +131,15 @@ def _meeting_held(cur: Cursor, event: StoredEvent) -> None:
 _JOINED = (
     "INSERT INTO ledger.members VALUES (%(owner)s, %(member_id)s, %(name)s, %(group_id)s,"
     " %(email)s, true) ON CONFLICT (branch_id, member_id) DO UPDATE SET name = EXCLUDED.name,"
-    " group_id = EXCLUDED.group_id, email = EXCLUDED.email, active = true"
+    " group_id = EXCLUDED.group_id, email = EXCLUDED.email, active = true;"
+    " INSERT INTO ledger.memberships VALUES (%(owner)s, %(member_id)s, %(at)s, %(joined_on)s,"
+    " NULL) ON CONFLICT DO NOTHING"
+)
+_LEFT = (
+    "UPDATE ledger.members SET active = false"
+    " WHERE branch_id = %(owner)s AND member_id = %(member_id)s;"
+    " UPDATE ledger.memberships SET left_at = %(at)s"
+    " WHERE branch_id = %(owner)s AND member_id = %(member_id)s AND left_at IS NULL"
 )
 _POSTED = (
     "INSERT INTO ledger.articles VALUES (%(member_id)s, %(article_id)s, %(branch_id)s, %(title)s,"
@@ -164,18 +173,14 @@ HANDLERS: dict[str, Handler] = {
         "group_id",
         "name",
     ),
-    "MemberJoined": statement(_JOINED, "member_id", "name", "group_id", "email"),
+    "MemberJoined": statement(_JOINED, "member_id", "name", "group_id", "email", "joined_on"),
     "MemberMoved": statement(
         "UPDATE ledger.members SET group_id = %(group_id)s"
         " WHERE branch_id = %(owner)s AND member_id = %(member_id)s",
         "member_id",
         "group_id",
     ),
-    "MemberLeft": statement(
-        "UPDATE ledger.members SET active = false"
-        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s",
-        "member_id",
-    ),
+    "MemberLeft": statement(_LEFT, "member_id"),
     "RoleGranted": statement(
         "INSERT INTO ledger.roles VALUES (%(owner)s, %(member_id)s, %(role)s,"
         " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING",
@@ -230,4 +235,5 @@ PROJECTION = Projection(
     schema_sql=SCHEMA_SQL,
     tables=TABLES,
     handlers=HANDLERS,
+    version=2,  # 2: the members' spells (ledger.memberships), which earlier admissions must fill
 )

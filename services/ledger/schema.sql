@@ -42,6 +42,18 @@ CREATE TABLE IF NOT EXISTS ledger.members (
     PRIMARY KEY (branch_id, member_id)
 );
 CREATE INDEX IF NOT EXISTS members_member ON ledger.members (member_id);
+-- Each spell of a member in the branch, from the MemberJoined to the MemberLeft (a member who
+-- left and came back has two): the months the study rule may judge are those of their spells.
+-- joined_on is the day the member joined; NULL (recorded before the events said it): the day
+-- of joined_at, when the MemberJoined was recorded, in the institution's time zone.
+CREATE TABLE IF NOT EXISTS ledger.memberships (
+    branch_id text NOT NULL,
+    member_id text NOT NULL,
+    joined_at timestamptz NOT NULL,
+    joined_on date,
+    left_at   timestamptz,
+    PRIMARY KEY (branch_id, member_id, joined_at)
+);
 -- Current roles only; their history is the branch stream. group_id '' for branch-wide roles.
 CREATE TABLE IF NOT EXISTS ledger.roles (
     branch_id text NOT NULL,

@@ -19,6 +19,7 @@ from services.common.schemas import load
 
 from .adapters.channels import Channels
 from .adapters.sources import AppraisalSource, LedgerSource
+from .adapters.targets import WebhookTargets
 from .config import DELIVERY_SECONDS, SCAN_SECONDS
 from .extensions import Clock, NotifySettings, every
 from .handlers import commands
@@ -73,7 +74,12 @@ class NotifyService:
 
     @rpc(expected_exceptions=EXPECTED)
     def set_preferences(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:
-        return self._command(cs.SetPreferences(), commands.set_preferences, command_key, payload)
+        targets = WebhookTargets(self.settings.channels.targets)
+
+        def set_preferences(log: Log, cmd: Any, now: Any) -> Any:
+            return commands.set_preferences(log, cmd, now, targets)
+
+        return self._command(cs.SetPreferences(), set_preferences, command_key, payload)
 
     @rpc(expected_exceptions=EXPECTED)
     def set_thresholds(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:

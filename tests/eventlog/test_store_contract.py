@@ -236,8 +236,7 @@ def test_event_data_must_be_json(any_store):
     assert any_store.stream_version(stream) == 0
 
 
-@pytest.mark.servers
-def test_older_schema_versions_are_upcast_on_read(db):
+def test_older_schema_versions_are_upcast_on_read(any_store):
     upcasters = Upcasters()
 
     @upcasters.register("Renamed", 1)
@@ -245,6 +244,7 @@ def test_older_schema_versions_are_upcast_on_read(db):
         return {"title": data.pop("name")}
 
     stream = new_stream()
-    PostgresEventStore(db, "test").append(stream, [NewEvent("Renamed", {"name": "x"})], 0)
-    read = PostgresEventStore(db, "test", upcasters=upcasters).read_stream(stream)[0]
+    any_store.append(stream, [NewEvent("Renamed", {"name": "x"})], 0)
+    any_store._upcasters = upcasters  # as a release that knows version 2 reads the same log
+    read = any_store.read_stream(stream)[0]
     assert (read.schema_version, read.data) == (2, {"title": "x"})

@@ -3,7 +3,8 @@
 One stream holds a whole cycle: its plan (windows, weights, grade bands), every review, the
 leaders' commentary with the rectifications it raised, the measures frozen at finalisation and
 the results. A submitted review is locked; a ReviewReopened unlocks it until it is submitted again.
-Peer reviews are keyed by the reviewer's per-cycle pseudonym, never by the reviewer's id.
+Peer reviews are keyed by their review id, which names neither the reviewer nor any other review
+of theirs (see pseudonym.py); the upcasters below give events of version 1 that shape.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from eventlog.model import UPCASTERS
+
 from ..exceptions import InvalidTransition, NotFound
+from .pseudonym import legacy_review_id
 
 KINDS = ("quarterly", "half_year", "year_end")
 PEER_SCOPES = ("group", "branch")
@@ -43,7 +47,7 @@ REVIEWS = {
     "leader_review": ("leader_comments", "LeaderCommentSubmitted"),
 }
 
-Key = Any  # a member id, or (reviewer pseudonym, reviewee id) for a peer review
+Key = str  # a member id, or a peer review's id
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class Submission:
 class Cycle:
     plan: Mapping[str, Any] = field(default_factory=dict)  # the CycleOpened data
     self_reviews: Mapping[str, Submission] = field(default_factory=dict)
-    peer_reviews: Mapping[tuple[str, str], Submission] = field(default_factory=dict)
+    peer_reviews: Mapping[str, Submission] = field(default_factory=dict)  # by review id
     leader_comments: Mapping[str, Submission] = field(default_factory=dict)
     rectifications: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     measures: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -99,9 +103,20 @@ class Cycle:
 
 
 def key_of(step: str, data: Mapping[str, Any]) -> Key:
-    if step == "peer_review":
-        return (data["reviewer_pseudonym"], data["reviewee_id"])
-    return data["member_id"]
+    return data["review_id"] if step == "peer_review" else data["member_id"]
+
+
+def _without_pseudonym(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 named a peer review by its reviewer's pseudonym and reviewee: readers see only
+    the review id those give (the stored event keeps the pseudonym: see the README)."""
+    if "reviewer_pseudonym" not in data:  # a reopened self review or commentary
+        return data
+    pseudonym = data.pop("reviewer_pseudonym")
+    return {**data, "review_id": legacy_review_id(pseudonym, data["reviewee_id"])}
+
+
+UPCASTERS.register("PeerReviewSubmitted", 1)(_without_pseudonym)
+UPCASTERS.register("ReviewReopened", 1)(_without_pseudonym)
 
 
 _SUBMITTED = {event: step for step, (_, event) in REVIEWS.items()}

@@ -83,9 +83,7 @@ def frozen(member_id: str, answer: Mapping[str, Any]) -> dict[str, Any]:
 def result_of(state: Cycle, member_id: str, measures: Mapping[str, Any]) -> dict[str, Any]:
     own = state.locked("self_review").get(member_id)
     peers = [
-        r["scores"]
-        for (_, reviewee), r in state.locked("peer_review").items()
-        if reviewee == member_id
+        r["scores"] for r in state.locked("peer_review").values() if r["reviewee_id"] == member_id
     ]
     leader = state.locked("leader_review").get(member_id)
     inputs = scoring.inputs_of(

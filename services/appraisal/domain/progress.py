@@ -2,8 +2,8 @@
 
 Both the aggregate (to refuse finalising with reviews missing) and the queries (reminders, the
 cycle's status) ask this, from the reviews that stand: a reopened review is owed again. Peer
-reviews are known only by review id, so a member's debts are found by recomputing their
-pseudonym with the key — the only way back from a reviewer to their reviews.
+reviews are known only by review id, so a member's debts are found by recomputing the ids of
+their reviews with the key — the only way back from a reviewer to their reviews.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .cycle import Cycle
-from .pseudonym import pseudonym, review_id
+from .pseudonym import review_ids
 from .roster import Roster
 
 
@@ -27,7 +27,7 @@ class Submitted:
     def of(cls, cycle: Cycle) -> Submitted:
         return cls(
             frozenset(cycle.locked("self_review")),
-            frozenset(review_id(p, r) for p, r in cycle.locked("peer_review")),
+            frozenset(cycle.locked("peer_review")),
             frozenset(cycle.locked("leader_review")),
         )
 
@@ -42,11 +42,12 @@ class Progress:
 
     def owed_reviews(self, member_id: str) -> list[str]:
         """The reviewees a member has not (or no longer) reviewed."""
-        mine = pseudonym(self.key, self.cycle_id, member_id)
         return [
             peer
             for peer in self.roster.peers(member_id, self.peer_scope)
-            if review_id(mine, peer) not in self.submitted.peer_reviews
+            if self.submitted.peer_reviews.isdisjoint(
+                review_ids(self.key, self.cycle_id, member_id, peer)
+            )
         ]
 
     def pending(self, step: str) -> list[str]:

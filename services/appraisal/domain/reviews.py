@@ -7,6 +7,7 @@ closed: the reopening is the secretary's leave to do so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from eventlog.model import NewEvent
@@ -15,7 +16,6 @@ from services.common.periods import local_date
 from ..exceptions import AlreadySubmitted, BadInput, InvalidTransition, NotFound, WindowClosed
 from .commands import ReopenReview, SubmitLeaderComment, SubmitPeerReview, SubmitSelfReview
 from .cycle import Cycle, Key, require_running
-from .pseudonym import review_id
 from .roster import Roster, require, require_member
 
 
@@ -29,23 +29,27 @@ def decide_self(
 
 
 def decide_peer(
-    state: Cycle, cmd: SubmitPeerReview, roster: Roster, reviewer_pseudonym: str, now: datetime
+    state: Cycle, cmd: SubmitPeerReview, roster: Roster, ids: Sequence[str], now: datetime
 ) -> list[NewEvent]:
-    """The event names the reviewer only by pseudonym: the reviewer's id goes nowhere."""
+    """`ids`: the ids this reviewer's review of this reviewee may have (pseudonym.review_ids),
+    the current one first. The event names the review by its id only: the reviewer's id goes
+    nowhere, and nothing in it is shared with their other reviews. A review written again after
+    its reopening keeps the id it had."""
     require_member(roster, cmd.actor_id)
     if cmd.reviewee_id == cmd.actor_id:
         raise BadInput({"reviewee_id": ["a member does not peer-review themself"]})
     scope = state.plan["peer_scope"]
     if cmd.reviewee_id not in roster.peers(cmd.actor_id, scope):
         raise BadInput({"reviewee_id": [f"not a peer in your {scope}"]})
-    _require_slot(state, "peer_review", (reviewer_pseudonym, cmd.reviewee_id), now)
+    key = next((id for id in ids if state.submission("peer_review", id) is not None), ids[0])
+    _require_slot(state, "peer_review", key, now)
     data = {
-        "reviewer_pseudonym": reviewer_pseudonym,
+        "review_id": key,
         "reviewee_id": cmd.reviewee_id,
         "scores": dict(cmd.scores),
         "comments": cmd.comments,
     }
-    return [NewEvent("PeerReviewSubmitted", data)]
+    return [NewEvent("PeerReviewSubmitted", data, schema_version=2)]
 
 
 def decide_leader(
@@ -101,11 +105,11 @@ def decide_reopen(state: Cycle, cmd: ReopenReview) -> list[NewEvent]:
     if not found.locked:
         raise InvalidTransition(f"that {cmd.step} is already reopened")
     if cmd.step == "peer_review":
-        target = {"reviewee_id": key[1], "reviewer_pseudonym": key[0]}
+        target = {"review_id": key, "reviewee_id": found.data["reviewee_id"]}
     else:
         target = {"member_id": key}
     data = {"step": cmd.step, **target, "reason": cmd.reason, "by": cmd.actor_id}
-    return [NewEvent("ReviewReopened", data)]
+    return [NewEvent("ReviewReopened", data, schema_version=2)]
 
 
 def _target(state: Cycle, cmd: ReopenReview) -> Key:
@@ -115,10 +119,9 @@ def _target(state: Cycle, cmd: ReopenReview) -> Key:
         return cmd.member_id
     if cmd.review_id is None:
         raise BadInput({"review_id": ["a peer review is reopened by its review_id"]})
-    keys = [key for key in state.peer_reviews if review_id(*key) == cmd.review_id]
-    if not keys:
+    if cmd.review_id not in state.peer_reviews:
         raise NotFound(f"no peer review {cmd.review_id} in cycle {state.cycle_id}")
-    return keys[0]
+    return cmd.review_id
 
 
 def _require_slot(state: Cycle, step: str, key: Key, now: datetime) -> None:

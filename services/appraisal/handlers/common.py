@@ -1,4 +1,4 @@
-"""What every appraisal command uses: its ports (the log, the roster, the pseudonym key, the
+"""What every appraisal command uses: its ports (the log, the roster, the review ids' key, the
 ledger's measures), the cycle loaded from its stream, and the commit at the loaded version.
 
 The log's helpers (`load`, `commit`, `Outcome`) live in services/common/handlers.py, shared by
@@ -50,6 +50,7 @@ def save(
     branch_id: str,
     now: datetime,
     id: str | None = None,
+    correlation_id: str | None = None,
 ) -> Outcome:
     """Appends at the loaded version: a concurrent change makes this fail, not interleave."""
     return commit(
@@ -61,4 +62,5 @@ def save(
         branch_id=branch_id,
         now=now,
         id=id or cycle_id,
+        correlation_id=correlation_id,
     )

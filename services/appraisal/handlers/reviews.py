@@ -8,7 +8,7 @@ from services.common.handlers import Outcome
 
 from ..domain import reviews
 from ..domain.commands import ReopenReview, SubmitLeaderComment, SubmitPeerReview, SubmitSelfReview
-from ..domain.pseudonym import pseudonym, review_id
+from ..domain.pseudonym import review_ids
 from ..domain.roster import require_admin
 from .common import Context, cycle_of, save
 
@@ -28,19 +28,23 @@ def submit_self_review(cmd: SubmitSelfReview, ctx: Context, now: datetime) -> Ou
 
 
 def submit_peer_review(cmd: SubmitPeerReview, ctx: Context, now: datetime) -> Outcome:
-    """The log's metadata names the pseudonym as the actor: it is readable like the data."""
+    """The log's metadata names the review, not its author, as the actor, and carries the review
+    id as its correlation id too: the request's (which a client may give, and keep for all its
+    requests) would link the reviews it carries."""
     state, version, roster = cycle_of(ctx, cmd.cycle_id)
-    mine = pseudonym(ctx.key, cmd.cycle_id, cmd.actor_id)
-    events = reviews.decide_peer(state, cmd, roster, mine, now)
+    ids = review_ids(ctx.key, cmd.cycle_id, cmd.actor_id, cmd.reviewee_id)
+    events = reviews.decide_peer(state, cmd, roster, ids, now)
+    review = events[0].data["review_id"]
     return save(
         ctx,
         cmd.cycle_id,
         events,
         version,
-        actor_id=mine,
+        actor_id=review,
         branch_id=state.branch_id,
         now=now,
-        id=review_id(mine, cmd.reviewee_id),
+        id=review,
+        correlation_id=review,
     )
 
 

@@ -10,7 +10,7 @@ from services.common.actors import is_service
 from services.common.queries import iso
 
 from ..domain.cycle import STEPS, Window
-from ..domain.pseudonym import pseudonym, review_id
+from ..domain.pseudonym import review_ids
 from ..domain.roster import Roster, require, require_member
 from .common import ReadDatabase, cycle_row, load_roster, progress, require_reader, sees_all
 
@@ -75,18 +75,16 @@ def my_reviews(db: ReadDatabase, key: bytes, actor_id: str, cycle_id: str) -> di
     roster = load_roster(db, row["branch_id"])
     require_member(roster, actor_id)
     own = db.fetch_one(_OWN_SELF, (cycle_id, actor_id))
-    mine = pseudonym(key, cycle_id, actor_id)
-    peers = {review_id(mine, p): p for p in roster.peers(actor_id, row["peer_scope"])}
-    written = {r["reviewee_id"]: r for r in db.fetch_all(_OWN_PEER, (cycle_id, list(peers)))}
+    peers = roster.peers(actor_id, row["peer_scope"])
+    mine = [id for peer in peers for id in review_ids(key, cycle_id, actor_id, peer)]
+    written = {r["reviewee_id"]: r for r in db.fetch_all(_OWN_PEER, (cycle_id, mine))}
     comments = {r["member_id"]: r for r in db.fetch_all(_COMMENTS, (cycle_id,))}
     owed = [m for m in sorted(roster.members) if actor_id in roster.commentators(m)]
     given = [m for m, r in comments.items() if r["leader_id"] == actor_id and m not in owed]
     return {
         "cycle_id": cycle_id,
         "self_review": _status(own and iso(own)),
-        "peer_reviews": [
-            {"reviewee_id": p, **_status(written.get(p))} for p in sorted(peers.values())
-        ],
+        "peer_reviews": [{"reviewee_id": p, **_status(written.get(p))} for p in peers],
         "leader_reviews": [{"member_id": m, **_status(comments.get(m))} for m in owed + given],
     }
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog.model import UPCASTERS, NewEvent
 
 from ..exceptions import BadInput, InvalidTransition, NotFound
 from .organisation import Branch
@@ -34,6 +36,7 @@ class AdmitMember:
     name: str
     group_id: str | None = None
     email: str | None = None
+    joined_on: date | None = None  # None: today; earlier for a member recorded after joining
 
 
 @dataclass(frozen=True)
@@ -84,17 +87,30 @@ def decide_form_group(state: Branch, cmd: FormGroup) -> list[NewEvent]:
     return [NewEvent("GroupFormed", {"group_id": cmd.group_id, "name": cmd.name})]
 
 
-def decide_admit(state: Branch, cmd: AdmitMember) -> list[NewEvent]:
+def decide_admit(state: Branch, cmd: AdmitMember, today: date) -> list[NewEvent]:
+    """`today`: the institution's. The day the member joined starts the months that are theirs
+    (the study rule judges no month before it)."""
     if cmd.member_id in state.members:
         raise InvalidTransition(f"{cmd.member_id} is already a member of {state.branch_id}")
     _require_group(state, cmd.group_id)
+    joined_on = cmd.joined_on or today
+    if joined_on > today:
+        raise BadInput({"joined_on": ["加入支部的日期不能晚于今天"]})
     data = {
         "member_id": cmd.member_id,
         "name": cmd.name,
         "group_id": cmd.group_id,
         "email": cmd.email,
+        "joined_on": joined_on.isoformat(),
     }
-    return [NewEvent("MemberJoined", data)]
+    return [NewEvent("MemberJoined", data, schema_version=2)]
+
+
+@UPCASTERS.register("MemberJoined", 1)
+def _joined_when_recorded(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no joined_on: the member joined the day the event was recorded, which
+    only a reader knowing the institution's time zone can tell (None)."""
+    return {**data, "joined_on": None}
 
 
 def decide_move(state: Branch, cmd: MoveMember) -> list[NewEvent]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -101,6 +101,14 @@ def require_article(state: StudyLog, article_id: str) -> Article:
     if article_id not in state.articles:
         raise NotFound(f"article {article_id} does not exist")
     return state.articles[article_id]
+
+
+def members_months(spells: Iterable[tuple[date, date | None]], months: Sequence[str]) -> list[str]:
+    """The months of `months` that are the member's: those with a day of one of their spells in
+    the branch (joined on, left on or None; the institution's days). The 1–5 rule judges only
+    these: a month before they joined, or after they left, is nobody's shortfall."""
+    keys = [(f"{joined:%Y-%m}", f"{left:%Y-%m}" if left else "9999-12") for joined, left in spells]
+    return [month for month in months if any(first <= month <= last for first, last in keys)]
 
 
 def compliance(counts: Mapping[str, int], months: list[str], today: date) -> list[dict[str, Any]]:

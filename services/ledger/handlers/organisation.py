@@ -64,7 +64,7 @@ def form_group(cmd: b.FormGroup, store: EventStore, now: datetime) -> Outcome:
 
 def admit_member(cmd: b.AdmitMember, store: EventStore, now: datetime) -> Outcome:
     scope = _admin_scope(store, cmd)
-    events = b.decide_admit(scope.branch, cmd)
+    events = b.decide_admit(scope.branch, cmd, scope.today(now))
     return _commit_branch(store, events, scope.version, cmd, now, cmd.member_id)
 
 

@@ -9,7 +9,7 @@ from services.common.periods import months_between
 from services.common.queries import ReadDatabase, iso
 
 from ..domain import orglife, study
-from .common import reader
+from .common import Reader, reader
 
 
 def requirements(db: ReadDatabase, branch_id: str) -> dict[str, orglife.Requirement]:
@@ -92,8 +92,10 @@ def study_log(
     year: int,
     member_id: str | None = None,
 ) -> dict[str, Any]:
-    """Per member and month of the year: articles posted and whether the 1–5 rule is met."""
-    today = reader(db, branch_id, actor_id).today(now)
+    """Per member and month of the year that is theirs (see study.members_months): articles
+    posted and whether the 1–5 rule is met."""
+    branch = reader(db, branch_id, actor_id)
+    today = branch.today(now)
     members = db.fetch_all(
         "SELECT member_id, name FROM ledger.members WHERE branch_id = %s AND active"
         " AND (%s::text IS NULL OR member_id = %s) ORDER BY member_id",
@@ -101,8 +103,10 @@ def study_log(
     )
     counts = article_counts(db, branch_id, f"{year}-01", f"{year}-12")
     months = months_between(date(year, 1, 1), date(year, 12, 31))
+    theirs = member_months(db, branch, [m["member_id"] for m in members], months)
     for member in members:
-        rows = study.compliance(counts.get(member["member_id"], {}), months, today)
+        mine = theirs[member["member_id"]]
+        rows = study.compliance(counts.get(member["member_id"], {}), mine, today)
         member["months"] = rows
         member["shortfalls"] = sum(row["shortfall"] for row in rows)
     return {"branch_id": branch_id, "year": year, "today": today.isoformat(), "members": members}
@@ -117,6 +121,25 @@ def articles(db: ReadDatabase, actor_id: str, branch_id: str, member_id: str, mo
         (branch_id, member_id, month),
     )
     return {"member_id": member_id, "month": month, "articles": [iso(row) for row in rows]}
+
+
+_SPELLS = """
+SELECT member_id, coalesce(joined_on, (joined_at AT TIME ZONE %(tz)s)::date) AS joined_on,
+       (left_at AT TIME ZONE %(tz)s)::date AS left_on
+FROM ledger.memberships WHERE branch_id = %(branch)s AND member_id = ANY(%(members)s)
+"""
+
+
+def member_months(
+    db: ReadDatabase, branch: Reader, member_ids: list[str], months: list[str]
+) -> dict[str, list[str]]:
+    """Each member's months among `months`: those of their spells in the branch, by the
+    institution's days. One query, whatever the number of members."""
+    params = {"tz": branch.timezone, "branch": branch.branch_id, "members": member_ids}
+    spells: dict[str, list[tuple[date, date | None]]] = {m: [] for m in member_ids}
+    for row in db.fetch_all(_SPELLS, params):
+        spells[row["member_id"]].append((row["joined_on"], row["left_on"]))
+    return {member: study.members_months(spells[member], months) for member in member_ids}
 
 
 def article_counts(

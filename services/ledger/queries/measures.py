@@ -14,7 +14,7 @@ from services.common.queries import ReadDatabase
 
 from ..domain import study
 from .common import reader
-from .life import article_counts
+from .life import article_counts, member_months
 
 # "Due" counts the occurrences whose outcome is settled: done, or past their due date. One due
 # later in the window is not held against the member yet.
@@ -69,8 +69,9 @@ def members_measures(
     start: date,
     end: date,
 ) -> dict[str, Any]:
-    """Each member's record (in the order asked, once each), from four SQL queries in all."""
-    today = reader(db, branch_id, actor_id).today(now)
+    """Each member's record (in the order asked, once each), from five SQL queries in all."""
+    branch = reader(db, branch_id, actor_id)
+    today = branch.today(now)
     members = list(dict.fromkeys(member_ids))
     params = {"branch": branch_id, "members": members, "start": start, "end": end, "today": today}
     ledger_rows: dict[str, list[dict[str, Any]]] = {}
@@ -79,6 +80,7 @@ def members_measures(
     attendance = {row.pop("member_id"): row for row in db.fetch_all(_ATTENDANCE, params)}
     months = months_between(start, end)
     articles = article_counts(db, branch_id, months[0], months[-1])
+    theirs = member_months(db, branch, members, months)
     window = {"start": start.isoformat(), "end": end.isoformat(), "today": today.isoformat()}
     records = [
         {
@@ -86,7 +88,7 @@ def members_measures(
             "member_id": member,
             **window,
             "ledger": _ledger(ledger_rows.get(member, [])),
-            "study": _study(articles.get(member, {}), months, today),
+            "study": _study(articles.get(member, {}), theirs[member], today),
             "attendance": _attendance(attendance.get(member, _NO_MEETINGS)),
         }
         for member in members
@@ -103,14 +105,15 @@ def _ledger(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _study(counts: dict[str, int], months: list[str], today: date) -> dict[str, Any]:
-    """Only finished months are judged: a month under way cannot yet fall short."""
+    """Only the member's finished months are judged: a month under way cannot yet fall short,
+    and one before they joined (or after they left) is not theirs."""
     judged = [row for row in study.compliance(counts, months, today) if row["finished"]]
     meeting = sum(row["meets_rule"] for row in judged)
     return {
         "months": len(judged),
         "meeting_rule": meeting,
         "rate": _rate(meeting, len(judged)),
-        "articles": sum(counts.values()),
+        "articles": sum(counts.get(month, 0) for month in months),
     }
 
 

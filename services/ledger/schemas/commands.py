@@ -100,6 +100,11 @@ class AdmitMember(Command):
     name = Text()
     group_id = Id(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True)
+    joined_on = Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the day they joined (default today): no earlier month is theirs"},
+    )
 
 
 class MoveMember(Command):

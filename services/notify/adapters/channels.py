@@ -1,7 +1,8 @@
 """Sending a reminder: email over SMTP, or a signed JSON POST to the member's webhook.
 
 Both carry the reminder key (the mail's Message-ID, the webhook's X-Taizhang-Reminder header),
-so a receiver can drop the one resend that at-least-once delivery allows (domain.delivery).
+so a receiver can drop the one resend that at-least-once delivery allows (domain.delivery). A
+webhook goes only to a public address, or to a network the operator allows (adapters.targets).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import smtplib
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
@@ -22,6 +23,8 @@ import requests
 from eventlog import utcnow
 
 from ..domain import signing
+from ..domain.targets import TargetPolicy
+from .targets import Resolve, WebhookTargets, resolve
 
 
 class Refused(Exception):
@@ -43,6 +46,8 @@ class ChannelSettings:
     smtp_ca_file: str = ""  # a private CA's certificate; else the system's CAs are trusted
     webhook_key: bytes = b""
     timeout: float = 10.0  # per send, in all; under the shortest backoff (the attempt's lease)
+    # Public addresses only, unless the operator allows networks.
+    targets: TargetPolicy = field(default_factory=TargetPolicy)
 
     def __post_init__(self) -> None:
         if self.smtp_security not in SMTP_SECURITY:
@@ -68,12 +73,25 @@ class ChannelSettings:
             smtp_ca_file=env("TAIZHANG_SMTP_CA_FILE", ""),
             webhook_key=env("TAIZHANG_WEBHOOK_KEY", "").encode(),
             timeout=timeout,
+            targets=allowed_networks(env(ALLOWED_NETWORKS, "")),
         )
 
 
+ALLOWED_NETWORKS = "TAIZHANG_WEBHOOK_ALLOWED_NETWORKS"
+
+
+def allowed_networks(value: str) -> TargetPolicy:
+    """The operator's networks; a value that is no list of networks stops the service."""
+    try:
+        return TargetPolicy.parse(value)
+    except ValueError as wrong:
+        raise ValueError(f"{ALLOWED_NETWORKS}: {wrong} (e.g. 10.1.0.0/16,::1/128)") from wrong
+
+
 class Channels:
-    def __init__(self, settings: ChannelSettings):
+    def __init__(self, settings: ChannelSettings, resolver: Resolve = resolve):
         self.settings = settings
+        self.webhooks = WebhookTargets(settings.targets, resolver).session()
         # Made once: it reads the CA certificates (a missing CA file fails at start, not per send).
         self.tls = (
             ssl.create_default_context(cafile=settings.smtp_ca_file or None)
@@ -151,7 +169,7 @@ class Channels:
             **signing.headers(key, utcnow(), body),
             signing.KEY_HEADER: reminder["reminder_key"],
         }
-        answer = requests.post(
+        answer = self.webhooks.post(
             reminder["webhook_url"], data=body, headers=headers, timeout=self.settings.timeout
         )
         if not answer.ok:

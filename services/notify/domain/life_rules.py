@@ -1,7 +1,9 @@
 """Study shortfall and meetings due, both counted back from the end of a period. Pure.
 
 - study_shortfall: in the last study_days_before_month_end days of a month (local time), each
-  active member with no article that month → the member;
+  active member with no article that month → the member, if the month is theirs (the ledger's
+  study log lists only the months of a member's spells in the branch: not those before they
+  joined);
 - meeting_due: in the last meetings_days_before_period_end days of a required meeting's period,
   a meeting not held yet → the branch's secretaries (per group for per-group meetings).
 Periods are the ledger's (`2026-03`, `2026-Q1`, `2026-H1`, `2026`), read with its own arithmetic.
@@ -58,7 +60,7 @@ def study_reminders(inputs: BranchInputs, today: date) -> list[Reminder]:
             body,
         )
         for member in inputs.study
-        if not any(row["month"] == month and row["count"] > 0 for row in member["months"])
+        if any(row["month"] == month and row["count"] == 0 for row in member["months"])
     ]
 
 

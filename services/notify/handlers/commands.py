@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from services.common.actors import is_service
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import BadInput, Forbidden, NotFound
 from services.common.handlers import Outcome
 
 from ..domain import preferences as p
@@ -21,10 +22,17 @@ class MarkRead:
     reminder_key: str
 
 
-def set_preferences(log: Log, cmd: p.SetPreferences, now: datetime) -> Outcome:
-    """Members choose their own channels (a service may set them on a member's behalf)."""
+class Targets(Protocol):
+    def refusal(self, url: str) -> str | None: ...
+
+
+def set_preferences(log: Log, cmd: p.SetPreferences, now: datetime, targets: Targets) -> Outcome:
+    """Members choose their own channels (a service may set them on a member's behalf); a
+    webhook only where notify may send one (adapters.targets)."""
     if cmd.actor_id != cmd.member_id and not is_service(cmd.actor_id):
         raise Forbidden("this needs the role: the member themself")
+    if cmd.webhook_url and (refused := targets.refusal(cmd.webhook_url)):
+        raise BadInput({"webhook_url": [refused]})
     stream = p.prefs_stream(cmd.member_id)
     state, version = log.load(stream, p.evolve_preferences, None)
     events = p.decide_preferences(state, cmd)

@@ -19,7 +19,8 @@ class SetPreferences(Command):
     channels = fields.List(
         Choice(CHANNELS), required=True, validate=validate.Length(min=1, max=len(CHANNELS))
     )
-    # require_tld=False: a receiver on the same host (http://127.0.0.1:9000/hook) is allowed
+    # require_tld=False: an address the operator allows may have none (http://10.1.2.3/hook);
+    # the handler refuses what is not public (adapters.targets)
     webhook_url = fields.Url(
         load_default=None, allow_none=True, require_tld=False, schemes={"http", "https"}
     )

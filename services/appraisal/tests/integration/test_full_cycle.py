@@ -24,13 +24,17 @@ from .scenario import PEOPLE, seed
 pytestmark = pytest.mark.servers
 
 
+CLIENT = "one-client-all-along"
+
+
 @pytest.fixture
 def rpc(container_factory, rabbit_config, settings):
-    """Both services on a vhost of this test's own: no message of an earlier run is waiting."""
+    """Both services on a vhost of this test's own: no message of an earlier run is waiting. The
+    caller gives one correlation id to all its calls, as a client may."""
     config = {"AMQP_URI": rabbit_config["AMQP_URI"]}
     for service in (LedgerService, AppraisalService):
         container_factory(service, config).start()
-    with ClusterRpcProxy(config) as proxy:
+    with ClusterRpcProxy(config, context_data={"correlation_id": CLIENT}) as proxy:
         yield proxy
 
 
@@ -135,10 +139,13 @@ def test_a_full_cycle_through_both_services(rpc, db, ledger_store, appraisal_sto
 
 
 def _assert_anonymous(store, cycle: str, ids: dict[str, str]) -> None:
-    """No stored peer review, data or metadata, names any member as its author."""
+    """No stored peer review, data or metadata, names any member as its author, nor shares an
+    actor or a correlation id with another (the RPC's correlation id would link one caller's)."""
     reviews = [e for e in store.read_stream(f"cycle-{cycle}") if e.type == "PeerReviewSubmitted"]
     assert len(reviews) == 12
     for event in reviews:
         text = json.dumps(asdict(event), default=str)
         authors = [ids[p] for p in PEOPLE if ids[p] in text and ids[p] != event.data["reviewee_id"]]
-        assert authors == [] and event.actor_id == event.data["reviewer_pseudonym"]
+        assert authors == [] and event.actor_id == event.data["review_id"]
+        assert event.correlation_id == event.data["review_id"]
+    assert len({event.actor_id for event in reviews}) == 12

@@ -156,6 +156,8 @@ def test_results_archive_and_exports(cluster, cycle):
     own = cluster.get(_at(cluster, cycle, "/results"), "member").json()["results"]
     assert [r["member_id"] for r in own] == [w.people["member"]]
     assert own[0]["breakdown"]["inputs"]["leader"]["value"] == 88
+    # Everyone joined this month: no month of the quarter is both theirs and over.
+    assert "study" in own[0]["breakdown"]["missing"]
     csv = cluster.get(_at(cluster, cycle, "/exports/results.csv"), "secretary")
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("member_id,name,score,grade,self_value") and len(lines) == 5

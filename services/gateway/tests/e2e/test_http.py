@@ -121,6 +121,8 @@ def test_lists_views_and_exports(cluster):
     assert as_of.status_code == 200 and as_of.json()["as_of"] == f"{w.year}-01-01"
     board = cluster.get(f"/api/v1/branches/{branch}/dashboard", "secretary").json()
     assert board["completion"]["by_level_kind_cadence"] and board["goals"]["goals"] == 8
+    # Every member joined this month: none of their months has ended, none fell short.
+    assert (board["study"]["member_months"], board["study"]["shortfalls"]) == (0, 0)
     group = cluster.get(f"/api/v1/branches/{branch}/groups/{w.groups['own']}/view", "leader")
     assert {m["member_id"] for m in group.json()["members"]} >= {w.people["member"]}
     mine = cluster.get(f"/api/v1/branches/{branch}/members/{w.people['member']}/view", "member")

@@ -47,6 +47,10 @@ def test_each_chooses_their_own_channels(cluster):
     assert (mine["member_id"], mine["channels"]) == (cluster.world.people["member"], ["inbox"])
     hook = cluster.post(path, "member", json={"channels": ["webhook"]})
     assert hook.status_code == 422 and "webhook_url" in hook.json()["fields"]
+    inside = {"channels": ["webhook"], "webhook_url": "http://127.0.0.1:8000/api/v1/users"}
+    refused = cluster.post(path, "member", json=inside)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["fields"]["webhook_url"] == ["不能发往127.0.0.1：本机回环地址"]
     other = cluster.post(path, "leader", json={"channels": ["inbox"], "member_id": "x"})
     assert other.status_code == 422 and "member_id" in other.json()["fields"]
 

@@ -12,10 +12,12 @@ from services.ledger.handlers import items as h
 from services.ledger.handlers import organisation as org
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+FOUNDED = datetime(2025, 12, 1, 2, 0, tzinfo=UTC)  # the branch and its members, before 2026
 
 
 def build(store) -> dict[str, str]:
-    """An institution, a branch with a secretary and a member, and a monthly item for the member."""
+    """An institution, a branch with a secretary and a member (both there since 2025), and a
+    monthly item for the member."""
     run = uuid.uuid4().hex[:8]
     ids = {
         "inst": f"i{run}",
@@ -30,18 +32,20 @@ def build(store) -> dict[str, str]:
         org.register_institution(
             o.RegisterInstitution(ids["boss"], ids["inst"], "机关", ((ids["boss"], "书记"),)),
             store,
-            NOW,
+            FOUNDED,
         ),
         org.register_branch(
-            b.RegisterBranch(ids["boss"], ids["branch"], ids["inst"], "一支部"), store, NOW
+            b.RegisterBranch(ids["boss"], ids["branch"], ids["inst"], "一支部"), store, FOUNDED
         ),
-        org.form_group(b.FormGroup(ids["boss"], ids["branch"], ids["group"], "一组"), store, NOW),
+        org.form_group(
+            b.FormGroup(ids["boss"], ids["branch"], ids["group"], "一组"), store, FOUNDED
+        ),
     ]
     for person in ("sec", "m1"):
         admit = b.AdmitMember(ids["boss"], ids["branch"], ids[person], person, ids["group"])
-        outcomes.append(org.admit_member(admit, store, NOW))
+        outcomes.append(org.admit_member(admit, store, FOUNDED))
     grant = b.GrantRole(ids["boss"], ids["branch"], ids["sec"], "secretary")
-    outcomes.append(org.grant_role(grant, store, NOW))
+    outcomes.append(org.grant_role(grant, store, FOUNDED))
     plan = c.PlanItem(
         ids["sec"],
         ids["item"],

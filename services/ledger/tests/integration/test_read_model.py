@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from services.common.actors import service_actor
 from services.common.schemas import load
+from services.ledger.domain import branch as b
 from services.ledger.domain import orglife, study
 from services.ledger.handlers import life
+from services.ledger.handlers import organisation as org
 from services.ledger.projection import TABLES
 from services.ledger.queries import calendar, history, ledger, measures
+from services.ledger.queries import life as life_queries
 from services.ledger.schemas.queries import ScanInputsQuery
 
 from .scenario import NOW, build
@@ -81,8 +84,8 @@ def test_a_roster_is_measured_by_a_few_queries_as_each_member_would_be(ledger_st
     asked = [ids["m1"], ids["sec"], ids["m1"], "nobody"]
     counted = CountingDatabase(db)
     roster = measures.members_measures(counted, NOW, ids["sec"], ids["branch"], asked, *window)
-    # reader, ledger items, attendance, articles: the same four queries for any roster's size
-    assert counted.queries == 4
+    # reader, ledger items, attendance, articles, spells: the same five for any roster's size
+    assert counted.queries == 5
     assert [r["member_id"] for r in roster["members"]] == [ids["m1"], ids["sec"], "nobody"]
     assert (roster["branch_id"], roster["start"], roster["today"]) == (
         ids["branch"],
@@ -97,6 +100,52 @@ def test_a_roster_is_measured_by_a_few_queries_as_each_member_would_be(ledger_st
     m1, sec = roster["members"][:2]
     assert (m1["ledger"]["due"], m1["attendance"]["rate"], m1["study"]["articles"]) == (2, 0.0, 2)
     assert (sec["ledger"]["due"], sec["attendance"]["rate"], sec["study"]["rate"]) == (0, 1.0, 0.0)
+
+
+def test_the_months_before_joining_or_after_leaving_are_not_the_members(ledger_store, db, runner):
+    """Admitted on 1 December (the institution's day: 30 November in UTC), a member owes no
+    article for January to November; one who left in April and came back in September owes
+    none for May to August; one recorded in December as having joined in March, none before
+    March."""
+    ids = build(ledger_store)
+    branch, boss, dec, back = ids["branch"], ids["boss"], f"dec{ids['m1']}", f"back{ids['m1']}"
+    march = f"mar{ids['m1']}"
+
+    def at(month: int, day: int, hour: int = 2) -> datetime:
+        return datetime(2026, month, day, hour, tzinfo=UTC)
+
+    steps = [
+        (
+            org.admit_member,
+            b.AdmitMember(boss, branch, dec, "十二月", ids["group"]),
+            at(11, 30, 20),
+        ),
+        (org.admit_member, b.AdmitMember(boss, branch, back, "回来", ids["group"]), at(1, 1)),
+        (org.remove_member, b.RemoveMember(boss, branch, back, "借调"), at(4, 15)),
+        (org.admit_member, b.AdmitMember(boss, branch, back, "回来", ids["group"]), at(9, 1)),
+        (
+            org.admit_member,
+            b.AdmitMember(boss, branch, march, "三月", ids["group"], joined_on=date(2026, 3, 31)),
+            at(12, 2),
+        ),
+    ]
+    events = [e for handle, cmd, when in steps for e in handle(cmd, ledger_store, when).events]
+    runner.apply(ids["events"] + events)
+    december = at(12, 20)
+
+    logged = life_queries.study_log(db, december, ids["sec"], branch, 2026, dec)["members"]
+    assert [(m["months"], m["shortfalls"]) for m in logged] == [
+        ([{"month": "2026-12", "count": 0, "finished": False, "meets_rule": False,
+           "shortfall": False}], 0)
+    ]  # fmt: skip
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    asked = [dec, back, march]
+    roster = measures.members_measures(db, december, ids["sec"], branch, asked, *year)
+    judged = {r["member_id"]: (r["study"]["months"], r["study"]["rate"]) for r in roster["members"]}
+    # back: January–April, September–November; march: March–November
+    assert judged == {dec: (0, None), back: (7, 0.0), march: (9, 0.0)}
+    every = life_queries.study_log(db, december, ids["sec"], branch, 2026)["members"]
+    assert [m["shortfalls"] for m in every if m["member_id"] == back] == [7]
 
 
 def test_the_ledger_as_of_a_past_date_folds_the_streams(ledger_store, db, runner):

@@ -1,7 +1,10 @@
 """Institution, branch and goal-set commands through the handlers."""
 
+from datetime import date
+
 import pytest
 
+from eventlog import UPCASTERS
 from services.common.handlers import load
 from services.ledger.domain import branch as b
 from services.ledger.domain import goals as g
@@ -53,6 +56,25 @@ def test_only_the_institution_committee_registers_branches(store):
     org.register_branch(b.RegisterBranch("boss", "b2", "i1", "二支部"), store, NOW)
     with pytest.raises(InvalidTransition):
         org.register_branch(b.RegisterBranch("boss", "b2", "i1", "again"), store, NOW)
+
+
+def test_a_member_joins_today_or_on_a_day_already_past(store):
+    """The day they joined starts the months that are theirs: 10 March in Shanghai by default,
+    an earlier day for a member recorded late, never a day to come."""
+    joined = org.admit_member(b.AdmitMember("boss", "b1", "m3", "M3", "g1"), store, NOW).events
+    assert (joined[0].schema_version, joined[0].data["joined_on"]) == (2, "2026-03-10")
+    early = b.AdmitMember("boss", "b1", "m4", "M4", "g1", joined_on=date(2025, 7, 1))
+    assert org.admit_member(early, store, NOW).events[0].data["joined_on"] == "2025-07-01"
+    later = b.AdmitMember("boss", "b1", "m5", "M5", "g1", joined_on=date(2026, 3, 11))
+    with pytest.raises(BadInput) as refused:
+        org.admit_member(later, store, NOW)
+    assert list(refused.value.messages) == ["joined_on"]
+
+
+def test_a_member_joined_before_joined_on_was_recorded_joined_that_day():
+    """Version 1 of MemberJoined had no joined_on: readers see None, the day it was recorded."""
+    data = {"member_id": "m1", "name": "M1", "group_id": None, "email": None}
+    assert UPCASTERS.upcast("MemberJoined", 1, data) == (2, {**data, "joined_on": None})
 
 
 @pytest.mark.parametrize("actor", EVERYONE)

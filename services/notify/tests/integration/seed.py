@@ -69,6 +69,7 @@ def _organisation(call: Call, ids: dict[str, str]) -> None:
             name=person,
             group_id=ids["grp"],
             email=f"{ids[person]}@example.cn",
+            joined_on="2026-01-01",  # members all of 2026, whenever the test records them
         )
     roles = {"sec": "secretary", "fto": "full_time_officer", "lead": "leadership_member"}
     for person, role in {**roles, "com": "committee_member"}.items():

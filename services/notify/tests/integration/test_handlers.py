@@ -8,9 +8,11 @@ import pytest
 
 from services.common.errors import Forbidden, NotFound
 from services.notify.adapters.sources import AppraisalSource, LedgerSource
+from services.notify.adapters.targets import WebhookTargets
 from services.notify.domain.delivery import Backoff
 from services.notify.domain.preferences import SetPreferences, SetThresholds
 from services.notify.domain.reminders import Reminder
+from services.notify.domain.targets import TargetPolicy
 from services.notify.handlers import commands
 from services.notify.handlers.delivery import deliver_due
 from services.notify.handlers.issue import issue_one
@@ -106,6 +108,7 @@ def test_delivery_backs_off_then_succeeds_or_gives_up(log, ledger_runner, world)
         log,
         SetPreferences(world["m2"], world["m2"], ["webhook"], "http://127.0.0.1:9/h"),
         at("due_soon"),
+        WebhookTargets(TargetPolicy.parse("127.0.0.0/8")),  # the test's own host, allowed
     )
     run_scan(log, ledger_runner, "due_soon")
     backoff, clock = Backoff((60, 300)), MovedClock(at("due_soon"))

@@ -42,6 +42,8 @@ def smtp(tmp_path, monkeypatch):
     server = SmtpServer(tmp_path / "maildir")
     monkeypatch.setenv("TAIZHANG_SMTP_PORT", str(server.port))
     monkeypatch.setenv("TAIZHANG_WEBHOOK_KEY", KEY.decode())
+    # The webhook receiver listens on this host: a network no webhook reaches unless allowed.
+    monkeypatch.setenv("TAIZHANG_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8")
     yield server
     server.stop()
 
@@ -227,6 +229,10 @@ def test_the_rpc_boundary_validates_and_refuses(container_factory, rabbit_config
     assert set(refused.value.messages) == {"channels", "x"}
     with pytest.raises(Forbidden):
         call(notify, "set_preferences", actor_id="m1", member_id="m2", channels=["inbox"])
+    with pytest.raises(BadInput) as loopback:  # no network allowed: public addresses only
+        call(notify, "set_preferences", actor_id="m1", member_id="m1", channels=["webhook"],
+             webhook_url="http://127.0.0.1:9/hook")  # fmt: skip
+    assert set(loopback.value.messages) == {"webhook_url"}
     with pytest.raises(Forbidden):
         call(notify, "scan_now", actor_id="m1")
     with pytest.raises(NotFound):

@@ -10,7 +10,10 @@ from .conftest import at, decided, inputs
 STUDY = (
     {"member_id": "m1", "months": [{"month": "2026-03", "count": 0}]},
     {"member_id": "m2", "months": [{"month": "2026-03", "count": 2}]},
-    {"member_id": "m3", "months": [{"month": "2026-02", "count": 1}]},
+    {
+        "member_id": "m3",
+        "months": [{"month": "2026-02", "count": 1}, {"month": "2026-03", "count": 0}],
+    },
 )
 
 
@@ -18,6 +21,13 @@ def test_members_with_no_article_hear_of_it_in_the_months_last_days():
     found = decided(rules.due(inputs(study=STUDY), at("2026-03-26")))
     assert found == {("study_shortfall", "m1", "m1"), ("study_shortfall", "m3", "m3")}
     assert {r.period for r in rules.due(inputs(study=STUDY), at("2026-03-26"))} == {"2026-03"}
+
+
+def test_a_month_that_is_not_the_members_is_no_shortfall():
+    """The ledger lists a member's months only from the day they joined: one admitted in April
+    has no March to fall short in."""
+    april = ({"member_id": "m4", "months": [{"month": "2026-04", "count": 0}]},)
+    assert rules.due(inputs(study=april), at("2026-03-26")) == []
 
 
 def test_not_before_the_threshold():

@@ -9,11 +9,14 @@ import pytest
 
 from eventlog import InMemoryEventStore
 from services.common.errors import BadInput
+from services.notify.adapters.targets import WebhookTargets
 from services.notify.domain import preferences as p
+from services.notify.domain.targets import TargetPolicy
 from services.notify.handlers import commands
 from services.notify.handlers.common import Log
 
 NOW = datetime(2026, 3, 17, 2, 0, tzinfo=UTC)
+LOOPBACK = WebhookTargets(TargetPolicy.parse("127.0.0.0/8"))  # a receiver on this host
 
 
 def test_thresholds_left_out_keep_their_value():
@@ -69,9 +72,29 @@ def test_setting_the_same_preferences_again_appends_nothing_and_answers_the_vers
     store, read_model = InMemoryEventStore(source="notify"), AppliedEvents()
     log = Log(store, read_model)
     cmd = p.SetPreferences("m1", "m1", ["email", "webhook"], "http://127.0.0.1:9/h")
-    first = commands.set_preferences(log, cmd, NOW)
-    again = commands.set_preferences(log, cmd, NOW)
+    first = commands.set_preferences(log, cmd, NOW, LOOPBACK)
+    again = commands.set_preferences(log, cmd, NOW, LOOPBACK)
     assert (first.version, [e.type for e in first.events]) == (1, ["PreferencesSet"])
     assert again.as_dict() == {"id": "m1", "version": 1, "events": []}
     assert len(store.read_stream(p.prefs_stream("m1"))) == 1
     assert len(read_model.applied) == 1
+
+
+def test_a_webhook_to_this_host_or_the_intranet_is_refused_unless_its_network_is_allowed():
+    store, read_model = InMemoryEventStore(source="notify"), AppliedEvents()
+    log = Log(store, read_model)
+    for url in (
+        "http://127.0.0.1:9/h",
+        "http://[::1]/h",
+        "https://10.0.0.7/h",
+        "http://localhost/",
+    ):
+        cmd = p.SetPreferences("m1", "m1", ["webhook"], url)
+        with pytest.raises(BadInput) as refused:
+            commands.set_preferences(log, cmd, NOW, WebhookTargets(TargetPolicy()))
+        [message] = refused.value.messages["webhook_url"]
+        assert message.startswith("不能发往") and ("本机" in message or "内网" in message)
+    assert store.read_stream(p.prefs_stream("m1")) == []
+    allowed = WebhookTargets(TargetPolicy.parse("10.0.0.0/8"))
+    cmd = p.SetPreferences("m1", "m1", ["webhook"], "https://10.0.0.7/h")
+    assert commands.set_preferences(log, cmd, NOW, allowed).version == 1
