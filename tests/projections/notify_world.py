@@ -135,8 +135,7 @@ def _deliver(world: World, key: str) -> None:
 
 
 def _users(world: World, ledger: Ledger) -> None:
-    """Users registered, signing in (while not locked, as the handler checks first), and a
-    password changed."""
+    """Users registered, signing in, and a password changed."""
     names = [world.id(f"u{n}") for n in range(world.draw(st.integers(1, 2)))]
     for name in names:
         cmd = users.RegisterUser(
@@ -146,18 +145,16 @@ def _users(world: World, ledger: Ledger) -> None:
             world.draw(st.booleans()),
         )
         _user(world, name, lambda state, cmd=cmd: users.decide_register(state, cmd))
-    # A run of failures (five lock the user), then sign-ins of either outcome.
-    attempts = [False] * world.pick([5, 0, 2]) + [world.draw(st.booleans()) for _ in world.times(5)]
-    for ok in attempts:
+    # Sign-ins: a success is on the user's stream (failures are the throttle's, users/throttle.py).
+    for _ in world.times(5):
         world.now += timedelta(minutes=world.draw(st.integers(0, 3)))
-        _user(world, world.pick(names), partial(_sign_in, ok, world.now))
+        _user(world, world.pick(names), partial(_sign_in, world.now))
     if world.draw(st.booleans()):
         _user(world, names[0], lambda state: users.decide_change_password(state, "$argon2id$x"))
 
 
-def _sign_in(password_ok: bool, now: datetime, state: users.User) -> list:
-    """As the handler: a locked user's attempt is refused before anything is decided."""
-    return [] if state.locked(now) else users.decide_login(state, password_ok, now)
+def _sign_in(now: datetime, state: users.User) -> list:
+    return [users.signed_in(now)]
 
 
 def _user(world: World, name: str, decide) -> None:

@@ -59,6 +59,11 @@ def fold_every_stream(world: World) -> set[str]:
     return {event.type for event in events}
 
 
+# Types no command emits any more, which read models still apply from logs written before:
+# UserLocked, from before failed sign-ins were throttled by address (gateway/users/throttle.py).
+RETIRED = {"UserLocked"}
+
+
 def test_every_aggregate_folds_every_event_its_commands_emit():
     """Seeded, so that the producers are seen to emit every type a read model handles (else the
     totality would be shown by never meeting a type); tests/projections/test_read_models.py
@@ -72,4 +77,4 @@ def test_every_aggregate_folds_every_event_its_commands_emit():
         seen.update(fold_every_stream(World(InMemoryEventStore(), data.draw, run="r")))
 
     play_and_fold()
-    assert HANDLED - seen == set()
+    assert HANDLED - seen - RETIRED == set()
