@@ -69,8 +69,6 @@ class Stack:
             "TAIZHANG_DATABASE_URL": f"{self.database_url}?application_name={name}",
             "TAIZHANG_HTTP_ADDRESS": self.url.removeprefix("http://"),
             "TAIZHANG_RPC_TIMEOUT": str(self.rpc_timeout),
-            "TAIZHANG_JWT_KEY": "reliability-jwt-key",
-            "TAIZHANG_APPRAISAL_KEY": "reliability-appraisal-key",
         }
         argv = ("-m", "nameko", "run", "--config", "deploy/nameko.yml", SERVICES[name])
         self.children.start(name, *argv, env=env)
