@@ -59,7 +59,9 @@ def _reached(address: Address) -> tuple[Address, ...]:
         return (address.ipv4_mapped,)
     if address in NAT64:
         return (IPv4Address(int(address) & 0xFFFFFFFF),)
-    return (address, address.sixtofour) if address.sixtofour is not None else (address,)
+    # The carried address first: it names where the traffic ends up, and Python releases
+    # disagree on what 2002::/16 itself is.
+    return (address.sixtofour, address) if address.sixtofour is not None else (address,)
 
 
 def _kind(address: Address) -> str | None:
