@@ -33,6 +33,13 @@ class InvalidTransition(ServiceError):
     code = "invalid_transition"
 
 
+class PreconditionFailed(ServiceError):
+    """The client's precondition (HTTP If-Match) does not hold: what it changes has changed
+    since the version the client saw, so the command would overwrite a change it never saw."""
+
+    code = "precondition_failed"
+
+
 class BadInput(ValidationError):
     """Input that fails a schema or a rule on its shape; `messages`: field → errors."""
 

@@ -11,6 +11,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from eventlog.model import Metadata, NewEvent, StoredEvent
 
+from .errors import PreconditionFailed
+
 State = TypeVar("State")
 
 
@@ -60,6 +62,23 @@ class Outcome:
         return {"id": self.id, "version": self.version, "events": [e.type for e in self.events]}
 
 
+class Expecting:
+    """The store while a command runs under the client's precondition: its commit must write at
+    the version the client saw (HTTP If-Match, from an ETag or an earlier command's answer).
+    Reads, and a keyed store's recording, pass through."""
+
+    def __init__(self, store: Any, version: int):
+        self._store, self.version = store, version
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def expecting(store: Any, version: int | None) -> Any:
+    """`store`, under the precondition that the command writes at `version` (None: none)."""
+    return store if version is None else Expecting(store, version)
+
+
 def load(
     store: EventStore, stream_id: str, evolve: Callable[[State, Any], State], initial: State
 ) -> tuple[State, int]:
@@ -82,6 +101,10 @@ def commit(
     """Appends at the loaded version, so a concurrent change makes this one fail, not interleave.
     A keyed command's store keeps the outcome with the events. Without a `correlation_id`, the
     events carry the request's (see eventlog.nameko)."""
+    if isinstance(store, Expecting) and store.version != version:
+        raise PreconditionFailed(
+            f"{stream_id} is at version {version}, not {store.version}: read it again"
+        )
     stamped = [replace(event, occurred_at=now) for event in events]
     meta = Metadata(branch_id=branch_id, actor_id=actor_id, correlation_id=correlation_id)
     if isinstance(store, RecordingStore):

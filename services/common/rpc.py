@@ -5,6 +5,7 @@ ValidationError, carries the field messages), calls one handler, applies the eve
 service's read model before it returns (so the caller reads its own write; the relay and the
 sweep deliver them everywhere else), and answers the outcome as plain JSON. Given a
 `command_key`, it takes effect once for that key, and a retry gets the first outcome (keyed.py).
+Given an `expected_version`, it is refused unless it writes at that version (handlers.Expecting).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from eventlog import utcnow
 
 from . import keyed
 from .errors import EXPECTED
-from .handlers import Outcome
+from .handlers import Outcome, expecting
 from .messaging import rpc
 from .schemas import Command, load
 
@@ -34,14 +35,16 @@ def command_method(name: str, schema: Command, handle: Handler, ports: Ports) ->
     """An RPC method for one command: load → handle → apply to the read model → answer."""
 
     @rpc(expected_exceptions=EXPECTED)
-    def method(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:
+    def method(
+        self, command_key: str | None = None, expected_version: int | None = None, **payload: Any
+    ) -> dict[str, Any]:
         cmd = load(schema, payload)
         outcome = keyed.run(
             self.log,
             command_key,
             name,
             payload,
-            lambda store: handle(cmd, ports(self, store), utcnow()),
+            lambda store: handle(cmd, ports(self, expecting(store, expected_version)), utcnow()),
         )
         self.read_model.apply(outcome.events)
         return outcome.as_dict()

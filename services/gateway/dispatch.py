@@ -18,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from eventlog import utcnow
 
-from . import cycles, idempotency, storable
+from . import cycles, idempotency, preconditions, storable
 from .access import RULE_NAMES, Access, Target, access_of
 from .body import read_body
 from .clients import client_address
@@ -89,7 +89,8 @@ def respond_once(ctx: Context, endpoint: Endpoint, request: Request, path, body,
     stale = timedelta(seconds=CLAIM_TIMEOUTS * rpc_timeout(ctx.service.config))
     claimed = idempotency.claim(log, person, key, described, utcnow(), stale)
     if isinstance(claimed, idempotency.Replay):
-        return json_response(claimed.body, claimed.status, {"Idempotent-Replayed": "true"})
+        headers = {"Idempotent-Replayed": "true", **preconditions.etag(claimed.body)}
+        return json_response(claimed.body, claimed.status, headers)
     ctx.command_key = idempotency.command_key(person, key)
     try:
         response = respond(ctx, endpoint, request, path, body)
@@ -106,6 +107,7 @@ def respond(ctx: Context, endpoint: Endpoint, request: Request, path: dict, body
     if endpoint.rule is not None and not endpoint.rule(ctx.who, target):
         raise forbidden(f"this needs: {RULE_NAMES[endpoint.rule]}")
     given = validated(endpoint, body if endpoint.method == "POST" else request.args.to_dict())
+    expected = _precondition(endpoint, request)
     if callable(endpoint.call):
         result = endpoint.call(ctx, **given, **path, actor_id=ctx.who.person_id)
     else:
@@ -113,10 +115,25 @@ def respond(ctx: Context, endpoint: Endpoint, request: Request, path: dict, body
         arguments = endpoint.arguments(given, path, ctx.who.person_id)
         if ctx.command_key is not None:
             arguments["command_key"] = ctx.command_key
+        if expected is not None:
+            arguments["expected_version"] = expected
         result = method(**arguments)
     if isinstance(result, Response):
         return result
-    return json_response(endpoint.response.dump(result) if endpoint.response else result)
+    answer = endpoint.response.dump(result) if endpoint.response else result
+    return json_response(answer, headers=preconditions.etag(answer))
+
+
+def _precondition(endpoint: Endpoint, request: Request) -> int | None:
+    """The version a command's If-Match asks it to write at. Only the services' commands can
+    honour one; elsewhere it is refused, never ignored (ignoring it would lose the update it
+    guards against)."""
+    if endpoint.method != "POST":
+        return None
+    expected = preconditions.expected_version(request.headers.get("If-Match"))
+    if expected is not None and not endpoint.preconditioned:
+        raise bad_input({"If-Match": ["not taken by this endpoint"]})
+    return expected
 
 
 def authenticate(ctx: Context, request: Request) -> None:

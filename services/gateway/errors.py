@@ -32,6 +32,7 @@ MAPPED_ERRORS: dict[str, tuple[int, str]] = {
     "AlreadySubmitted": (409, "already_submitted"),
     "MissingReviews": (409, "missing_reviews"),
     "ConcurrencyConflict": (409, "concurrency_conflict"),
+    "PreconditionFailed": (412, "precondition_failed"),
     "BadInput": (422, "bad_input"),
     "ValidationError": (422, "bad_input"),
 }

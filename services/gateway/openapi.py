@@ -16,6 +16,7 @@ from services.common.schemas import ID_RULE
 from .access import RULE_NAMES
 from .endpoints.base import INTEGER_PARAMS, Endpoint
 from .idempotency import MAX_KEY
+from .preconditions import HEADER_PATTERN
 from .schemas import responses as r
 
 ERRORS = {
@@ -24,6 +25,7 @@ ERRORS = {
     403: "In the branch, but without the role this needs",
     404: "No such resource, or not within your branches",
     409: "Not possible in the current state, or a concurrent change",
+    412: "If-Match: it has changed since that version (read it again)",
     422: "Invalid fields (see `fields`)",
     429: "Too many failed sign-ins from where you are: wait Retry-After seconds",
     503: "A service did not answer in time",
@@ -55,6 +57,16 @@ def _idempotency_key() -> dict[str, Any]:
     }
 
 
+def _if_match() -> dict[str, Any]:
+    return {
+        "name": "If-Match",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "pattern": HEADER_PATTERN},
+        "description": "The version (ETag) you saw: refused with 412 if it has changed since",
+    }
+
+
 def _path_parameter(name: str) -> dict[str, Any]:
     schema: dict[str, Any] = (
         {"type": "integer", "minimum": 2000, "maximum": 2100}
@@ -73,6 +85,7 @@ def _responses(endpoint: Endpoint) -> dict[Any, Any]:
     codes += [401, 403, 404] if endpoint.rule is not None else []
     codes += [429] if endpoint.throttled else []
     codes += [400, 409] if endpoint.method == "POST" else []
+    codes += [412] if endpoint.preconditioned else []
     answers: dict[Any, Any] = {200: {"description": endpoint.summary or "OK", **ok}}
     answers.update({code: _error(ERRORS[code]) for code in sorted(codes)})
     if 429 in answers:
@@ -100,6 +113,8 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     if endpoint.method == "POST":
         if not endpoint.anonymous:
             operation["parameters"].append(_idempotency_key())
+        if endpoint.preconditioned:
+            operation["parameters"].append(_if_match())
         body = {"application/json": {"schema": schema}}
         operation["requestBody"] = {"required": True, "content": body}
     elif schema is not None and schema.fields:

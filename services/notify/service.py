@@ -13,6 +13,7 @@ from eventlog.nameko import EventLog, LogRelay, ReadModel
 from services.common import keyed
 from services.common.actors import is_service
 from services.common.errors import EXPECTED, Forbidden
+from services.common.handlers import expecting
 from services.common.messaging import RpcProxy, event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.schemas import load
@@ -73,31 +74,42 @@ class NotifyService:
     # Commands ----------------------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
-    def set_preferences(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:
+    def set_preferences(self, **payload: Any) -> dict[str, Any]:
         targets = WebhookTargets(self.settings.channels.targets)
 
         def set_preferences(log: Log, cmd: Any, now: Any) -> Any:
             return commands.set_preferences(log, cmd, now, targets)
 
-        return self._command(cs.SetPreferences(), set_preferences, command_key, payload)
+        return self._command(cs.SetPreferences(), set_preferences, **payload)
 
     @rpc(expected_exceptions=EXPECTED)
-    def set_thresholds(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:
-        return self._command(cs.SetThresholds(), commands.set_thresholds, command_key, payload)
+    def set_thresholds(self, **payload: Any) -> dict[str, Any]:
+        return self._command(cs.SetThresholds(), commands.set_thresholds, **payload)
 
     @rpc(expected_exceptions=EXPECTED)
-    def mark_read(self, command_key: str | None = None, **payload: Any) -> dict[str, Any]:
-        return self._command(cs.MarkReadSchema(), commands.mark_read, command_key, payload)
+    def mark_read(self, **payload: Any) -> dict[str, Any]:
+        return self._command(cs.MarkReadSchema(), commands.mark_read, **payload)
 
-    def _command(self, schema, handle, command_key: str | None, payload: dict) -> dict[str, Any]:
-        """A command once per key (services/common/keyed.py), on the service's clock."""
+    def _command(
+        self,
+        schema,
+        handle,
+        /,
+        command_key: str | None = None,
+        expected_version: int | None = None,
+        **payload: Any,
+    ) -> dict[str, Any]:
+        """A command once per key (services/common/keyed.py), under the client's precondition
+        (handlers.Expecting), on the service's clock."""
         cmd, now = load(schema, payload), self.clock.now()
         outcome = keyed.run(
             self.log,
             command_key,
             handle.__name__,
             payload,
-            lambda store: handle(Log(store, self.read_model), cmd, now),
+            lambda store: handle(
+                Log(expecting(store, expected_version), self.read_model), cmd, now
+            ),
         )
         self.read_model.apply(outcome.events)  # a replayed outcome's too: read your own write
         return outcome.as_dict()

@@ -48,6 +48,11 @@ class Endpoint:
         return PREFIX + self.path
 
     @property
+    def preconditioned(self) -> bool:
+        """A service's command, which honours If-Match (preconditions.py)."""
+        return self.method == "POST" and not callable(self.call)
+
+    @property
     def params(self) -> tuple[str, ...]:
         return tuple(_PARAM.findall(self.path))
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from services.common import keyed
-from services.common.errors import BadInput
-from services.common.handlers import commit
+from services.common.errors import BadInput, PreconditionFailed
+from services.common.handlers import commit, expecting
 from services.ledger.domain import item_commands as c
 from services.ledger.exceptions import InvalidTransition
 from services.ledger.handlers import items as h
@@ -83,3 +83,21 @@ def test_a_command_that_decides_nothing_records_nothing(store):
 
     keyed.run(store, "k1", "noop", {}, nothing)
     assert store.stream_version(keyed.record_stream("ledger", "k1")) == 0
+
+
+def test_under_a_stale_precondition_neither_the_events_nor_the_record_are_stored(store):
+    item = plan(store, None)
+    cancel = {"actor_id": "sec", "item_id": item.id, "reason": "重复"}
+
+    def handle(writer):
+        return h.cancel_item(c.CancelItem(**cancel), expecting(writer, item.version - 1), NOW)
+
+    with pytest.raises(PreconditionFailed):
+        keyed.run(store, "k1", "cancel_item", cancel, handle)
+    assert store.stream_version(h.stream_id(item.id)) == item.version
+    assert store.stream_version(keyed.record_stream("ledger", "k1")) == 0
+
+    def current(writer):
+        return h.cancel_item(c.CancelItem(**cancel), expecting(writer, item.version), NOW)
+
+    assert keyed.run(store, "k1", "cancel_item", cancel, current).version == item.version + 1
