@@ -1,4 +1,4 @@
-"""Importing a roster: row-by-row answers in Chinese, all or nothing, and nothing the second time."""
+"""Importing a roster: answers row by row in Chinese, all or nothing, nothing the second time."""
 
 from __future__ import annotations
 
