@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from eventlog import Database, PostgresEventStore, ProjectionRunner, Settings, utcnow
@@ -30,15 +29,8 @@ from services.ledger.schemas import roster as rs
 
 from .roster import files, importing
 from .users import handlers as users
-from .users.credentials import HASHER
+from .users.credentials import hash_one_time, one_time_password
 from .users.domain import RegisterUser
-
-HASHES_AT_ONCE = 4  # argon2 takes 64 MiB a hash
-
-
-def hash_all(passwords: list[str]) -> list[str]:
-    with ThreadPoolExecutor(max_workers=HASHES_AT_ONCE) as pool:  # argon2 runs outside the GIL
-        return list(pool.map(HASHER.hash, passwords))
 
 
 class Stores:
@@ -71,8 +63,10 @@ def admin_create(args: argparse.Namespace, settings: Settings) -> int:
         org.register_institution(load(cs.RegisterInstitution(), founding), stores.ledger, utcnow())
     elif person not in state.committee:  # founded by an earlier run cut short: taken as it is
         return _fail(f"机构“{args.institution}”已存在，{person}不在其委员会中")
-    password = importing.one_time_password()
-    cmd = RegisterUser(args.username, person, hash_all([password])[0], admin=True, one_time=True)
+    password = one_time_password()
+    cmd = RegisterUser(
+        args.username, person, hash_one_time([password])[0], admin=True, one_time=True
+    )
     users.register(stores.gateway, cmd, actor_id=person)
     print(f"机构“{args.institution_name}”（{args.institution}）已建立，管理员：{args.name}")
     print(f"用户名：{args.username}")
@@ -82,8 +76,8 @@ def admin_create(args: argparse.Namespace, settings: Settings) -> int:
 
 def admin_reset_password(args: argparse.Namespace, settings: Settings) -> int:
     stores = Stores(settings)
-    password = importing.one_time_password()
-    users.reset_password(stores.gateway, args.username, hash_all([password])[0], "cli")
+    password = one_time_password()
+    users.reset_password(stores.gateway, args.username, hash_one_time([password])[0], "cli")
     print(f"用户“{args.username}”的一次性密码：{password}（登录后须修改）")
     return 0
 
@@ -112,7 +106,7 @@ def roster_import(args: argparse.Namespace, settings: Settings) -> int:
 
     with open(args.file, "rb") as given:
         content = given.read()
-    ports = importing.Ports(import_roster, stores.gateway, hash_all)
+    ports = importing.Ports(import_roster, stores.gateway, hash_one_time)
     try:
         report = importing.run(ports, actor.person_id, args.institution, content, not args.apply)
     except files.UnreadableRoster as error:

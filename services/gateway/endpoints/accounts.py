@@ -7,18 +7,17 @@ from typing import Any
 from eventlog import utcnow
 
 from ..access import admin_user
-from ..roster.importing import one_time_password
 from ..schemas import responses as r
 from ..schemas import roster as s
 from ..users import handlers as users
 from ..users import throttle
-from ..users.credentials import Claims, hash_password
+from ..users.credentials import Claims, hash_one_time, one_time_password
 from .base import Endpoint
 
 
 def reset_password(ctx, username: str, actor_id: str, **_: Any) -> dict[str, Any]:
     password = one_time_password()
-    users.reset_password(ctx.service.log, username, hash_password(password), actor_id)
+    users.reset_password(ctx.service.log, username, hash_one_time([password])[0], actor_id)
     return {"username": username, "one_time_password": password}
 
 

@@ -14,7 +14,6 @@ A new user's one-time password is in the real run's answer only: the log holds i
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
@@ -24,22 +23,15 @@ from services.common.schemas import ID_RULE
 from services.ledger.domain import roster as r
 
 from ..users import handlers as users
+from ..users.credentials import one_time_password
 from ..users.domain import RegisterUser, User, evolve, stream_id
 from . import files
-
-# Letters and digits no one mistakes for another (no 0/O, 1/l/I).
-_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
-ONE_TIME_LENGTH = 12
-
-
-def one_time_password() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(ONE_TIME_LENGTH))
 
 
 @dataclass(frozen=True)
 class Ports:
     """What an import works with: the ledger's `import_roster` (an RPC, or its handler run in
-    this process), the log the users are kept in, how to hash many passwords at once, and what
+    this process), the log the users are kept in, how to hash one-time passwords, and what
     to do with the users' events once stored (the gateway applies them to its read model)."""
 
     import_roster: Callable[..., dict[str, Any]]

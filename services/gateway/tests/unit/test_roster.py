@@ -15,7 +15,7 @@ from eventlog import InMemoryEventStore
 from services.common.schemas import load
 from services.gateway.roster import files, importing
 from services.gateway.users import domain, handlers
-from services.gateway.users.credentials import HASHER
+from services.gateway.users.credentials import HASHER, hash_one_time
 from services.ledger.domain import organisation as o
 from services.ledger.handlers import organisation as org
 from services.ledger.handlers import roster as roster_handlers
@@ -67,17 +67,13 @@ class Log:
         return roster_handlers.import_roster(cmd, self.ledger, self, NOW)[0]
 
 
-def cheap_hashes(passwords):
-    return [HASHER.hash(password) for password in passwords]
-
-
 @pytest.fixture
 def log() -> Log:
     return Log()
 
 
 def run(log, content, dry_run=False, ports=None):
-    ports = ports or importing.Ports(log.import_roster, log.gateway, cheap_hashes)
+    ports = ports or importing.Ports(log.import_roster, log.gateway, hash_one_time)
     return importing.run(ports, "boss", "i1", content, dry_run)
 
 
@@ -181,9 +177,7 @@ def test_a_csv_of_members_joins_existing_branches(log, encoding):
     assert report["valid"] and report["summary"] == {"MemberJoined": 1, "UserRegistered": 1}
 
 
-@pytest.mark.parametrize(
-    "content", [b"PK\x03\x04 not a zip", b"\x00\x01" * 10, b"\xff\xfe\x00"]
-)
+@pytest.mark.parametrize("content", [b"PK\x03\x04 not a zip", b"\x00\x01" * 10, b"\xff\xfe\x00"])
 def test_a_file_that_is_neither_workbook_nor_text_is_refused_whole(log, content):
     with pytest.raises(files.UnreadableRoster):
         run(log, content, dry_run=True)
