@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from services.ledger.domain import roster as r
 from services.ledger.schemas.roster import MAX_ROWS
@@ -41,6 +39,7 @@ FIELDS = {
     r.ROLES: "roles",
 }
 HEADER_ROW = 1
+MAX_COLUMNS = 64  # read of a row: the template has 7, a secretary's sheet a few more
 # Excel in a Chinese locale saves CSV in GB 18030's subset GBK; everything else, UTF-8.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -64,18 +63,23 @@ def read(content: bytes) -> RosterFile:
 
 
 def _workbook_sheets(content: bytes) -> dict[str, list[tuple]]:
+    """The tables' sheets, rows read as they stream (read-only mode): what is wrong with an
+    archive or its XML shows while reading, anywhere in it, as any of many errors (zipfile's,
+    zlib's, the XML parser's, openpyxl's own), each of which means one thing here."""
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise UnreadableRoster(f"无法读取的 XLSX 文件：{error}") from None
-    try:
-        return {
-            sheet.title.strip(): _first_rows(sheet.iter_rows(values_only=True))
-            for sheet in book.worksheets
-            if sheet.title.strip() in TABLES
-        }
-    finally:
-        book.close()
+        try:
+            return {
+                sheet.title.strip(): _first_rows(
+                    sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+                )
+                for sheet in book.worksheets
+                if sheet.title.strip() in TABLES
+            }
+        finally:
+            book.close()
+    except Exception as error:  # see above: an unreadable file, whatever broke in it
+        raise UnreadableRoster(f"无法读取的 XLSX 文件：{type(error).__name__}") from None
 
 
 def _csv_rows(content: bytes) -> list[tuple]:

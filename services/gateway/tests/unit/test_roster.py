@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -179,6 +180,33 @@ def test_a_csv_of_members_joins_existing_branches(log, encoding):
 
 @pytest.mark.parametrize("content", [b"PK\x03\x04 not a zip", b"\x00\x01" * 10, b"\xff\xfe\x00"])
 def test_a_file_that_is_neither_workbook_nor_text_is_refused_whole(log, content):
+    with pytest.raises(files.UnreadableRoster):
+        run(log, content, dry_run=True)
+
+
+def a_zip_of_other_things() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    return out.getvalue()
+
+
+def a_sheet_of_broken_xml() -> bytes:
+    whole, out = io.BytesIO(files.template()), io.BytesIO()
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(out, "w") as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            broken = item.filename.startswith("xl/worksheets/")
+            archive.writestr(item, data[: len(data) // 2] if broken else data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [files.template()[:3000], a_zip_of_other_things(), a_sheet_of_broken_xml()],
+    ids=["cut short", "another zip", "broken sheet"],
+)
+def test_a_broken_workbook_is_refused_whole(log, content):
     with pytest.raises(files.UnreadableRoster):
         run(log, content, dry_run=True)
 

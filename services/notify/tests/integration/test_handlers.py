@@ -65,6 +65,17 @@ def test_every_rule_issues_once_as_the_clock_moves(log, ledger_runner, world):
         assert run_scan(log, ledger_runner, day)["issued"] == 0  # the clock fires again
 
 
+def test_an_escalation_names_the_owner_by_name(log, ledger_runner, world):
+    run_scan(log, ledger_runner, "urging")
+    rows = log.db.fetch_all(
+        "SELECT title, body FROM notify.reminders WHERE branch_id = %s"
+        " AND rule = 'overdue_urging' AND subject_id = %s",
+        (world["branch"], world["it1"]),
+    )
+    assert len(rows) == 1 and rows[0]["title"].startswith("督促提醒：m1 的")  # m1's name: "m1"
+    assert world["m1"] not in rows[0]["title"] + rows[0]["body"]
+
+
 def test_a_second_decision_is_refused_by_the_log(log, world):
     reminder = Reminder("overdue", "itX", "once", world["m1"], world["branch"], "t", "b")
     reach = routes(log.db, world["branch"], [world["m1"]])[world["m1"]]
