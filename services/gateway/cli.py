@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from eventlog import Database, PostgresEventStore, ProjectionRunner, Settings, utcnow
+from services.common.actors import service_actor
 from services.common.errors import EXPECTED
 from services.common.handlers import load as load_stream
 from services.common.schemas import ID_RULE, load
@@ -31,6 +32,9 @@ from .roster import files, importing
 from .users import handlers as users
 from .users.credentials import hash_one_time, one_time_password
 from .users.domain import RegisterUser
+
+# Who a reset from the shell is recorded as: the operator acts as the gateway would.
+OPERATOR = service_actor("gateway")
 
 
 class Stores:
@@ -77,7 +81,8 @@ def admin_create(args: argparse.Namespace, settings: Settings) -> int:
 def admin_reset_password(args: argparse.Namespace, settings: Settings) -> int:
     stores = Stores(settings)
     password = one_time_password()
-    users.reset_password(stores.gateway, args.username, hash_one_time([password])[0], "cli")
+    password_hash = hash_one_time([password])[0]
+    users.reset_password(stores.gateway, args.username, password_hash, args.reason, OPERATOR)
     print(f"用户“{args.username}”的一次性密码：{password}（登录后须修改）")
     return 0
 
@@ -157,6 +162,7 @@ def add_commands(sub: Any) -> dict[str, Any]:
     create.set_defaults(run=admin_create)
     reset = admin_sub.add_parser("reset-password", help="a one-time password for a user")
     reset.add_argument("username", type=_id)
+    reset.add_argument("--reason", default="管理员重设", help="why, kept with the reset")
     reset.set_defaults(run=admin_reset_password)
     roster = sub.add_parser("roster", help="the roster template; importing a roster file")
     roster_sub = roster.add_subparsers(dest="roster_command", required=True)

@@ -15,9 +15,10 @@ from ..users.credentials import Claims, hash_one_time, one_time_password
 from .base import Endpoint
 
 
-def reset_password(ctx, username: str, actor_id: str, **_: Any) -> dict[str, Any]:
+def reset_password(ctx, username: str, reason: str, actor_id: str, **_: Any) -> dict[str, Any]:
     password = one_time_password()
-    users.reset_password(ctx.service.log, username, hash_one_time([password])[0], actor_id)
+    password_hash = hash_one_time([password])[0]
+    users.reset_password(ctx.service.log, username, password_hash, reason, actor_id)
     return {"username": username, "one_time_password": password}
 
 
@@ -38,7 +39,7 @@ ENDPOINTS = [
         "/users/{username}/password-reset",
         admin_user,
         s.PasswordIssued(),
-        s.NoBody,
+        s.PasswordReset,
         call=reset_password,
         tag="auth",
         secret=True,

@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from services.common.schemas import ID_RULE, Strict
+from services.common.schemas import ID_RULE, Strict, Text
 
 from .requests import PASSWORD
 
@@ -50,8 +50,8 @@ class OneTimePasswordChange(Strict):
     new_password = fields.Str(required=True, validate=PASSWORD)
 
 
-class NoBody(Strict):
-    """No fields."""
+class PasswordReset(Strict):
+    reason = Text(metadata={"description": "why, kept with the reset (忘记密码)"})
 
 
 class RosterRow(Schema):

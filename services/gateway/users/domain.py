@@ -81,8 +81,8 @@ def decide_change_password(state: User, password_hash: str) -> list[NewEvent]:
     return [NewEvent("PasswordChanged", {"password_hash": password_hash})]
 
 
-def decide_reset(state: User, password_hash: str) -> list[NewEvent]:
+def decide_reset(state: User, password_hash: str, reason: str) -> list[NewEvent]:
     """An administrator's reset: a one-time password, to be changed at the next sign-in."""
     if not state.username:
         raise NotFound("no such user")
-    return [NewEvent("PasswordReset", {"password_hash": password_hash})]
+    return [NewEvent("PasswordReset", {"password_hash": password_hash, "reason": reason})]

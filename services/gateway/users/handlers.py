@@ -43,9 +43,10 @@ def register_all(store: Any, cmds: list[domain.RegisterUser], actor_id: str) -> 
     return store.append_batch(appends, metadata=Metadata(actor_id=actor_id))
 
 
-def reset_password(store: Any, username: str, password_hash: str, actor_id: str) -> None:
+def reset_password(store: Any, username: str, password_hash: str, reason: str, actor_id: str):
     state, version = load(store, username)
-    _append(store, username, domain.decide_reset(state, password_hash), version, actor_id)
+    events = domain.decide_reset(state, password_hash, reason)
+    _append(store, username, events, version, actor_id)
 
 
 def sign_in(

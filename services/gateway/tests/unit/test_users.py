@@ -180,7 +180,7 @@ def test_tokens_carry_the_person_and_expire():
 
 
 def test_a_reset_password_is_one_time_until_its_holder_changes_it(store):
-    handlers.reset_password(store, "ann", hash_password("one time pw"), "admin")
+    handlers.reset_password(store, "ann", hash_password("one time pw"), "忘记密码", "admin")
     assert sign_in(store, "one time pw").one_time
     origin = throttle.origin(KEY, HOME, "ann")
     changed = handlers.change_password(
@@ -208,7 +208,7 @@ def test_only_a_one_time_password_is_replaced_without_a_token(store):
 
 def test_no_one_is_reset_who_is_not_a_user(store):
     with pytest.raises(NotFound):
-        handlers.reset_password(store, "nobody", "hash", "admin")
+        handlers.reset_password(store, "nobody", "hash", "忘记密码", "admin")
 
 
 def test_users_registered_before_one_time_passwords_chose_their_own():
