@@ -17,7 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from services.ledger.domain import roster as r
+from services.ledger.domain import roster_rows as r
 from services.ledger.schemas.roster import MAX_ROWS
 
 # Table → (its columns, those that must be there), in the template's order.

@@ -20,7 +20,7 @@ from functools import reduce
 from typing import Any
 
 from services.common.schemas import ID_RULE
-from services.ledger.domain import roster as r
+from services.ledger.domain import roster_rows as r
 
 from ..users import handlers as users
 from ..users.credentials import one_time_password

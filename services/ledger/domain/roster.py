@@ -14,64 +14,29 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from marshmallow import ValidationError, validate
 
 from eventlog.model import NewEvent
-from services.common.schemas import ID_RULE, PHONE_RULE
 
 from . import branch as b
 from .organisation import Branch, evolve_branch
-
-UNITS, MEMBERS = "支部与党小组", "党员"  # the two tables (sheets) of a roster
-BRANCH, GROUP, NAME, LOGIN, EMAIL, PHONE, ROLES = (
-    "支部",
-    "党小组",
-    "姓名",
-    "登录名",
-    "电子邮箱",
-    "手机号",
-    "职务",
+from .roster_rows import (
+    BRANCH,
+    EMAIL,
+    GROUP,
+    LOGIN,
+    MEMBERS,
+    NAME,
+    PHONE,
+    ROLE_NAMES,
+    ROLES,
+    UNITS,
+    MemberRow,
+    RowReport,
+    UnitRow,
+    check_cells,
+    filled,
+    roles,
 )
-# A role as a roster writes it → the ledger's role. 党小组长 leads the member's own group.
-ROLE_LABELS = {
-    "书记": "secretary",
-    "支部书记": "secretary",
-    "专职党务干部": "full_time_officer",
-    "班子成员": "leadership_member",
-    "支委": "committee_member",
-    "支部委员": "committee_member",
-    "党小组长": "group_leader",
-}
-ROLE_NAMES = {
-    "secretary": "书记",
-    "full_time_officer": "专职党务干部",
-    "leadership_member": "班子成员",
-    "committee_member": "支委",
-    "group_leader": "党小组长",
-}
-ROLE_SEPARATORS = ("、", ",", "，", ";", "；", "/", " ")
-_EMAIL = validate.Email()
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    row: int  # the spreadsheet's row number
-    branch: str
-    group: str = ""
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    row: int
-    branch: str
-    name: str
-    login: str
-    group: str = ""
-    email: str = ""
-    phone: str = ""
-    roles: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,29 +46,6 @@ class ImportRoster:
     units: tuple[UnitRow, ...]
     members: tuple[MemberRow, ...]
     dry_run: bool = True
-
-
-@dataclass
-class RowReport:
-    """What one row would change, or what is wrong with it (column → messages)."""
-
-    sheet: str
-    row: int
-    changes: list[str] = field(default_factory=list)
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.setdefault(column, []).append(message)
-
-    def as_dict(self) -> dict[str, Any]:
-        status = "错误" if self.errors else ("变更" if self.changes else "无变化")
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "status": status,
-            "changes": self.changes,
-            "errors": self.errors,
-        }
 
 
 @dataclass
@@ -156,7 +98,7 @@ def _units(cmd: ImportRoster, ids: Mapping[str, str], result: Plan) -> None:
     for row in cmd.units:
         report = RowReport(UNITS, row.row)
         result.rows.append(report)
-        if not _filled(report, BRANCH, row.branch):
+        if not filled(report, BRANCH, row.branch):
             continue
         branch_id = ids[row.branch]
         if branch_id not in result.branches:
@@ -173,7 +115,7 @@ def _units(cmd: ImportRoster, ids: Mapping[str, str], result: Plan) -> None:
 def _member(cmd, row: MemberRow, ids, logins, result: Plan, report, today) -> None:
     """A branch neither known nor declared is unknown (a misspelt name would otherwise become
     a new branch of one member)."""
-    _check_cells(row, report)
+    check_cells(row, report)
     first = logins.setdefault(row.login, row.row) if row.login else row.row
     if first != row.row:
         report.error(LOGIN, f"登录名“{row.login}”重复：与第{first}行相同")
@@ -183,8 +125,8 @@ def _member(cmd, row: MemberRow, ids, logins, result: Plan, report, today) -> No
     group_id = _group_id(state, row.group) if state and row.group else None
     if state and row.group and group_id is None:
         report.error(GROUP, f"“{row.branch}”没有党小组“{row.group}”，也未列在“{UNITS}”表中")
-    roles = _roles(row, report)
-    if "group_leader" in roles and not row.group:
+    held = roles(row, report)
+    if "group_leader" in held and not row.group:
         report.error(ROLES, "党小组长须填写所在党小组")
     elsewhere = _member_elsewhere(result, row.login, state)
     if elsewhere:
@@ -192,7 +134,7 @@ def _member(cmd, row: MemberRow, ids, logins, result: Plan, report, today) -> No
     if report.errors or state is None:
         return
     _admit_or_check(cmd, row, state, group_id, result, report, today)
-    for role in roles:
+    for role in held:
         group = group_id if role == "group_leader" else None
         _grant(cmd, row, state.branch_id, role, group, result, report)
 
@@ -245,48 +187,7 @@ def _member_elsewhere(result: Plan, login: str, state: Branch | None) -> str | N
     return None
 
 
-def _check_cells(row: MemberRow, report: RowReport) -> None:
-    _filled(report, BRANCH, row.branch)
-    _filled(report, NAME, row.name)
-    if _filled(report, LOGIN, row.login) and not _valid(ID_RULE, row.login):
-        report.error(LOGIN, "登录名只能由1–64个字母、数字或 _.:- 组成")
-    if row.email and not _valid(_EMAIL, row.email):
-        report.error(EMAIL, f"“{row.email}”不是有效的电子邮箱")
-    if row.phone and not _valid(PHONE_RULE, row.phone):
-        report.error(PHONE, f"“{row.phone}”不是有效的电话号码")
-
-
-def _roles(row: MemberRow, report: RowReport) -> list[str]:
-    text = row.roles
-    for separator in ROLE_SEPARATORS:
-        text = text.replace(separator, " ")
-    roles = []
-    for label in text.split():
-        role = ROLE_LABELS.get(label)
-        if role is None:
-            known = "、".join(ROLE_NAMES.values())
-            report.error(ROLES, f"未知职务“{label}”：可填{known}")
-        elif role not in roles:
-            roles.append(role)
-    return roles
-
-
 def _group_id(state: Branch | None, name: str) -> str | None:
     if state is None:
         return None
     return next((gid for gid, group in state.groups.items() if group == name), None)
-
-
-def _filled(report: RowReport, column: str, value: str) -> bool:
-    if not value.strip():
-        report.error(column, f"“{column}”不能为空")
-        return False
-    return True
-
-
-def _valid(rule: Any, value: str) -> bool:
-    try:
-        rule(value)
-    except ValidationError:
-        return False
-    return True

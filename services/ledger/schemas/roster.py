@@ -10,6 +10,7 @@ from marshmallow import fields, post_load, validate
 from services.common.schemas import Command, Id, Integer, Strict, storable
 
 from ..domain import roster as r
+from ..domain import roster_rows as rows
 
 MAX_ROWS = 5000
 
@@ -26,8 +27,8 @@ class UnitRow(Strict):
     row, branch, group = Row(), Cell(), Cell()
 
     @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> r.UnitRow:
-        return r.UnitRow(**data)
+    def make(self, data: dict[str, Any], **_: Any) -> rows.UnitRow:
+        return rows.UnitRow(**data)
 
 
 class MemberRow(Strict):
@@ -35,8 +36,8 @@ class MemberRow(Strict):
     email, phone, roles = Cell(), Cell(), Cell()
 
     @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> r.MemberRow:
-        return r.MemberRow(**data)
+    def make(self, data: dict[str, Any], **_: Any) -> rows.MemberRow:
+        return rows.MemberRow(**data)
 
 
 class ImportRoster(Command):

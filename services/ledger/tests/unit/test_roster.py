@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.ledger.domain import roster as r
+from services.ledger.domain.roster_rows import MemberRow, UnitRow
 from services.ledger.exceptions import Forbidden
 from services.ledger.handlers import roster
 
@@ -18,14 +19,12 @@ class ListedBranches:
         return [{"branch_id": "b1"}]
 
 
-UNITS = (r.UnitRow(2, "第二支部", "一组"), r.UnitRow(3, "第二支部", "二组"))
+UNITS = (UnitRow(2, "第二支部", "一组"), UnitRow(3, "第二支部", "二组"))
 MEMBERS = (
-    r.MemberRow(
-        2, "第二支部", "张三", "zhangsan", "一组", "zs@example.cn", "138 0000 0001", "书记"
-    ),
-    r.MemberRow(3, "第二支部", "李四", "lisi", "一组", "", "", "党小组长"),
-    r.MemberRow(4, "第二支部", "王五", "wangwu", "二组", roles="支委、党小组长"),
-    r.MemberRow(5, "第一支部", "新人", "newbie", "小组 g1"),
+    MemberRow(2, "第二支部", "张三", "zhangsan", "一组", "zs@example.cn", "138 0000 0001", "书记"),
+    MemberRow(3, "第二支部", "李四", "lisi", "一组", "", "", "党小组长"),
+    MemberRow(4, "第二支部", "王五", "wangwu", "二组", roles="支委、党小组长"),
+    MemberRow(5, "第一支部", "新人", "newbie", "小组 g1"),
 )
 
 
@@ -83,33 +82,33 @@ def test_a_dry_run_answers_the_same_and_stores_nothing(store):
 @pytest.mark.parametrize(
     "row, column, message",
     [
-        (r.MemberRow(6, "第三支部", "赵六", "zhao"), "支部", "未知支部“第三支部”"),
+        (MemberRow(6, "第三支部", "赵六", "zhao"), "支部", "未知支部“第三支部”"),
         (
-            r.MemberRow(6, "第二支部", "赵六", "zhao", "三组"),
+            MemberRow(6, "第二支部", "赵六", "zhao", "三组"),
             "党小组",
             "“第二支部”没有党小组“三组”",
         ),
-        (r.MemberRow(6, "第二支部", "赵六", "lisi"), "登录名", "登录名“lisi”重复：与第3行相同"),
-        (r.MemberRow(6, "第二支部", "赵六", "m1"), "登录名", "登录名“m1”已是“第一支部”的党员"),
+        (MemberRow(6, "第二支部", "赵六", "lisi"), "登录名", "登录名“lisi”重复：与第3行相同"),
+        (MemberRow(6, "第二支部", "赵六", "m1"), "登录名", "登录名“m1”已是“第一支部”的党员"),
         (
-            r.MemberRow(6, "第二支部", "赵六", "zhao", email="not-mail"),
+            MemberRow(6, "第二支部", "赵六", "zhao", email="not-mail"),
             "电子邮箱",
             "不是有效的电子邮箱",
         ),
         (
-            r.MemberRow(6, "第二支部", "赵六", "zhao", phone="call me"),
+            MemberRow(6, "第二支部", "赵六", "zhao", phone="call me"),
             "手机号",
             "不是有效的电话号码",
         ),
-        (r.MemberRow(6, "第二支部", "赵六", "zhao", roles="组长"), "职务", "未知职务“组长”"),
+        (MemberRow(6, "第二支部", "赵六", "zhao", roles="组长"), "职务", "未知职务“组长”"),
         (
-            r.MemberRow(6, "第二支部", "赵六", "zhao", roles="党小组长"),
+            MemberRow(6, "第二支部", "赵六", "zhao", roles="党小组长"),
             "职务",
             "党小组长须填写所在党小组",
         ),
-        (r.MemberRow(6, "第二支部", "", "zhao"), "姓名", "“姓名”不能为空"),
-        (r.MemberRow(6, "第二支部", "赵六", "赵六"), "登录名", "登录名只能由"),
-        (r.MemberRow(6, "第一支部", "另一个名字", "m1"), "姓名", "与已有记录“M1”不同"),
+        (MemberRow(6, "第二支部", "", "zhao"), "姓名", "“姓名”不能为空"),
+        (MemberRow(6, "第二支部", "赵六", "赵六"), "登录名", "登录名只能由"),
+        (MemberRow(6, "第一支部", "另一个名字", "m1"), "姓名", "与已有记录“M1”不同"),
     ],
 )
 def test_one_bad_row_is_named_and_nothing_is_stored(store, row, column, message):
@@ -122,7 +121,7 @@ def test_one_bad_row_is_named_and_nothing_is_stored(store, row, column, message)
 
 
 def test_a_member_in_another_group_is_moved_and_keeps_no_lead_of_the_old(store):
-    moved = r.MemberRow(2, "第一支部", "GL1", "gl1", "小组 g2", roles="党小组长")
+    moved = MemberRow(2, "第一支部", "GL1", "gl1", "小组 g2", roles="党小组长")
     report, stored = run(store, members=(moved,), units=())
     assert report["valid"]
     assert [e.type for e in stored] == ["RoleRevoked", "MemberMoved", "RoleGranted"]
