@@ -89,9 +89,7 @@ def change_password(
     """`one_time_only`: the change of a one-time password, the one thing its holder may do."""
     state = sign_in(store, username, old, now, origin)
     if one_time_only and not state.one_time:
-        raise InvalidTransition(
-            "not a one-time password: change it with POST /api/v1/auth/password"
-        )
+        raise InvalidTransition("这不是一次性密码：登录后请用 POST /api/v1/auth/password 修改")
     _, version = load(store, username)
     events = domain.decide_change_password(state, hash_password(new))
     _append(store, username, events, version, state.person_id)
