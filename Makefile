@@ -13,6 +13,8 @@ RUFF := $(PYTHON) -m ruff
 MYPY := $(PYTHON) -m mypy
 # The `taizhang` console script, without relying on the venv's bin/ being on PATH.
 TAIZHANG := $(PYTHON) -m eventlog.cli
+# `make run DEMO=0`: start empty, without the demo institution (then `taizhang admin create`).
+DEMO ?= 1
 # `make lock` keeps the pins that still satisfy pyproject.toml; LOCK_UPGRADE=--upgrade takes the
 # newest of everything.
 LOCK_UPGRADE ?=
@@ -72,8 +74,8 @@ unit: deps ## the tests that need no servers
 reliability: deps lint infra ## the fault tests (kill -9, broker and database restarts), long
 	$(TEST_ENV) TAIZHANG_RELIABILITY=long $(PYTHON) -m pytest tests/reliability $(PYTEST_ARGS)
 
-run: deps infra migrate ## start the services with demo data and print the URL
-	PYTHON=$(PYTHON) bash scripts/run.sh
+run: deps infra migrate ## start the services with demo data (DEMO=0: empty) and print the URL
+	PYTHON=$(PYTHON) TAIZHANG_DEMO=$(DEMO) bash scripts/run.sh
 
 stop: ## stop the services, then the servers
 	-PYTHON=$(PYTHON) bash scripts/run.sh stop

@@ -67,8 +67,9 @@ def handle(service: Any, endpoint: Endpoint, request: Request, path: dict[str, A
     if endpoint.rule is not None:
         authenticate(ctx, request)
     body = read_body(request) if endpoint.method == "POST" else None
-    # An anonymous request keeps no record: it would tie the caller to what they wrote.
-    if endpoint.method != "POST" or ctx.claims is None or endpoint.anonymous:
+    # An anonymous request keeps no record: it would tie the caller to what they wrote; nor does
+    # one whose answer holds a secret.
+    if endpoint.method != "POST" or ctx.claims is None or endpoint.anonymous or endpoint.secret:
         return respond(ctx, endpoint, request, path, body)
     key = idempotency.checked_key(request.headers.get("Idempotency-Key"))
     if not key:  # a key of its own: a request the broker delivers twice still runs once

@@ -35,6 +35,10 @@ ANONYMOUS = (
     " Anonymous: the gateway keeps nothing that ties the request to you (an Idempotency-Key is"
     " ignored; a retry of a stored review is answered 409 already_submitted)."
 )
+SECRET = (
+    " The answer holds one-time passwords, shown once: the gateway keeps no copy (an"
+    " Idempotency-Key is ignored)."
+)
 INFRA = {
     "/healthz": ("healthz", "The gateway process is alive", JSON),
     "/readyz": ("readyz", "RabbitMQ, PostgreSQL and every service answer", JSON),
@@ -109,9 +113,11 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         operation["description"] = f"Who: {RULE_NAMES[endpoint.rule]}."
     if endpoint.anonymous:
         operation["description"] += ANONYMOUS
+    if endpoint.secret:
+        operation["description"] += SECRET
     schema = endpoint.request_schema()
     if endpoint.method == "POST":
-        if not endpoint.anonymous:
+        if not (endpoint.anonymous or endpoint.secret):
             operation["parameters"].append(_idempotency_key())
         if endpoint.preconditioned:
             operation["parameters"].append(_if_match())
