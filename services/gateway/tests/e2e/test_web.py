@@ -1,0 +1,243 @@
+"""The web app in headless Chromium: the journeys of members, a secretary and the committee,
+against the services in real containers (conftest.py), with a screenshot of every page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import partial
+
+import pytest
+import requests
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.by import By
+
+from .browser import Browser, chromium
+from .conftest import Cluster
+from .world import PASSWORD, seed
+
+pytestmark = pytest.mark.servers
+
+# The pages show people by name: the world's, in Chinese.
+NAMES = {
+    "委员": "李委员",
+    "secretary": "张书记",
+    "leader": "王组长",
+    "member": "赵党员",
+    "member2": "钱党员",
+    "foreign": "孙书记",
+}
+XSS = "<script>alert(1)</script>"
+
+
+def chinese(call, method: str, **payload):
+    if method == "admit_member":
+        payload["name"] = NAMES[payload["name"]]
+    if method == "plan_item":
+        payload["title"] = payload["title"].replace("own 调研", "走访调研报告")
+    return call(method, **payload)
+
+
+@pytest.fixture(scope="module")
+def web(settings, db):
+    cluster = Cluster(settings, db, seeding=lambda call, world: seed(partial(chinese, call), world))
+    driver = chromium()
+    yield cluster, Browser(driver, cluster.url)
+    driver.quit()
+    cluster.stop()
+
+
+def sign_in(web, role: str) -> Browser:
+    cluster, browser = web
+    browser.sign_in(cluster.world.username(role), PASSWORD)
+    return browser
+
+
+def test_member_completes_an_occurrence_and_posts_an_article(web):
+    cluster, browser = web
+    b = cluster.world.branches["own"]
+    browser = sign_in(web, "member")
+    browser.open(f"/app/b/{b}/ledger")
+    overdue = browser.driver.find_element(By.CSS_SELECTOR, "ul.entries li.overdue")
+    assert "走访调研报告" in overdue.text and "已逾期" in overdue.text
+    assert overdue.value_of_css_property("color") == "rgba(198, 40, 40, 1)"
+    browser.screenshot("ledger")
+    done = overdue.find_element(By.XPATH, ".//details[summary[text()='完成']]")
+    done.find_element(By.TAG_NAME, "summary").click()
+    done.find_element(By.NAME, "note").send_keys("已报送支部")
+    done.find_element(By.XPATH, ".//button[text()='标记完成']").click()
+    assert "已保存" in browser.text()
+    assert "没有逾期事项" in browser.text()
+
+    browser.open(f"/app/b/{b}/study")
+    before = browser.driver.find_element(By.CSS_SELECTOR, ".stat").text
+    browser.driver.find_element(By.NAME, "title").send_keys("学习党章心得")
+    browser.driver.find_element(By.XPATH, "//button[text()='提交']").click()
+    assert "已保存" in browser.text() and "学习党章心得" in browser.text()
+    after = browser.driver.find_element(By.CSS_SELECTOR, ".stat").text
+    assert int(after.split()[0]) == int(before.split()[0]) + 1
+    assert "每月要求 1–5 篇" in after
+    browser.screenshot("study")
+
+
+def test_secretary_plans_an_item_and_the_dashboard_changes(web):
+    cluster, browser = web
+    b = cluster.world.branches["own"]
+    browser = sign_in(web, "secretary")
+    browser.open(f"/app/b/{b}/dashboard")
+    overdue = int(browser.driver.find_elements(By.CSS_SELECTOR, ".stat")[1].text.split()[0])
+    browser.screenshot("dashboard")
+    browser.open(f"/app/b/{b}/plan")
+    browser.screenshot("plan")
+    form = browser.driver
+    form.find_element(By.NAME, "title").send_keys("季度党建工作总结")
+    form.find_element(By.CSS_SELECTOR, "select[name=level] option[value=branch]").click()
+    form.find_element(By.CSS_SELECTOR, "select[name=kind] option[value=party_building]").click()
+    yesterday = date.today() - timedelta(days=1)
+    form.find_element(By.NAME, "due_date").send_keys(yesterday.strftime("%m%d%Y"))
+    form.find_element(By.XPATH, "//button[text()='安排']").click()
+    assert "已保存" in browser.text()
+    browser.open(f"/app/b/{b}/dashboard")
+    now = int(browser.driver.find_elements(By.CSS_SELECTOR, ".stat")[1].text.split()[0])
+    assert now == overdue + 1
+    assert "季度党建工作总结" in browser.text()
+    charts = browser.driver.find_elements(By.CSS_SELECTOR, "[data-chart] svg")
+    assert len(charts) == 3  # ECharts drew each chart
+    browser.screenshot("dashboard-after")
+    for page, name in (("meetings", "meeting"), ("appraisal", "appraisal-secretary")):
+        browser.open(f"/app/b/{b}/{page}")
+        browser.screenshot(name)
+
+
+def test_member_writes_a_peer_review(web):
+    cluster, browser = web
+    b = cluster.world.branches["own"]
+    browser = sign_in(web, "member")
+    browser.open(f"/app/b/{b}/appraisal")
+    browser.screenshot("appraisal")
+    link = browser.driver.find_element(By.LINK_TEXT, "填写互评")
+    reviewee = link.find_element(By.XPATH, "..").text.split("：")[0]
+    assert reviewee in NAMES.values()
+    link.click()
+    assert f"互评：{reviewee}" in browser.text() and "匿名" in browser.text()
+    browser.screenshot("peer-review")
+    for field in ("ideological_education", "fulfilling_responsibility", "following_rules"):
+        browser.driver.find_element(By.NAME, field).send_keys("90")
+    browser.driver.find_element(By.NAME, "supervision").send_keys("85")
+    browser.driver.find_element(By.NAME, "comments").send_keys("作风扎实")
+    browser.driver.find_element(By.XPATH, "//button[text()='提交互评']").click()
+    assert "已保存" in browser.text()
+    row = browser.driver.find_element(By.XPATH, f"//li[starts-with(., '{reviewee}：')]")
+    assert "已提交" in row.text
+
+
+def test_a_foreign_branch_is_the_404_page(web):
+    cluster, browser = web
+    foreign = cluster.world.branches["foreign"]
+    browser = sign_in(web, "member")
+    for page in ("dashboard", "ledger", "appraisal"):
+        browser.open(f"/app/b/{foreign}/{page}")
+        assert "找不到页面" in browser.text()
+    browser.screenshot("not-found")
+    cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
+    answer = requests.get(f"{cluster.url}/app/b/{foreign}/dashboard", cookies=cookies, timeout=30)
+    assert answer.status_code == 404 and "找不到页面" in answer.text
+
+
+def test_an_xss_title_is_text(web):
+    cluster, browser = web
+    w = cluster.world
+    cluster.call(
+        "ledger",
+        "plan_item",
+        actor_id=w.people["leader"],
+        branch_id=w.branches["own"],
+        item_id=f"itxss{w.run}",
+        level="member",
+        kind="reform",
+        cadence="once",
+        title=XSS,
+        owner_id=w.people["member"],
+        group_id=w.groups["own"],
+        due_date=date.today().isoformat(),
+    )
+    browser = sign_in(web, "member")
+    browser.open(f"/app/b/{w.branches['own']}/ledger")
+    assert XSS in browser.text()
+    with pytest.raises(NoAlertPresentException):
+        browser.driver.switch_to.alert.text  # noqa: B018 (reading it is the check)
+
+
+def test_every_page_fits_a_phone(web):
+    cluster, browser = web
+    b, g = cluster.world.branches["own"], cluster.world.groups["own"]
+    pages = {
+        "secretary": [
+            "ledger",
+            "study",
+            "appraisal",
+            "dashboard",
+            "plan",
+            "meetings",
+            f"groups/{g}",
+        ],
+        "member": ["ledger", "study", "appraisal", "archive"],
+    }
+    for role, paths in pages.items():
+        browser = sign_in(web, role)
+        browser.phone(True)
+        try:
+            for path in [*(f"/app/b/{b}/{p}" for p in paths), "/app/inbox", "/app/password"]:
+                browser.open(path)
+                assert not browser.scrolls_sideways(), path
+                name = path.strip("/").replace("/", "-").replace(b, "b").replace(g, "g")
+                browser.screenshot(f"phone-{role}-{name}")
+        finally:
+            browser.phone(False)
+
+
+def test_the_committee_overview_and_group_pages(web):
+    cluster, browser = web
+    w = cluster.world
+    browser = sign_in(web, "committee")
+    browser.open(f"/app/i/{w.institution}")
+    assert "各支部对比" in browser.text() and "own支部" in browser.text()
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "[data-chart] svg")
+    browser.screenshot("overview")
+    browser = sign_in(web, "leader")
+    browser.open(f"/app/b/{w.branches['own']}/groups/{w.groups['own']}")
+    assert "赵党员" in browser.text() and "记录党小组会" in browser.text()
+    browser.screenshot("group")
+    browser.open("/app/inbox")
+    browser.screenshot("inbox")
+    browser.open(f"/app/b/{w.branches['own']}/archive")
+    browser.screenshot("archive")
+
+
+def test_sessions_forms_and_headers(web):
+    cluster, _ = web
+    session = requests.Session()
+    login = session.get(f"{cluster.url}/app/login", timeout=30)
+    assert "script-src 'self'" in login.headers["Content-Security-Policy"]
+    forged = session.post(
+        f"{cluster.url}/app/login",
+        data={"username": cluster.world.username("member"), "password": PASSWORD},
+        timeout=30,
+    )
+    assert forged.status_code == 400 and "tz_session" not in session.cookies
+    token = login.text.split('name="csrf_token" value="')[1].split('"')[0]
+    signed = session.post(
+        f"{cluster.url}/app/login",
+        data={
+            "username": cluster.world.username("member"),
+            "password": PASSWORD,
+            "csrf_token": token,
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    cookie = signed.headers["Set-Cookie"]
+    assert signed.status_code == 303 and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert PASSWORD not in session.get(f"{cluster.url}/app/password", timeout=30).text
+    out = session.post(f"{cluster.url}/app/logout", data={"csrf_token": token}, timeout=30)
+    assert "登录台账" in out.text
+    assert session.get(f"{cluster.url}/app/inbox", timeout=30).url.endswith("/app/login")
