@@ -6,7 +6,7 @@
   function option(spec) {
     var horizontal = spec.kind === "hbar";
     var unit = spec.unit || "";
-    var category = { type: "category", data: spec.categories, axisLabel: { interval: 0, width: horizontal ? 110 : 70, overflow: "truncate" } };
+    var category = { type: "category", data: spec.categories, axisLabel: { interval: 0, width: horizontal ? 110 : 56, overflow: horizontal ? "truncate" : "break" } };
     var value = { type: "value", max: unit === "%" ? 100 : null, axisLabel: { formatter: "{value}" + unit } };
     return {
       color: palette,
