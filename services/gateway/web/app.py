@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from werkzeug.security import safe_join
@@ -33,6 +34,9 @@ class Route:
     url: str  # werkzeug's rule, under PREFIX
     view: Callable[..., Response]
     signed_in: bool = True
+    # True: no client address in its access-log line (as the API's peer review: the line's time
+    # would tie whoever wrote a review to it)
+    anonymous: bool = False
 
 
 class WebEntrypoint(HttpEntrypoint):
@@ -42,12 +46,11 @@ class WebEntrypoint(HttpEntrypoint):
         error = to_http(exc)
         if error.status == 401:
             return render.redirect(PREFIX + "/login")
-        status = 404 if error.status == 404 else error.status
-        return render.error_page(status, error.code)
+        return render.error_page(error.status, error.code)
 
 
-def web(method: str, url: str):
-    return WebEntrypoint.decorator(method, url, expected_exceptions=EXPECTED)
+def web(method: str, url: str, anonymous: bool = False):
+    return WebEntrypoint.decorator(method, url, anonymous=anonymous, expected_exceptions=EXPECTED)
 
 
 def serve(service: Any, route: Route, request: Request, path: dict[str, Any]) -> Response:
@@ -69,7 +72,7 @@ def serve(service: Any, route: Route, request: Request, path: dict[str, Any]) ->
 def static(service: Any, request: Request, name: str) -> Response:
     """The app's own files (its stylesheet, script and the vendored ECharts)."""
     found = safe_join(str(render.STATIC), name)
-    if found is None or not render.Path(found).is_file():
+    if found is None or not Path(found).is_file():
         return render.error_page(404, "not_found", signed_in=False)
     kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
     with open(found, "rb") as file:
@@ -79,7 +82,7 @@ def static(service: Any, request: Request, name: str) -> Response:
 
 
 def entrypoint(route: Route):
-    @web(route.method, PREFIX + route.url)
+    @web(route.method, PREFIX + route.url, anonymous=route.anonymous)
     def method(self, request: Request, **path: Any) -> Response:
         return serve(self, route, request, path)
 

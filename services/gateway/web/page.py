@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
+from services.common.labels import ERROR, FIELD
+
 from .. import dispatch
 from ..access import BRANCH_ADMIN
 from ..endpoints import ENDPOINTS
@@ -67,7 +69,9 @@ class Page:
             self.act(name, fields, **path)
         except Exception as exc:
             error = to_http(exc)
-            if error.status in (401, 404, 500, 503):
+            # A page's own failures are the error page; a refusal of what the form asked (a
+            # wrong password among them: the caller is signed in) is shown on the form's page.
+            if error.status in (404, 500, 503):
                 raise error from exc
             return render.redirect(with_query(back, error=error.code, fields=_names(error)))
         return render.redirect(with_query(back, ok="1"))
@@ -125,8 +129,11 @@ class Page:
 
     def render(self, template: str, **values: Any) -> Response:
         notice = self.request.args.get("ok") == "1"
+        # Only codes and fields of the label tables: the address cannot put words in the page.
         error = self.request.args.get("error", "")
-        bad = [f for f in self.request.args.get("fields", "").split(",") if f]
+        error = error if error in ERROR else "bad_request" if error else ""
+        given = self.request.args.get("fields", "").split(",")
+        bad = [name for name in given if name in FIELD]
         return render.html(
             template,
             page=self,

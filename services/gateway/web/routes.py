@@ -34,8 +34,10 @@ ROUTES = [
     Route("appraisal", "GET", B + "/appraisal", appraisal.overview),
     Route("open_cycle", "POST", B + "/appraisal", appraisal.open_cycle),
     Route("self_review", "POST", CYCLE + "/self", appraisal.self_review),
-    Route("peer_form", "GET", CYCLE + "/peer/<reviewee_id>", appraisal.peer_form),
-    Route("peer_review", "POST", CYCLE + "/peer/<reviewee_id>", appraisal.peer_review),
+    Route("peer_form", "GET", CYCLE + "/peer/<reviewee_id>", appraisal.peer_form, anonymous=True),
+    Route(
+        "peer_review", "POST", CYCLE + "/peer/<reviewee_id>", appraisal.peer_review, anonymous=True
+    ),
     Route("comment_form", "GET", CYCLE + "/comment/<member_id>", appraisal.comment_form),
     Route("comment", "POST", CYCLE + "/comment/<member_id>", appraisal.leader_comment),
     Route("finalise", "POST", CYCLE + "/finalise", appraisal.finalise),

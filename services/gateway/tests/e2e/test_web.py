@@ -3,6 +3,7 @@ against the services in real containers (conftest.py), with a screenshot of ever
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from functools import partial
 
@@ -10,6 +11,8 @@ import pytest
 import requests
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
+
+from tests.support import NOT_YET, wait_for
 
 from .browser import Browser, chromium
 from .conftest import Cluster
@@ -119,7 +122,8 @@ def test_secretary_plans_an_item_and_the_dashboard_changes(web):
         browser.screenshot(name)
 
 
-def test_member_writes_a_peer_review(web):
+def test_member_writes_a_peer_review(web, caplog):
+    caplog.set_level(logging.INFO, logger="nameko.web.server")
     cluster, browser = web
     b = cluster.world.branches["own"]
     browser = sign_in(web, "member")
@@ -145,6 +149,15 @@ def test_member_writes_a_peer_review(web):
     assert "已保存" in browser.text()
     row = browser.driver.find_element(By.XPATH, f"//li[starts-with(., '{reviewee}：')]")
     assert "已提交" in row.text
+
+    # The form's and the review's access-log lines carry no client address (as the API's).
+    def logged():
+        lines = [r.getMessage() for r in caplog.records if r.name == "nameko.web.server"]
+        peer = [line for line in lines if "/peer/" in line]
+        return peer if any('"POST ' in line for line in peer) else None
+
+    peer = wait_for(logged, 20, "the peer review in the access log", retrying=NOT_YET)
+    assert all(line.startswith("- ") for line in peer)
 
 
 def test_a_foreign_branch_is_the_404_page(web):
