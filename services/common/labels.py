@@ -132,6 +132,10 @@ FIELD = {
     "old_password": "原密码",
     "new_password": "新密码",
     "repeat": "确认新密码",
+    "primary": "主体责任人",
+    "supervision": "监督责任人",
+    "coordination": "协调责任人",
+    "urging": "督促责任人",
     "_schema": "表单",
 }
 # The API's error codes (its `code` field), as a sentence a person can act on.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .app import Route
-from .pages import account, appraisal, branch, group, institution, member
+from .pages import account, appraisal, branch, goals, group, institution, member
 
 B = "/b/<branch_id>"
 CYCLE = B + "/appraisal/<cycle_id>"
@@ -52,6 +52,10 @@ ROUTES = [
     Route("meeting", "POST", B + "/meetings", branch.record_meeting),
     Route("export", "GET", B + "/ledger.<fmt>", branch.export),
     Route("group", "GET", B + "/groups/<group_id>", group.group),
+    Route("goals", "GET", B + "/goals", goals.goals),
+    Route("add_goal", "POST", B + "/goals", goals.add),
+    Route("open_goals", "POST", B + "/goals/open", goals.open_set),
+    Route("responsibility", "POST", B + "/goals/<goal_id>/responsibility", goals.assign),
     # the institution
     Route("overview", "GET", "/i/<institution_id>", institution.overview),
 ]

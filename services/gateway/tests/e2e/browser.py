@@ -8,8 +8,11 @@ import shutil
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import alert_is_present
+from selenium.webdriver.support.ui import WebDriverWait
 
 ARTIFACTS = Path(__file__).resolve().parents[4] / "artifacts" / "web"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -40,8 +43,20 @@ class Browser:
         self.open("/app/login")
         self.driver.find_element(By.NAME, "username").send_keys(username)
         self.driver.find_element(By.NAME, "password").send_keys(password)
-        self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        self.submit(self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
         self.driver.find_element(By.CSS_SELECTOR, "nav.menu")  # signed in: the menu shows
+
+    def submit(self, button, confirm: bool = False) -> None:
+        """Clicks a form's button (saying yes when the page asks) and waits for the page the
+        form leads to: one without the mark this page is given."""
+        self.driver.execute_script("window.leaving = true")
+        button.click()
+        if confirm:
+            WebDriverWait(self.driver, 10).until(alert_is_present()).accept()
+        arrived = "return !window.leaving && document.readyState === 'complete'"
+        WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda driver: driver.execute_script(arrived)
+        )
 
     def text(self) -> str:
         return self.driver.find_element(By.TAG_NAME, "body").text

@@ -77,14 +77,14 @@ def test_member_completes_an_occurrence_and_posts_an_article(web):
     done = overdue.find_element(By.XPATH, ".//details[summary[text()='完成']]")
     done.find_element(By.TAG_NAME, "summary").click()
     done.find_element(By.NAME, "note").send_keys("已报送支部")
-    done.find_element(By.XPATH, ".//button[text()='标记完成']").click()
+    browser.submit(done.find_element(By.XPATH, ".//button[text()='标记完成']"))
     assert "已保存" in browser.text()
     assert "没有逾期事项" in browser.text()
 
     browser.open(f"/app/b/{b}/study")
     before = browser.driver.find_element(By.CSS_SELECTOR, ".stat").text
     browser.driver.find_element(By.NAME, "title").send_keys("学习党章心得")
-    browser.driver.find_element(By.XPATH, "//button[text()='提交']").click()
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='提交']"))
     assert "已保存" in browser.text() and "学习党章心得" in browser.text()
     after = browser.driver.find_element(By.CSS_SELECTOR, ".stat").text
     assert int(after.split()[0]) == int(before.split()[0]) + 1
@@ -107,7 +107,7 @@ def test_secretary_plans_an_item_and_the_dashboard_changes(web):
     form.find_element(By.CSS_SELECTOR, "select[name=kind] option[value=party_building]").click()
     yesterday = date.today() - timedelta(days=1)
     form.find_element(By.NAME, "due_date").send_keys(yesterday.strftime("%m%d%Y"))
-    form.find_element(By.XPATH, "//button[text()='安排']").click()
+    browser.submit(form.find_element(By.XPATH, "//button[text()='安排']"))
     assert "已保存" in browser.text()
     browser.open(f"/app/b/{b}/dashboard")
     now = int(browser.driver.find_elements(By.CSS_SELECTOR, ".stat")[1].text.split()[0])
@@ -145,7 +145,7 @@ def test_member_writes_a_peer_review(web, caplog):
         browser.driver.find_element(By.NAME, field).send_keys("90")
     browser.driver.find_element(By.NAME, "supervision").send_keys("85")
     browser.driver.find_element(By.NAME, "comments").send_keys("作风扎实")
-    browser.driver.find_element(By.XPATH, "//button[text()='提交互评']").click()
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='提交互评']"))
     assert "已保存" in browser.text()
     row = browser.driver.find_element(By.XPATH, f"//li[starts-with(., '{reviewee}：')]")
     assert "已提交" in row.text
@@ -208,6 +208,7 @@ def test_every_page_fits_a_phone(web):
             "dashboard",
             "plan",
             "meetings",
+            "goals",
             f"groups/{g}",
         ],
         "member": ["ledger", "study", "appraisal", "archive"],
@@ -286,15 +287,15 @@ def test_a_leader_comments_and_the_secretary_finalises_the_cycle(web):
     due = date.today() + timedelta(days=30)
     browser.driver.find_element(By.NAME, "r0_due").send_keys(due.strftime("%m%d%Y"))
     browser.screenshot("leader-comment")
-    browser.driver.find_element(By.XPATH, "//button[text()='提交点评']").click()
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='提交点评']"))
     assert "已保存" in browser.text()
     assert "已点评" in browser.driver.find_element(By.XPATH, COMMENT_ROW).text
 
     browser = sign_in(web, "secretary")
     browser.open(f"/app/b/{b}/appraisal")
     browser.driver.find_element(By.NAME, "missing_reviews_reason").send_keys("部分同志出差")
-    browser.driver.find_element(By.XPATH, "//button[text()='定档']").click()
-    browser.driver.switch_to.alert.accept()  # 定档后不能再修改，确定吗？
+    # 定档后不能再修改，确定吗？
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='定档']"), confirm=True)
     assert "已保存" in browser.text() and "已定档" in browser.text()
     results = browser.driver.find_element(By.XPATH, "//h3[text()='结果']/following-sibling::div")
     assert "赵党员" in results.text
@@ -307,3 +308,38 @@ def test_a_leader_comments_and_the_secretary_finalises_the_cycle(web):
     browser.open(f"/app/b/{b}/archive")
     assert "季度评议" in browser.text() and "加强理论学习" in browser.text()
     browser.screenshot("archive")
+
+
+def test_the_secretary_adds_a_goal_and_names_its_responsibility_holders(web):
+    cluster, browser = web
+    w = cluster.world
+    b = w.branches["own"]
+    for person, role in (("member2", "full_time_officer"), ("member", "leadership_member")):
+        cluster.call(
+            "ledger",
+            "grant_role",
+            actor_id=w.people["secretary"],
+            branch_id=b,
+            member_id=w.people[person],
+            role=role,
+        )
+    browser = sign_in(web, "secretary")
+    browser.open(f"/app/b/{b}/goals")
+    assert "目标1" in browser.text() and "还没有明确责任人" in browser.text()
+    browser.driver.find_element(By.NAME, "title").send_keys("审判质效提升")
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='增加']"))
+    assert "已保存" in browser.text()
+    goal = browser.driver.find_element(By.XPATH, "//section[h2[contains(., '审判质效提升')]]")
+    goal.find_element(By.TAG_NAME, "summary").click()
+    for duty, name in (
+        ("primary", "张书记"),
+        ("supervision", "钱党员"),
+        ("coordination", "赵党员"),
+    ):
+        goal.find_element(By.XPATH, f".//select[@name='{duty}']/option[text()='{name}']").click()
+    goal.find_element(By.XPATH, ".//label[contains(., '王组长')]/input[@name='urging']").click()
+    browser.submit(goal.find_element(By.XPATH, ".//button[text()='保存']"))
+    assert "已保存" in browser.text(), browser.driver.current_url
+    goal = browser.driver.find_element(By.XPATH, "//section[h2[contains(., '审判质效提升')]]")
+    assert "主体责任：张书记；监督责任：钱党员；协调责任：赵党员；督促责任：王组长" in goal.text
+    browser.screenshot("goals")
