@@ -55,7 +55,12 @@ class Page:
         """A command, under the form's idempotency key: a form sent twice acts once."""
         key = self.form.get(KEY_FIELD) or None
         response = self._run(BY_NAME[name], path, fields, key)
-        return json.loads(response.data)
+        answer = json.loads(response.data)
+        if response.status_code >= 400:  # the first attempt's refusal, replayed
+            raise HttpError(
+                response.status_code, answer["code"], answer["message"], answer["fields"]
+            )
+        return answer
 
     def _run(self, endpoint, path: dict[str, Any], given: dict[str, Any], key: str | None):
         url = endpoint.url.format(**path)

@@ -268,9 +268,25 @@ def test_sessions_forms_and_headers(web):
     cookie = signed.headers["Set-Cookie"]
     assert signed.status_code == 303 and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert PASSWORD not in session.get(f"{cluster.url}/app/password", timeout=30).text
+    path = f"/app/b/{cluster.world.branches['own']}/study"
+    form = _hidden_fields(session.get(cluster.url + path, timeout=30).text, path)
+    # A form sent twice acts once, and a refusal stays a refusal when sent again.
+    bad = {**form, "title": "链接有误的文章", "link": "不是链接"}
+    good = {**form, "title": "提交两次的文章", "idempotency_key": form["idempotency_key"] + "b"}
+    for sent, shown in ((bad, "error=bad_input&fields=link"), (good, "ok=1")):
+        answers = [session.post(cluster.url + path, data=sent, timeout=30) for _ in range(2)]
+        assert [answer.url.endswith(f"{path}?{shown}") for answer in answers] == [True, True]
+    assert session.get(cluster.url + path, timeout=30).text.count("提交两次的文章") == 1
     out = session.post(f"{cluster.url}/app/logout", data={"csrf_token": token}, timeout=30)
     assert "登录台账" in out.text
     assert session.get(f"{cluster.url}/app/inbox", timeout=30).url.endswith("/app/login")
+
+
+def _hidden_fields(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the page's form that posts to `action`."""
+    form = page[page.index(f'action="{action}"') :]
+    names = ("csrf_token", "idempotency_key", "next")
+    return {name: form.split(f'name="{name}" value="')[1].split('"')[0] for name in names}
 
 
 def test_a_leader_comments_and_the_secretary_finalises_the_cycle(web):
