@@ -105,6 +105,8 @@ cmd_start() {
     cat <<EOT
 
 taizhang is running.
+  Web app:   http://$GATEWAY/app/   (sign in as b1m103 / member-demo-2026, a member; b1m101 /
+             officer-demo-2026, the secretary of b1; jw01 / committee-demo-2026, the committee)
   API:       http://$GATEWAY/api/v1/   (get a token: POST /api/v1/auth/token)
   OpenAPI:   http://$GATEWAY/openapi.json
   Health:    http://$GATEWAY/readyz
