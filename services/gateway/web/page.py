@@ -120,11 +120,7 @@ class Page:
         me, links = self.me(), []
         for row in me["branches"]:
             b = f"/app/b/{row['branch_id']}"
-            links += [
-                ("我的台账", b + "/ledger"),
-                ("学习", b + "/study"),
-                ("评议", b + "/appraisal"),
-            ]
+            links += [(label, b + page) for label, page in MEMBER_PAGES]
             links += [("党小组", f"{b}/groups/{g}") for g in self.led_groups(row["branch_id"])]
             if self.runs(row["branch_id"]):
                 links.append(("支部看板", b + "/dashboard"))

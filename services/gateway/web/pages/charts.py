@@ -59,14 +59,7 @@ def goals(goals: dict[str, Any]) -> dict[str, Any]:
         "kind": "hbar",
         "unit": "%",
         "categories": [row["title"] for row in rows],
-        "series": [
-            {
-                "name": "进度",
-                "data": [
-                    None if r["progress"] is None else round(r["progress"] * 100, 1) for r in rows
-                ],
-            }
-        ],
+        "series": [{"name": "进度", "data": [_percent(r["progress"]) for r in rows]}],
     }
 
 
