@@ -9,7 +9,7 @@ from werkzeug.wrappers import Request
 from services.appraisal.domain import cycle
 from services.common import labels, periods
 from services.gateway.errors import MAPPED_ERRORS
-from services.gateway.web import render, session
+from services.gateway.web import app, render, session
 from services.gateway.web.pages import charts
 from services.ledger.domain import items, organisation, orglife
 
@@ -90,3 +90,17 @@ def test_completion_is_charted_by_level_and_kind_across_cadences():
     chart = charts.completion(completion)
     assert chart["categories"] == ["支部", "党员"]
     assert chart["series"] == [{"name": "改革（业务）工作", "data": [None, 75.0]}]
+
+
+def test_static_files_are_kept_by_browsers_and_never_leave_their_folder():
+    def get(name: str, **headers: str):
+        request = Request(EnvironBuilder(path=f"/app/static/{name}", headers=headers).get_environ())
+        return app.static(None, request, name)
+
+    first = get("app.js")
+    assert (first.status_code, first.headers["Cache-Control"]) == (200, "public, max-age=3600")
+    assert "script-src" in first.headers["Content-Security-Policy"]
+    first.close()
+    assert get("app.js", **{"If-None-Match": first.headers["ETag"]}).status_code == 304
+    for outside in ("../page.py", "../../service.py", "/etc/passwd"):
+        assert get(outside).status_code == 404
