@@ -1,4 +1,5 @@
-"""Read-model handlers for ledger items (`item-<id>`): the item row and one row per occurrence."""
+"""Read-model handlers for ledger items (`item-<id>`): the item row, one row per occurrence, and
+the measure counters (ledger.measure_cells) those occurrences count in."""
 
 from __future__ import annotations
 
@@ -100,13 +101,44 @@ def _due_changed(cur: Cursor, event: StoredEvent) -> None:
     _touch(cur, event, assignments, tuple(changed.values()))
 
 
+# What the occurrences of an item (or one of them) add to their cells, times %(sign)s. Read from
+# ledger.entries, so a cell counts exactly what the ledger lists (a whole-item cancel included).
+_COUNT = """
+INSERT INTO ledger.measure_cells AS c
+SELECT branch_id, level, kind, cadence, coalesce(group_id, ''), coalesce(owner_id, ''),
+       coalesce(goal_id, ''), due_date,
+       %(sign)s * count(*) FILTER (WHERE status <> 'cancelled'),
+       %(sign)s * count(*) FILTER (WHERE status = 'done'),
+       %(sign)s * count(*) FILTER (WHERE status = 'done' AND completed_on <= due_date)
+FROM ledger.entries
+WHERE item_id = %(item)s AND (%(period)s::text IS NULL OR period = %(period)s)
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+ON CONFLICT (branch_id, due_date, level, kind, cadence, group_id, owner_id, goal_id) DO UPDATE
+SET occurrences = c.occurrences + EXCLUDED.occurrences, done = c.done + EXCLUDED.done,
+    on_time = c.on_time + EXCLUDED.on_time
+"""
+
+
+def _counted(handler: Handler) -> Handler:
+    """The handler between taking what the event touches out of its cells and putting it back
+    as it now is: any change (status, due date, owner, a whole-item cancel) moves the counts."""
+
+    def handle(cur: Cursor, event: StoredEvent) -> None:
+        scope = {"item": owner_of(event), "period": event.data.get("period")}
+        cur.execute(_COUNT, {**scope, "sign": -1})
+        handler(cur, event)
+        cur.execute(_COUNT, {**scope, "sign": 1})
+
+    return handle
+
+
 ITEM_HANDLERS: dict[str, Handler] = {
-    "ItemPlanned": _planned,
-    "ItemStarted": _occurrence,
-    "ProgressNoted": _occurrence,
-    "ItemCompleted": _occurrence,
-    "ItemCancelled": _occurrence,
-    "ItemReopened": _occurrence,
-    "ItemReassigned": _reassigned,
-    "DueDateChanged": _due_changed,
+    "ItemPlanned": _counted(_planned),
+    "ItemStarted": _counted(_occurrence),
+    "ProgressNoted": _counted(_occurrence),
+    "ItemCompleted": _counted(_occurrence),
+    "ItemCancelled": _counted(_occurrence),
+    "ItemReopened": _counted(_occurrence),
+    "ItemReassigned": _counted(_reassigned),
+    "DueDateChanged": _counted(_due_changed),
 }

@@ -114,6 +114,25 @@ CREATE TABLE IF NOT EXISTS ledger.occurrences (
     PRIMARY KEY (item_id, period)
 );
 CREATE INDEX IF NOT EXISTS occurrences_due ON ledger.occurrences (due_date);
+-- The ledger's measures (domain/measures.py) read these counters, not the occurrences: one row
+-- per cell (branch, level, kind, cadence, group, owner, goal, due date; '' where an item has no
+-- group, owner or goal) counting its occurrences that are not cancelled, those done, and those
+-- done on time. A view reads O(cells), whatever the size of the branch's history; the due date
+-- stays in the key because "due" and "overdue" depend on the day a view is asked.
+CREATE TABLE IF NOT EXISTS ledger.measure_cells (
+    branch_id   text NOT NULL,
+    level       text NOT NULL,
+    kind        text NOT NULL,
+    cadence     text NOT NULL,
+    group_id    text NOT NULL,
+    owner_id    text NOT NULL,
+    goal_id     text NOT NULL,
+    due_date    date NOT NULL,
+    occurrences integer NOT NULL,
+    done        integer NOT NULL,
+    on_time     integer NOT NULL,
+    PRIMARY KEY (branch_id, due_date, level, kind, cadence, group_id, owner_id, goal_id)
+);
 CREATE TABLE IF NOT EXISTS ledger.meeting_requirements (
     branch_id    text NOT NULL,
     meeting_type text NOT NULL,

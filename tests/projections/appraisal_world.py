@@ -53,7 +53,7 @@ def measured(world: World, branch_id: str, members, start: date, end: date) -> d
     record = st.fixed_dictionaries(
         {
             "ledger": st.fixed_dictionaries(
-                {"due": COUNT, "on_time": COUNT, "rate": RATE, "by_kind": st.just({})}
+                {"due": COUNT, "on_time": COUNT, "on_time_rate": RATE, "by_kind": st.just({})}
             ),
             "study": st.fixed_dictionaries(
                 {"months": COUNT, "meeting_rule": COUNT, "rate": RATE, "articles": COUNT}
