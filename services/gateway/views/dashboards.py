@@ -47,7 +47,7 @@ def summary(
     }
 
 
-def _overdue(ctx, actor_id: str, branch_id: str, **filters) -> dict[str, Any]:
+def overdue_list(ctx, actor_id: str, branch_id: str, **filters) -> dict[str, Any]:
     found = ctx.rpc("ledger").list_entries(
         actor_id=actor_id, branch_id=branch_id, overdue=True, limit=OVERDUE_SHOWN, **filters
     )
@@ -58,7 +58,7 @@ def dashboard(ctx, actor_id: str, branch_id: str, year: int) -> dict[str, Any]:
     """GET /branches/{branch_id}/dashboard."""
     return {
         **summary(ctx, actor_id, branch_id, year),
-        "overdue_list": _overdue(ctx, actor_id, branch_id),
+        "overdue_list": overdue_list(ctx, actor_id, branch_id),
         "appraisal": appraisal.status(ctx, actor_id, branch_id),
     }
 
@@ -87,7 +87,7 @@ def group_view(ctx, actor_id: str, branch_id: str, group_id: str, year: int) -> 
         "year": year,
         "today": measured["today"],
         "completion": measured["completion"],
-        "overdue_list": _overdue(ctx, actor_id, branch_id, group_id=group_id),
+        "overdue_list": overdue_list(ctx, actor_id, branch_id, group_id=group_id),
         "meetings": measures.meetings(org_life, group_id),
         "study": measures.study(study_log, group["members"]),
         "members": [
