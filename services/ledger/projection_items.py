@@ -34,10 +34,11 @@ def _planned(cur: Cursor, event: StoredEvent) -> None:
         " ON CONFLICT DO NOTHING",
         (*values, event.occurred_at, event.actor_id, event.occurred_at, event.version),
     )
-    rows = [(data["item_id"], key, due, "planned") for key, due in schedule(data)]
+    branch = data["branch_id"]
+    rows = [(data["item_id"], branch, key, due, "planned") for key, due in schedule(data)]
     execute_values(
         cur,
-        "INSERT INTO ledger.occurrences (item_id, period, due_date, status) VALUES %s"
+        "INSERT INTO ledger.occurrences (item_id, branch_id, period, due_date, status) VALUES %s"
         " ON CONFLICT DO NOTHING",
         rows,
         page_size=500,
