@@ -153,7 +153,7 @@ def _weights(world: World) -> dict[str, Any]:
 
 
 def _rectifications(world: World) -> list[dict[str, str]]:
-    due = st.dates(world.now.date() - timedelta(days=2), date(2026, 12, 31))
+    due = st.dates(world.now.date() - timedelta(days=2), world.now.date() + timedelta(days=200))
     item = st.fixed_dictionaries({"title": TEXT, "due_date": due.map(date.isoformat)})
     return [world.draw(item) for _ in range(world.pick([1, 0, 2]))]
 
