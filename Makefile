@@ -33,7 +33,7 @@ TEST_ENV = TAIZHANG_DATABASE_URL=$(TEST_DATABASE_URL) TAIZHANG_ADMIN_DATABASE_UR
 STAMPS := $(VENV)/.stamps
 
 .DEFAULT_GOAL := help
-.PHONY: help deps lock infra migrate test unit reliability run stop bench lint format
+.PHONY: help deps lock infra migrate test unit reliability run grow stop bench lint format
 
 help: ## list the targets
 	@echo 'usage: make TARGET [PYTHON_BASE=python3.12] [PYTEST_ARGS=...]'
@@ -76,6 +76,12 @@ reliability: deps lint infra ## the fault tests (kill -9, broker and database re
 
 run: deps infra migrate ## start the services with demo data (DEMO=0: empty) and print the URL
 	PYTHON=$(PYTHON) TAIZHANG_DEMO=$(DEMO) bash scripts/run.sh
+
+# The demo at the benchmark's size: copies of one branch of 40 members and a year (~10,000
+# events each) until the institution has GROW_BRANCHES, then the ledger's read model rebuilt.
+GROW_BRANCHES ?= 100
+grow: deps infra migrate ## grow the demo that make run loaded to 100 branches × 40 members
+	$(PYTHON) -m services.ledger.demo_scale --branches $(GROW_BRANCHES)
 
 stop: ## stop the services, then the servers
 	-PYTHON=$(PYTHON) bash scripts/run.sh stop

@@ -23,7 +23,7 @@ from .handlers import life as life_handlers
 from .handlers import organisation as org_handlers
 from .handlers import roster as roster_handlers
 from .projection import PROJECTION
-from .queries import calendar, history, ledger, life, measures, organisation
+from .queries import calendar, completion, history, ledger, life, measures, organisation
 from .rectifications import RECTIFICATIONS
 from .schemas import commands as cs
 from .schemas import queries as qs
@@ -153,6 +153,16 @@ class LedgerService:
     def member_measures(self, **query: Any) -> dict[str, Any]:
         params = load(qs.MeasuresQuery(), query)
         return measures.member_measures(self.read_model.db, utcnow(), **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def branch_measures(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.BranchMeasuresQuery(), query)
+        return completion.branch_measures(self.read_model.db, utcnow(), **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def institution_measures(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.InstitutionMeasuresQuery(), query)
+        return completion.institution_measures(self.read_model.db, utcnow(), **params)
 
     @rpc(expected_exceptions=EXPECTED)
     def members_measures(self, **query: Any) -> dict[str, Any]:
