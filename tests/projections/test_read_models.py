@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from eventlog import PostgresEventStore, ProjectionRunner
 from services.appraisal.projection import PROJECTION as APPRAISAL
+from services.gateway.reach.projection import PROJECTION as REACH
 from services.gateway.users.projection import PROJECTION as GATEWAY
 from services.ledger.projection import PROJECTION as LEDGER
 from services.ledger.rectifications import RECTIFICATIONS
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.servers
 def runners(db) -> list[ProjectionRunner]:
     store = PostgresEventStore(db, source="test")
     found = [
-        ProjectionRunner(db, store, p) for p in (LEDGER, RECTIFICATIONS, APPRAISAL, NOTIFY, GATEWAY)
+        ProjectionRunner(db, store, p)
+        for p in (LEDGER, RECTIFICATIONS, APPRAISAL, NOTIFY, GATEWAY, REACH)
     ]
     for runner in found:
         runner.setup()

@@ -34,6 +34,8 @@ def import_roster(ctx, institution_id: str, content: bytes, dry_run: bool, actor
         raise bad_input({"content": [str(error)]}) from None
     if not dry_run and not report["valid"]:
         raise HttpError(422, "roster_invalid", "名册有误，未作任何更改", _by_row(report["rows"]))
+    if not dry_run:  # the people imported may act at once (reach/fresh.py)
+        service.reach.catch_up()
     return report
 
 

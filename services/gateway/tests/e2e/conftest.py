@@ -30,7 +30,7 @@ HELD_BACK = 3600  # seconds between notify's scans and delivery rounds: never, i
 
 
 class Cluster:
-    def __init__(self, settings, db, seeding=seed, rpc_timeout=RPC_TIMEOUT):
+    def __init__(self, settings, db, seeding=seed, rpc_timeout=RPC_TIMEOUT, gateway=GatewayService):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.address = loopback()  # the clients' (each module's own)
@@ -42,7 +42,7 @@ class Cluster:
             "ledger": ServiceContainer(LedgerService, amqp),
             "appraisal": ServiceContainer(AppraisalService, amqp),
             "notify": ServiceContainer(NotifyService, {**amqp, **held}),
-            "gateway": ServiceContainer(GatewayService, {**amqp, **web}),
+            "gateway": ServiceContainer(gateway, {**amqp, **web}),
         }
         self.ledger = self.containers["ledger"]
         for container in self.containers.values():
