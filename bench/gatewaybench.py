@@ -7,11 +7,12 @@ forwarded to the ledger over RabbitMQ, its answer), and nameko RPC clients calli
 the same ledger process that does nothing (`echo`, below): the RPC round trip every command
 through the gateway makes at least once.
 
-Three phases, each measured side by side window by window:
+Two phases, each measured side by side window by window:
 - the most commands/s the gateway sustains (WRITERS clients back to back), against the log's
   own single-event appends/s (one writer of the log API);
-- at a fixed load of half that most, the command's latency against the bare RPC's, each at the
-  same offered rate. Latency runs from the moment a request was due, so a client that falls
+- at a fixed load of half that most, the command's latency against the bare RPC's, and against
+  the same command sent to the ledger by RPC (what the gateway adds is the difference), each at
+  the same offered rate. Latency runs from the moment a request was due, so a client that falls
   behind counts its wait.
 """
 
@@ -48,7 +49,10 @@ from services.ledger.service import LedgerService
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITERS = 8
-LATENCY_WINDOW_SECONDS = 3.0  # at a few dozen commands/s, ~100 latencies a window
+# At half the most, latency stays well below the time between a client's requests: four clients
+# keep the rate (and spare the two cores the starting and running of more processes).
+PACED_WRITERS = 4
+LATENCY_WINDOW_SECONDS = 2.5
 START_SECONDS = 60
 PASSWORD = "bench-secretary-2026"
 RUN = uuid.uuid4().hex[:8]
@@ -98,6 +102,19 @@ class Paced:
         return taken
 
 
+def _plan(owner: str) -> dict[str, Any]:
+    """A new member item of the secretary's own, due this year."""
+    return {
+        "item_id": f"it{uuid.uuid4().hex}",
+        "level": "member",
+        "kind": "reform",
+        "cadence": "once",
+        "title": "调研报告",
+        "owner_id": owner,
+        "due_date": "2026-12-20",
+    }
+
+
 class PlanItems(Paced):
     """An HTTP client planning a new member item per step, as the branch's secretary."""
 
@@ -108,21 +125,29 @@ class PlanItems(Paced):
         self.url, self.owner = f"{url}/api/v1/branches/{branch}/items", owner
 
     def call(self) -> None:
-        body = {
-            "item_id": f"it{uuid.uuid4().hex}",
-            "level": "member",
-            "kind": "reform",
-            "cadence": "once",
-            "title": "调研报告",
-            "owner_id": self.owner,
-            "due_date": "2026-12-20",
-        }
-        answer = self.session.post(self.url, json=body, timeout=30)
+        answer = self.session.post(self.url, json=_plan(self.owner), timeout=30)
         if answer.status_code != 200:
             raise RuntimeError(f"plan_item answered {answer.status_code}: {answer.text[:200]}")
 
     def close(self) -> None:
         self.session.close()
+
+
+class PlanItemsByRpc(Paced):
+    """A nameko RPC client sending the ledger the same command as the gateway does, for the same
+    secretary, without the gateway: what the gateway adds to a command is the difference."""
+
+    def __init__(self, amqp_uri: str, branch: str, owner: str, rate: float):
+        super().__init__(rate)
+        self._cluster = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30)
+        self.ledger = self._cluster.start().ledger
+        self.branch, self.owner = branch, owner
+
+    def call(self) -> None:
+        self.ledger.plan_item(actor_id=self.owner, branch_id=self.branch, **_plan(self.owner))
+
+    def close(self) -> None:
+        self._cluster.stop()
 
 
 class Echo(Paced):
@@ -146,6 +171,12 @@ def plan_items(url: str, token: str, writers: int, rate: float | None = None) ->
         kwargs["rate"] = rate / writers
     label = f"gateway: plan an item, {writers} clients" + (f" at {rate:.0f}/s" if rate else "")
     return Workload("gateway_commands", label, PlanItems, kwargs, writers)
+
+
+def plan_items_by_rpc(amqp_uri: str, writers: int, rate: float) -> Workload:
+    label = f"nameko RPC to the ledger: plan an item, {writers} clients at {rate:.0f}/s"
+    kwargs = {"amqp_uri": amqp_uri, "branch": BRANCH, "owner": SECRETARY, "rate": rate / writers}
+    return Workload("ledger_commands", label, PlanItemsByRpc, kwargs, writers)
 
 
 def echo(amqp_uri: str, writers: int, rate: float) -> Workload:
@@ -321,13 +352,16 @@ def measure(settings: Settings) -> tuple[list[Result], list[Result], list[str]]:
         rate = statistics.median(commands) / 2
         paced = _side_by_side(
             [
-                plan_items(services.url, token, WRITERS, rate),
-                echo(settings.amqp_uri, WRITERS, rate),
+                plan_items(services.url, token, PACED_WRITERS, rate),
+                echo(settings.amqp_uri, PACED_WRITERS, rate),
+                plan_items_by_rpc(settings.amqp_uri, PACED_WRITERS, rate),
             ],
             LATENCY_WINDOW_SECONDS,
         )
         services.check_alive()
-    (gateway_p50s, gateway_all), (rpc_p50s, rpc_all) = map(_latencies, paced)
+    (gateway_p50s, gateway_all), (rpc_p50s, rpc_all), (ledger_p50s, ledger_all) = map(
+        _latencies, paced
+    )
     rates = [
         Result("gateway_commands", f"gateway: plan an item, {WRITERS} clients back to back",
                commands),
@@ -338,11 +372,15 @@ def measure(settings: Settings) -> tuple[list[Result], list[Result], list[str]]:
         Result("gateway_p50", f"gateway: plan an item at {rate:.0f}/s, median", gateway_p50s),
         Result("rpc_p50", f"nameko RPC to a method that does nothing at {rate:.0f}/s, median",
                rpc_p50s),
+        Result("ledger_command_p50", f"nameko RPC to the ledger: plan an item at {rate:.0f}/s,"
+               " median", ledger_p50s),
     ]  # fmt: skip
     line = (
         f"at {rate:.0f}/s, half the most the gateway sustains ({rate * 2:.0f} commands/s):"
         f" gateway p50 {_percentile(gateway_all, 50):.1f} ms, p99"
         f" {_percentile(gateway_all, 99):.1f} ms ({len(gateway_all)} commands); bare RPC p50"
-        f" {_percentile(rpc_all, 50):.1f} ms, p99 {_percentile(rpc_all, 99):.1f} ms"
+        f" {_percentile(rpc_all, 50):.1f} ms, p99 {_percentile(rpc_all, 99):.1f} ms; the ledger's"
+        f" command by RPC p50 {_percentile(ledger_all, 50):.1f} ms, p99"
+        f" {_percentile(ledger_all, 99):.1f} ms"
     )
     return rates, timed, [line]

@@ -269,14 +269,23 @@ class ProjectionRunner:
         For a stream just written elsewhere (read-your-writes of another service's command):
         catch_up reads only events that no late commit can precede, so an event committed a
         moment ago stays out of its reach while any older transaction is still open; a
-        stream's own events are readable at once. A stream the log does not hold changes
-        nothing (and leaves no tracking row).
+        stream's own events are readable at once. One transaction, as `_apply`'s; a stream the
+        log does not hold changes nothing (and leaves no tracking row).
         """
         if category_of(stream_id) not in self.projection.categories:
             return 0
-        applied = self._versions({stream_id}).get(stream_id, 0)
-        events = self.store.read_stream(stream_id, from_version=applied + 1)
-        return sum(self._apply(event, read_from_log=True) for event in events)
+        with self.db.transaction() as cur:
+            cur.execute(_TRACK, {"lock": self.projection.lock_key, "name": self.name,
+                                 "stream": stream_id})  # fmt: skip
+            pending = self.store.read_stream_in(cur, stream_id, one(cur)[0] + 1)
+            if not pending:
+                cur.connection.rollback()  # the tracking row too, if it was new
+                return 0
+            for event in pending:
+                self._run_handler(cur, event)
+            cur.execute(_ADVANCE, (pending[-1].version, self.name, stream_id))
+        metrics.EVENTS_APPLIED.labels(self.name).inc(len(pending))
+        return len(pending)
 
     def _place(self) -> Position:
         row = self.db.fetch_one(

@@ -129,8 +129,8 @@ def respond(ctx: Context, endpoint: Endpoint, path: dict, given: Any, expected: 
         if expected is not None:
             arguments["expected_version"] = expected
         result = method(**arguments)
-        if ctx.command_key is not None:
-            fresh.after_command(ctx.service, endpoint.service, ctx.command_key, result)
+        if endpoint.method == "POST":
+            fresh.after_command(ctx.service, result)
     if isinstance(result, Response):
         return result
     answer = endpoint.response.dump(result) if endpoint.response else result
