@@ -1,6 +1,7 @@
 """Every read model applies every event its producers emit, whatever its shape, against the real
 PostgreSQL: the producers' real commands write the log, and each projection applies what they
-wrote as it applies a command's echo or a message from the bus."""
+wrote as it applies a command's echo or a message from the bus. The gateway's reach model then
+answers as the services it copies (reach.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from services.ledger.rectifications import RECTIFICATIONS
 from services.notify.projection import PROJECTION as NOTIFY
 
 from .producers import play
+from .reach import assert_answers_as_the_services
 from .world import World
 
 pytestmark = pytest.mark.servers
@@ -46,3 +48,4 @@ def test_every_read_model_applies_every_event_its_producers_emit(runners, data):
     events = play(world)
     for runner in runners:
         runner.apply(events)
+    assert_answers_as_the_services(runners[0].db, events)

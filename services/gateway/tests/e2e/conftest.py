@@ -45,13 +45,21 @@ class Cluster:
             "gateway": ServiceContainer(gateway, {**amqp, **web}),
         }
         self.ledger = self.containers["ledger"]
-        for container in self.containers.values():
-            container.start()
-        self.world = seeding(partial(self.call, "ledger"), World())
-        open_cycles(self.call, self.world)
-        scan(self.call, self.world)
-        register_users(db, self.world)
         self._tokens: dict[str, str] = {}
+        try:
+            for container in self.containers.values():
+                container.start()
+            self.world = seeding(partial(self.call, "ledger"), World())
+            open_cycles(self.call, self.world)
+            scan(self.call, self.world)
+            register_users(db, self.world)
+        except BaseException:
+            # Left running, its containers would consume the services' queues beside the next
+            # module's (whose silent ledger would then still answer).
+            for container in self.containers.values():
+                if container.started:
+                    container.stop()
+            raise
 
     def call(self, service: str, method: str, **payload):
         """An RPC method of a service, called in its container (as nameko's tests do)."""
