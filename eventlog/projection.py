@@ -142,17 +142,8 @@ class ProjectionRunner:
     # -- the bus path --------------------------------------------------------------------------
 
     def handle(self, body: Mapping[str, Any]) -> None:
-        """Applies one event received from the bus (a relay message). Most messages bring what
-        is applied already (a service applies its commands' events before it answers, and a
-        sweep may have passed them): those are known by a read, without the write that locks
-        the stream's tracking row."""
-        event = StoredEvent.from_message(body)
-        if not self._wants(event):
-            return
-        if event.version <= self._versions({event.stream_id}).get(event.stream_id, 0):
-            metrics.EVENTS_SKIPPED.labels(self.name).inc()
-            return
-        self._apply(event)
+        """Applies one event received from the bus (a relay message)."""
+        self.apply([StoredEvent.from_message(body)])
 
     def apply(self, events: Iterable[StoredEvent]) -> int:
         """Applies events (e.g. those a command just appended, for read-your-writes)."""

@@ -234,20 +234,3 @@ def test_callers_at_once_share_catch_ups(store, model, monkeypatch):
     applied = list(pool.imap(lambda _: model.catch_up(), range(20)))
     assert sum(applied) == 5 and len(runs) == 2
     assert model.seen() == {events[0].stream_id: [1, 2, 3, 4, 5]}
-
-
-def test_a_message_of_what_is_applied_is_skipped_without_a_write(db, store, model):
-    events = append(store, model, 1)
-    model.apply(events)
-
-    def row_version():
-        return db.fetch_one(
-            "SELECT xmin::text AS x FROM eventlog.tracking WHERE subscription = %s"
-            " AND stream_id = %s",
-            (model.name, events[0].stream_id),
-        )["x"]
-
-    written = row_version()
-    model.handle(events[0].to_message())
-    assert row_version() == written
-    assert model.seen() == {events[0].stream_id: [1]}
