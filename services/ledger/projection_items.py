@@ -145,13 +145,30 @@ def _counted(handler: Handler, whole_item_only: bool = False) -> Handler:
     return handle
 
 
+# As a rebuild replays them: it counts every cell once, at the end (`count_every_cell`).
 ITEM_HANDLERS: dict[str, Handler] = {
-    "ItemPlanned": _counted(_planned),
-    "ItemStarted": _counted(_occurrence, whole_item_only=True),
-    "ProgressNoted": _counted(_occurrence, whole_item_only=True),
-    "ItemCompleted": _counted(_occurrence),
-    "ItemCancelled": _counted(_occurrence),
-    "ItemReopened": _counted(_occurrence),
-    "ItemReassigned": _counted(_reassigned),
-    "DueDateChanged": _counted(_due_changed),
+    "ItemPlanned": _planned,
+    "ItemStarted": _occurrence,
+    "ProgressNoted": _occurrence,
+    "ItemCompleted": _occurrence,
+    "ItemCancelled": _occurrence,
+    "ItemReopened": _occurrence,
+    "ItemReassigned": _reassigned,
+    "DueDateChanged": _due_changed,
 }
+# As the live model applies them, each counting what it changes.
+COUNTED_ITEM_HANDLERS: dict[str, Handler] = {
+    name: _counted(handler, whole_item_only=name in ("ItemStarted", "ProgressNoted"))
+    for name, handler in ITEM_HANDLERS.items()
+}
+
+
+def count_every_cell(cur: Cursor) -> None:
+    """Every cell counted at once from the rebuilt occurrences, as `_COUNT` counts an item's."""
+    cur.execute(
+        "INSERT INTO ledger.measure_cells SELECT branch_id, level, kind, cadence,"
+        " coalesce(group_id, ''), coalesce(owner_id, ''), coalesce(goal_id, ''), due_date,"
+        " count(*) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE status = 'done'),"
+        " count(*) FILTER (WHERE status = 'done' AND completed_on <= due_date)"
+        " FROM ledger.entries GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+    )

@@ -1,4 +1,4 @@
-"""What the aggregated views answer (see views/measures.py for how each measure is computed)."""
+"""What the aggregated views answer (the ledger computes every measure: its domain/measures.py)."""
 
 from __future__ import annotations
 

@@ -164,8 +164,17 @@ def test_the_ledger_as_of_a_past_date_folds_the_streams(ledger_store, db, runner
 
 
 def snapshot(db) -> dict[str, list]:
-    """Every row of every table, in an order of its own (rows may agree on their first columns)."""
-    return {table: sorted(map(repr, db.fetch_all(f"SELECT * FROM {table}"))) for table in TABLES}
+    """Every row of every table, in an order of its own (rows may agree on their first columns).
+    A measure cell whose occurrences all moved to other cells is left with zeros live, and not
+    counted at all by a rebuild: a cell of zeros is no cell."""
+    return {
+        table: sorted(
+            repr(row)
+            for row in db.fetch_all(f"SELECT * FROM {table}")
+            if table != "ledger.measure_cells" or row["occurrences"] or row["done"]
+        )
+        for table in TABLES
+    }
 
 
 def test_a_rebuild_from_the_log_equals_the_live_read_model(ledger_store, db, runner):
