@@ -151,6 +151,7 @@ CREATE TABLE IF NOT EXISTS ledger.branch_summaries (
     today     date NOT NULL,
     stamp     bigint NOT NULL,
     summary   jsonb NOT NULL,
+    brief     jsonb NOT NULL,  -- the summary without its detail, as the overview shows it
     PRIMARY KEY (branch_id, year)
 );
 CREATE TABLE IF NOT EXISTS ledger.meeting_requirements (

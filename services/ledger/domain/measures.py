@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from statistics import mean
 from typing import Any
 
 Cell = Mapping[str, Any]  # due_date (a date), occurrences, done, on_time
@@ -115,11 +114,24 @@ def goals(rows: Iterable[Cell]) -> dict[str, Any]:
     progress = [g["progress"] for g in rows if g["progress"] is not None]
     return {
         "goals": len(rows),
-        "average_progress": round(mean(progress), 4) if progress else None,
+        "average_progress": round(sum(progress) / len(progress), 4) if progress else None,
         "items": [
             {key: goal[key] for key in ("goal_id", "code", "title", "standard", "progress")}
             for goal in rows
         ],
+    }
+
+
+# A summary's detail, per measure: an institution's overview shows each branch's figures
+# without it (the branch's dashboard has it).
+DETAIL = {"completion": "by_level_kind_cadence", "meetings": "by_type", "goals": "items"}
+
+
+def brief(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The summary without its detail."""
+    return {
+        name: {k: v for k, v in value.items() if k != DETAIL[name]} if name in DETAIL else value
+        for name, value in summary.items()
     }
 
 
@@ -136,7 +148,7 @@ def rank(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Branches side by side: a rank per measure, and overall by the mean of their rates."""
     for summary in summaries:
         known = [r for r in (measure(summary) for measure in RANKED.values()) if r is not None]
-        summary["score"] = round(mean(known), 4) if known else None
+        summary["score"] = round(sum(known) / len(known), 4) if known else None
         summary["ranks"] = {}
     for name, measure in {**RANKED, "score": lambda s: s["score"]}.items():
         ordered = sorted(summaries, key=lambda s: (measure(s) is None, -(measure(s) or 0)))

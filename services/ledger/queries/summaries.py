@@ -31,13 +31,15 @@ class Database(ReadDatabase, Protocol):
 _STAMP = "SELECT coalesce((SELECT stamp FROM ledger.branch_stamps WHERE branch_id = %s), 0) AS s"
 _KEEP = """
 INSERT INTO ledger.branch_summaries AS kept VALUES (%(branch)s, %(year)s, %(today)s, %(stamp)s,
-    %(summary)s)
+    %(summary)s, %(brief)s)
 ON CONFLICT (branch_id, year) DO UPDATE SET today = EXCLUDED.today, stamp = EXCLUDED.stamp,
-    summary = EXCLUDED.summary
+    summary = EXCLUDED.summary, brief = EXCLUDED.brief
 WHERE (kept.today, kept.stamp) <= (EXCLUDED.today, EXCLUDED.stamp)
 """
+# The kept summaries of some branches, whole or brief (the stamp to keep one under where it is
+# missing). The overview reads the briefs, a tenth of the size: it decodes no detail.
 _KEPT = """
-SELECT b.branch_id, b.name, coalesce(t.stamp, 0) AS stamp, s.summary
+SELECT b.branch_id, b.name, coalesce(t.stamp, 0) AS stamp, s.{column} AS summary
 FROM ledger.branches b
 LEFT JOIN ledger.branch_stamps t USING (branch_id)
 LEFT JOIN ledger.branch_summaries s ON s.branch_id = b.branch_id AND s.year = %(year)s
@@ -62,21 +64,21 @@ def branch_summary(
         return _summed(db, branch, now, year, group_id)
     today = branch.today(now)
     params = {"year": year, "today": today, "branches": [branch_id], "institution": None}
-    (kept,) = db.fetch_all(_KEPT, params)
+    (kept,) = db.fetch_all(_KEPT.format(column="summary"), params)
     return kept["summary"] or _kept(db, branch, now, year, kept["stamp"])
 
 
 def institution_summaries(
     db: Database, now: datetime, actor_id: str, institution_id: str, year: int
 ) -> dict[str, Any]:
-    """Every branch's summary, ranked side by side (domain/measures.rank)."""
+    """Every branch's summary, brief, ranked side by side (domain/measures.rank)."""
     institution = institution_reader(db, actor_id, institution_id)
     today = institution.today(now)
     params = {"year": year, "today": today, "branches": [], "institution": institution_id}
     summaries = []
-    for row in db.fetch_all(_KEPT, params):
+    for row in db.fetch_all(_KEPT.format(column="brief"), params):
         branch = Reader(row["branch_id"], institution_id, row["name"], institution.timezone)
-        summary = row["summary"] or _kept(db, branch, now, year, row["stamp"])
+        summary = row["summary"] or measures.brief(_kept(db, branch, now, year, row["stamp"]))
         summaries.append({**summary, "name": row["name"]})
     return {
         "institution_id": institution_id,
@@ -98,6 +100,7 @@ def _kept(db: Database, branch: Reader, now: datetime, year: int, stamp: int) ->
             "today": date.fromisoformat(summary["today"]),
             "stamp": stamp,
             "summary": json.dumps(summary),
+            "brief": json.dumps(measures.brief(summary)),
         },
     )
     return summary

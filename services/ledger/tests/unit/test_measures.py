@@ -93,3 +93,20 @@ def test_branches_rank_by_the_mean_of_their_rates():
     assert [b["branch_id"] for b in ranked] == ["high", "low", "none"]
     assert ranked[0]["ranks"]["completion"] == ranked[0]["ranks"]["score"] == 1
     assert ranked[-1]["score"] is None
+
+
+def test_a_brief_summary_has_the_figures_without_their_detail():
+    summary = {
+        "branch_id": "b1",
+        "completion": {"rate": 0.5, "by_level_kind_cadence": [{}]},
+        "meetings": {"rate": 1.0, "by_type": [{}]},
+        "study": {"rate": None},
+        "goals": {"average_progress": 0.2, "items": [{}]},
+    }
+    assert measures.brief(summary) == {
+        "branch_id": "b1",
+        "completion": {"rate": 0.5},
+        "meetings": {"rate": 1.0},
+        "study": {"rate": None},
+        "goals": {"average_progress": 0.2},
+    }
