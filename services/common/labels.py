@@ -55,6 +55,8 @@ ROLE = {
     "member": "党员",
     "institution_committee": "机关党委",
 }
+# Other ways a roster writes a role: a secretary writes 书记 as often as 支部书记.
+ROLE_SPELLINGS = {"书记": "secretary", "支部委员": "committee_member"}
 RESPONSIBILITY = {
     "primary": "主体责任",
     "supervision": "监督责任",
@@ -194,3 +196,11 @@ def label(table: str, code: str | None) -> str:
     if code is None:
         return ""
     return TABLES[table].get(code, code)
+
+
+def role_code(text: str) -> str | None:
+    """The role a person wrote in Chinese (its label, or another usual spelling of it)."""
+    for code, name in ROLE.items():
+        if name == text:
+            return code
+    return ROLE_SPELLINGS.get(text)
