@@ -2,7 +2,8 @@
 
 The API answers with codes (`in_progress`, `party_lecture`, `window_closed`); the web app,
 exports and reminders show people these labels instead. A code missing here shows as itself, and
-tests/unit check that every code the domains define has its label.
+tests/unit check that every code the domains define has its label. Dates and periods are written
+in Chinese by services/common/written.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ STATUS = {
     "done": "已完成",
     "cancelled": "已取消",
     "overdue": "已逾期",
+    "raised": "已提出",  # a rectification the ledger has not planned yet
 }
 CADENCE = {
     "annual": "全年",

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from services.ledger.domain import roster_rows as r
 from services.ledger.schemas.roster import MAX_ROWS
+
+from ..views.sheets import workbook
 
 # Table → (its columns, those that must be there), in the template's order.
 TABLES = {
@@ -178,22 +180,6 @@ NOTES = [
 
 def template() -> bytes:
     """The workbook to fill in: both tables with their headers and an example, and the rules."""
-    book = Workbook()
-    book.remove(book.active)
     examples = {r.UNITS: EXAMPLE_UNITS, r.MEMBERS: EXAMPLE_MEMBERS}
-    for table, (columns, _) in TABLES.items():
-        sheet = book.create_sheet(table)
-        sheet.append(list(columns))
-        for row in examples[table]:
-            sheet.append(list(row))
-        for index, column in enumerate(columns):
-            letter = sheet.cell(row=1, column=index + 1).column_letter
-            sheet.column_dimensions[letter].width = 24 if column == r.EMAIL else 14
-        sheet.freeze_panes = "A2"
-    notes = book.create_sheet("说明")
-    for line in NOTES:
-        notes.append(list(line))
-    notes.column_dimensions["A"].width = 100
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    tables = [(table, columns, examples[table]) for table, (columns, _) in TABLES.items()]
+    return workbook([*tables, (NOTES[0][0], NOTES[0], NOTES[1:])])
