@@ -41,7 +41,11 @@ class Directory:
         return cls(
             branch["name"],
             branch["timezone"],
-            {m["member_id"]: m["name"] for m in branch["former_members"] + branch["members"]},
+            # A ledger of the release before names no former members (a rolling upgrade).
+            {
+                m["member_id"]: m["name"]
+                for m in [*branch.get("former_members", ()), *branch["members"]]
+            },
             {g["group_id"]: g["name"] for g in branch["groups"]},
             {m["member_id"]: m["group_id"] for m in branch["members"]},
         )

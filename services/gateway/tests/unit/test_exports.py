@@ -145,3 +145,14 @@ def test_the_ledgers_csv_has_a_bom_chinese_headers_and_iso_dates():
     table = list(csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig"))))
     assert [row["责任人"] for row in table] == ["张三", "第一党小组", "第一支部（李四）"]
     assert table[0]["完成时限"] == "2026-03-20" and table[1]["工作任务"].startswith("'=1+1")
+
+
+def test_a_branch_answered_without_former_members_still_names_its_members():
+    """As the ledger of the release before answers, during a rolling upgrade."""
+    older = {key: value for key, value in BRANCH.items() if key != "former_members"}
+    names = exports.Directory.of(older)
+    assert (names.member("m1"), names.member("m9"), names.group_of("m1")) == (
+        "张三",
+        "m9",
+        "第一党小组",
+    )
