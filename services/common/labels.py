@@ -2,7 +2,8 @@
 
 The API answers with codes (`in_progress`, `party_lecture`, `window_closed`); the web app,
 exports and reminders show people these labels instead. A code missing here shows as itself, and
-tests/unit check that every code the domains define has its label.
+tests/unit check that every code the domains define has its label. Dates and periods are written
+in Chinese by services/common/written.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ STATUS = {
     "done": "已完成",
     "cancelled": "已取消",
     "overdue": "已逾期",
+    "raised": "已提出",  # a rectification the ledger has not planned yet
 }
 CADENCE = {
     "annual": "全年",
@@ -55,6 +57,8 @@ ROLE = {
     "member": "党员",
     "institution_committee": "机关党委",
 }
+# Other ways a roster writes a role: a secretary writes 书记 as often as 支部书记.
+ROLE_SPELLINGS = {"书记": "secretary", "支部委员": "committee_member"}
 RESPONSIBILITY = {
     "primary": "主体责任",
     "supervision": "监督责任",
@@ -194,3 +198,11 @@ def label(table: str, code: str | None) -> str:
     if code is None:
         return ""
     return TABLES[table].get(code, code)
+
+
+def role_code(text: str) -> str | None:
+    """The role a person wrote in Chinese (its label, or another usual spelling of it)."""
+    for code, name in ROLE.items():
+        if name == text:
+            return code
+    return ROLE_SPELLINGS.get(text)

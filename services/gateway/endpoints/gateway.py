@@ -16,7 +16,7 @@ from ..users import handlers as users
 from ..users import throttle
 from ..users.credentials import Claims, hash_password
 from ..users.domain import RegisterUser
-from ..views import dashboards, entries, exports
+from ..views import dashboards, entries, exports, sheets
 from .base import Endpoint, query
 
 B = "/branches/{branch_id}"
@@ -191,6 +191,6 @@ ENDPOINTS = [
         "The filtered ledger as an Excel workbook",
         call=exports.ledger_xlsx,
         tag="exports",
-        content=exports.XLSX,
+        content=sheets.XLSX,
     ),
 ]

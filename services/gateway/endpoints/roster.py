@@ -14,7 +14,7 @@ from ..roster import files, importing
 from ..schemas import requests as q
 from ..schemas import roster as s
 from ..users.credentials import hash_one_time
-from ..views.exports import XLSX
+from ..views.sheets import XLSX, download
 from .base import Endpoint, query
 
 
@@ -47,9 +47,7 @@ def _by_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def template(ctx, **_: Any) -> Response:
-    disposition = 'attachment; filename="roster-template.xlsx"'
-    headers = {"Content-Disposition": disposition}
-    return Response(files.template(), mimetype=XLSX, headers=headers)
+    return download(files.template(), XLSX, "党员名册模板.xlsx", "roster-template.xlsx")
 
 
 ENDPOINTS = [

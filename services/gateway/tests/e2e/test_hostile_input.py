@@ -128,18 +128,19 @@ def test_exports_hold_hostile_text_as_inert_text(cluster):
     assert xlsx.status_code == 200, xlsx.text
     rows = _read_xlsx(xlsx.content)
     columns = [cell.value for cell in rows[0]]
-    cells = {row[columns.index("title")].value: row for row in rows[1:]}
+    cells = {row[columns.index("工作任务")].value: row for row in rows[1:]}
     for title in formulas:
-        cell = cells[title][columns.index("title")]
+        cell = cells[title][columns.index("工作任务")]
         assert (cell.value, cell.data_type) == (title, "s")  # text as written, not a formula
-    noted = next(row for row in rows[1:] if row[columns.index("item_id")].value == item)
-    assert noted[columns.index("last_note")].value == f"第一行\n第二行 {run}"
+    noted = cells["branch 调研"]  # the title of the item noted
+    assert noted[columns.index("备注")].value == f"第一行\n第二行 {run}"
 
     text = cluster.get(f"/api/v1/branches/{branch}/exports/ledger.csv", "secretary")
     table = list(csv.DictReader(io.StringIO(text.content.decode("utf-8-sig"))))
-    titles = {row["title"] for row in table}
+    titles = {row["工作任务"] for row in table}
     assert {f"'{title}" for title in formulas} <= titles
     assert not any(title.startswith(tuple("=+-@\t\r")) for title in titles)
     assert (
-        next(row for row in table if row["item_id"] == item)["last_note"] == f"第一行\n第二行 {run}"
+        next(row for row in table if row["工作任务"] == "branch 调研")["备注"]
+        == f"第一行\n第二行 {run}"
     )

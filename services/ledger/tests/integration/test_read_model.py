@@ -13,7 +13,7 @@ from services.ledger.domain import orglife, study
 from services.ledger.handlers import life
 from services.ledger.handlers import organisation as org
 from services.ledger.projection import TABLES
-from services.ledger.queries import calendar, history, ledger, measures
+from services.ledger.queries import calendar, history, ledger, measures, organisation
 from services.ledger.queries import life as life_queries
 from services.ledger.schemas.queries import ScanInputsQuery
 
@@ -147,6 +147,20 @@ def test_the_months_before_joining_or_after_leaving_are_not_the_members(ledger_s
     assert judged == {dec: (0, None), back: (7, 0.0), march: (9, 0.0)}
     every = life_queries.study_log(db, december, ids["sec"], branch, 2026)["members"]
     assert [m["shortfalls"] for m in every if m["member_id"] == back] == [7]
+
+
+def test_the_branch_names_those_who_left_apart_from_its_members(ledger_store, db, runner):
+    ids = build(ledger_store)
+    gone = f"gone{ids['m1']}"
+    steps = [
+        (org.admit_member, b.AdmitMember(ids["boss"], ids["branch"], gone, "调走", ids["group"])),
+        (org.remove_member, b.RemoveMember(ids["boss"], ids["branch"], gone, "调动")),
+    ]
+    events = [e for handle, cmd in steps for e in handle(cmd, ledger_store, NOW).events]
+    runner.apply(ids["events"] + events)
+    found = organisation.branch(db, ids["sec"], ids["branch"])
+    assert gone not in {m["member_id"] for m in found["members"]}
+    assert found["former_members"] == [{"member_id": gone, "name": "调走"}]
 
 
 def test_the_ledger_as_of_a_past_date_folds_the_streams(ledger_store, db, runner):
