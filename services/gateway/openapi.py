@@ -10,10 +10,12 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from eventlet.wsgi import MAX_HEADER_LINE, MAX_REQUEST_LINE, MAX_TOTAL_HEADER_SIZE
 
 from services.common.schemas import ID_RULE
 
 from .access import RULE_NAMES
+from .body import MAX_BYTES
 from .endpoints.base import INTEGER_PARAMS, Endpoint
 from .idempotency import MAX_KEY
 from .preconditions import HEADER_PATTERN
@@ -21,6 +23,7 @@ from .schemas import responses as r
 
 ERRORS = {
     400: "The body is not a JSON object",
+    413: f"The body is larger than {MAX_BYTES // (1024 * 1024)} MB",
     401: "No valid bearer token",
     403: "In the branch, but without the role this needs",
     404: "No such resource, or not within your branches",
@@ -31,6 +34,15 @@ ERRORS = {
     503: "A service did not answer in time",
 }
 JSON = "application/json"
+DESCRIPTION = (
+    "Target-responsibility ledgers of an institution's branches. Every error, whatever its"
+    " status, is answered with the Error body: a stable English `code`, its `message` in Chinese"
+    " for the person using the client, and the `fields` to correct, named as the request named"
+    " them; also a request refused before any route: a request line of"
+    f" {MAX_REQUEST_LINE // 1024} KB or more (414 uri_too_long), a header line of"
+    f" {MAX_HEADER_LINE // 1024} KB or more or headers of {MAX_TOTAL_HEADER_SIZE // 1024} KB"
+    " together (431 header_too_large, naming the header), a malformed request (400 bad_request)."
+)
 ANONYMOUS = (
     " Anonymous: the gateway keeps nothing that ties the request to you (an Idempotency-Key is"
     " ignored; a retry of a stored review is answered 409 already_submitted)."
@@ -90,7 +102,7 @@ def _responses(endpoint: Endpoint) -> dict[Any, Any]:
     codes = [422, 503]
     codes += [401, 403, 404] if endpoint.rule is not None else []
     codes += [429] if endpoint.throttled else []
-    codes += [400, 409] if endpoint.method == "POST" else []
+    codes += [400, 409, 413] if endpoint.method == "POST" else []
     codes += [412] if endpoint.preconditioned else []
     answers: dict[Any, Any] = {200: {"description": endpoint.summary or "OK", **ok}}
     answers.update({code: _error(ERRORS[code]) for code in sorted(codes)})
@@ -136,7 +148,7 @@ def build(endpoints: list[Endpoint]) -> dict[str, Any]:
         version="1.0.0",
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
-        info={"description": "Target-responsibility ledgers of an institution's branches."},
+        info={"description": DESCRIPTION},
         security=[{"bearer": []}],
     )
     spec.components.schema("Error", schema=r.Error)

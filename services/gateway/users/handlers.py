@@ -111,8 +111,8 @@ def _refuse_while_waiting(buckets: Buckets, now: datetime) -> None:
     wait = throttle.wait(buckets[0][0], buckets[1][0], now)
     if wait:
         seconds = str(math.ceil(wait.total_seconds()))
-        message = f"too many failed sign-ins from here: try again in {seconds} s"
-        raise HttpError(429, "too_many_attempts", message, headers={"Retry-After": seconds})
+        detail = f"too many failed sign-ins from here: try again in {seconds} s"
+        raise HttpError(429, "too_many_attempts", detail, headers={"Retry-After": seconds})
 
 
 def _record(store: Any, origin, buckets: Buckets, user, password_ok: bool, now) -> None:

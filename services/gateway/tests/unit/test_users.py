@@ -143,7 +143,8 @@ def test_the_streams_name_neither_the_address_nor_the_user():
 
 def test_an_unknown_user_is_refused_like_a_wrong_password(store):
     unknown = refused(store, "whatever", username="nobody")
-    assert unknown.status == 401 and unknown.message == handlers.WRONG
+    assert (unknown.status, unknown.detail) == (401, handlers.WRONG)
+    assert unknown.message == "用户名或密码不正确。"
 
 
 def test_a_sign_in_the_log_cannot_record_is_refused_whatever_the_password(store, monkeypatch):
@@ -161,10 +162,10 @@ def test_a_username_is_registered_once(store, password_hash):
     with pytest.raises(InvalidTransition, match="already exists") as again:
         handlers.register(store, domain.RegisterUser("ann", "p2", password_hash), "admin")
     answer = to_http(again.value)
-    assert answer.status == 409
+    assert (answer.status, answer.detail) == (409, "user ann already exists")
     assert answer.body() == {
         "code": "invalid_transition",
-        "message": "user ann already exists",
+        "message": "当前状态下不能这样操作（可能已完成或已取消）。",
         "fields": {},
     }
 
