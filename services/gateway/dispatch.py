@@ -105,7 +105,7 @@ def respond_once(
     described = {
         "method": endpoint.method,
         "path": url,
-        "body_hash": idempotency.body_hash(body),
+        "body_hash": idempotency.body_hash(body, ctx.service.tokens.key),
     }
     stale = timedelta(seconds=CLAIM_TIMEOUTS * rpc_timeout(ctx.service.config))
     claimed = idempotency.claim(log, person, key, described, utcnow(), stale)
