@@ -44,12 +44,13 @@ DESCRIPTION = (
     " together (431 header_too_large, naming the header), a malformed request (400 bad_request)."
 )
 ANONYMOUS = (
-    " Anonymous: the gateway keeps nothing that ties the request to you (an Idempotency-Key is"
+    "Anonymous: the gateway keeps nothing that ties the request to you (an Idempotency-Key is"
     " ignored; a retry of a stored review is answered 409 already_submitted)."
 )
-SECRET = (
-    " The answer holds one-time passwords, shown once: the gateway keeps no copy (an"
-    " Idempotency-Key is ignored)."
+SECRET = "The answer holds a secret (one-time passwords, a token): the gateway keeps no copy."
+SECRET_KEYED = (
+    "A retry with the same Idempotency-Key is answered the same, from what the first attempt"
+    " stored (a one-time password is drawn from the key)."
 )
 INFRA = {
     "/healthz": ("healthz", "The gateway process is alive", JSON),
@@ -123,15 +124,12 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     }
     if endpoint.rule is None:
         operation["security"] = []
-    else:
-        operation["description"] = f"Who: {RULE_NAMES[endpoint.rule]}."
-    if endpoint.anonymous:
-        operation["description"] += ANONYMOUS
-    if endpoint.secret:
-        operation["description"] += SECRET
+    notes = _notes(endpoint)
+    if notes:
+        operation["description"] = " ".join(notes)
     schema = endpoint.request_schema()
     if endpoint.method == "POST":
-        if not (endpoint.anonymous or endpoint.secret):
+        if endpoint.takes_key:
             operation["parameters"].append(IDEMPOTENCY_KEY)
         if endpoint.preconditioned:
             operation["parameters"].append(IF_MATCH)
@@ -140,6 +138,16 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     elif schema is not None and schema.fields:
         operation["parameters"].append({"in": "query", "schema": schema})
     return operation
+
+
+def _notes(endpoint: Endpoint) -> list[str]:
+    """Who may call it, and what the gateway keeps of it."""
+    notes = [] if endpoint.rule is None else [f"Who: {RULE_NAMES[endpoint.rule]}."]
+    notes += [ANONYMOUS] if endpoint.anonymous else []
+    notes += [SECRET] if endpoint.secret else []
+    notes += [SECRET_KEYED] if endpoint.secret and endpoint.takes_key else []
+    notes += [f"An Idempotency-Key is ignored: {endpoint.unkeyed}."] if endpoint.unkeyed else []
+    return notes
 
 
 def build(endpoints: list[Endpoint]) -> dict[str, Any]:

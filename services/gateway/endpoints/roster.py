@@ -64,6 +64,8 @@ ENDPOINTS = [
         call=import_roster,
         tag="roster",
         secret=True,
+        unkeyed="the import adds only what is missing: run again, it completes a run cut short"
+        " and changes nothing more",
         summary="Import branches, groups, members, roles and their users from a roster file:"
         " row by row what would change and what is wrong (a dry run, the default), or all of it"
         " (422 roster_invalid naming sheet, row and column, and nothing changed)",
