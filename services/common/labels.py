@@ -142,7 +142,8 @@ FIELD = {
     "urging": "督促责任人",
     "_schema": "表单",
 }
-# The API's error codes (its `code` field), as a sentence a person can act on.
+# The API's error codes (its `code` field), as a sentence a person can act on: the `message` of
+# every error the API answers, and what the web app shows.
 ERROR = {
     "bad_input": "填写的内容有误，请检查标出的项目。",
     "bad_json": "请求格式有误。",
@@ -166,6 +167,10 @@ ERROR = {
     "roster_invalid": "名册文件有错误，请按提示逐行修改后再导入。",
     "method_not_allowed": "不支持这种操作。",
     "bad_request": "请求有误。",
+    "idempotency_key_reused": "这个请求编号（Idempotency-Key）已用于另一项操作，请换一个后重试。",
+    "payload_too_large": "提交的内容太大了。",
+    "header_too_large": "请求头太长了（例如登录凭据），请重新登录后再试。",
+    "uri_too_long": "网址太长了。",
     "csrf": "页面已过期，请刷新后重新提交。",
 }
 

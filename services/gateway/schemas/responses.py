@@ -20,14 +20,17 @@ def Many(schema: type[Schema] | Schema) -> fields.List:
 
 
 class Error(Schema):
-    code = Str(required=True, metadata={"description": "stable, machine-readable"})
-    message = Str(required=True)
+    code = Str(required=True, metadata={"description": "stable, machine-readable, English"})
+    message = Str(
+        required=True,
+        metadata={"description": "what the code means, in Chinese, for the person to read"},
+    )
     fields_ = fields.Dict(
         keys=Str(),
         required=True,
         data_key="fields",
         attribute="fields",
-        metadata={"description": "field → errors (may be nested)"},
+        metadata={"description": "field or header, as the request named it → errors (may nest)"},
     )
 
 

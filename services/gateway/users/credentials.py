@@ -33,8 +33,16 @@ _ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
 ONE_TIME_LENGTH = 12
 
 
-def one_time_password() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(ONE_TIME_LENGTH))
+def one_time_password(seed: bytes | None = None) -> str:
+    """At random; or drawn from `seed`, secret bytes (64: far more than the password holds),
+    the same password for the same seed: an administrator's reset retried with its key is
+    answered the password the first attempt stored the hash of, which nothing kept."""
+    number = int.from_bytes(secrets.token_bytes(64) if seed is None else seed, "big")
+    characters = []
+    for _ in range(ONE_TIME_LENGTH):
+        number, digit = divmod(number, len(_ALPHABET))
+        characters.append(_ALPHABET[digit])
+    return "".join(characters)
 
 
 def hash_one_time(passwords: list[str]) -> list[str]:

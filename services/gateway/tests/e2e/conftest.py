@@ -15,6 +15,7 @@ import pytest
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
 
+from eventlog import PostgresEventStore
 from services.appraisal.service import AppraisalService
 from services.gateway.service import GatewayService
 from services.ledger.service import LedgerService
@@ -51,6 +52,8 @@ class Cluster:
         open_cycles(self.call, self.world)
         scan(self.call, self.world)
         register_users(db, self.world)
+        # The gateway's own streams (users, idempotency keys), as the tests read and write them.
+        self.gateway_log = PostgresEventStore(db, source="gateway")
         self._tokens: dict[str, str] = {}
 
     def call(self, service: str, method: str, **payload):

@@ -10,15 +10,19 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
+from services.common.labels import ERROR
+
 pytestmark = pytest.mark.servers
 
 JSON = {"Content-Type": "application/json"}
 
 
 def refused(answer, status: int, code: str) -> dict:
+    """The fields of an error answer, once its status, code and Chinese message are checked."""
     assert (answer.status_code, answer.headers["Content-Type"]) == (status, "application/json")
     body = answer.json()
     assert set(body) == {"code", "message", "fields"} and body["code"] == code, body
+    assert body["message"] == ERROR[code], body
     return body["fields"]
 
 

@@ -85,7 +85,7 @@ def test_a_taken_username_is_a_conflict(cluster):
     assert taken.status_code == 409, taken.text
     assert taken.json() == {
         "code": "invalid_transition",
-        "message": f"user {w.username('member')} already exists",
+        "message": "当前状态下不能这样操作（可能已完成或已取消）。",
         "fields": {},
     }
 
