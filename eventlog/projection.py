@@ -97,7 +97,8 @@ class Projection:
     version: int = 1
     # A rebuild may replay with handlers of its own (those without the upkeep of a summary
     # table, say) and then run `rebuilt` once over the tables refilled (to fill that table in
-    # one statement instead of event by event).
+    # one statement instead of event by event), the tracking rows written (each stream's
+    # version replayed).
     replay_handlers: Mapping[str, Handler] = field(default_factory=dict)
     rebuilt: Callable[[Cursor], None] | None = None
 
@@ -303,9 +304,9 @@ class ProjectionRunner:
                 if progress and (done % batch == 0 or done == total):
                     progress(done, max(total, done))
             batched.flush()
-            if self.projection.rebuilt is not None:
-                self.projection.rebuilt(cur)
             self._write_tracking(cur, versions)
+            if self.projection.rebuilt is not None:  # it may read the versions replayed
+                self.projection.rebuilt(cur)
             cur.execute(
                 "UPDATE eventlog.subscriptions SET transaction_id = %s::text::xid8, position = %s,"
                 " version = %s, updated_at = now() WHERE name = %s",

@@ -16,7 +16,7 @@ from psycopg2.extras import execute_values
 from eventlog import Projection, StoredEvent, category_of, owner_of, statement
 from eventlog.projection import Handler
 
-from .projection_items import COUNTED_ITEM_HANDLERS, ITEM_HANDLERS, count_every_cell
+from .projection_items import ITEM_HANDLERS, REPLAYED_ITEM_HANDLERS, rebuilt
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 TABLES = (
@@ -228,7 +228,7 @@ HANDLERS: dict[str, Handler] = {
         "recommended_by",
         "note",
     ),
-    **ITEM_HANDLERS,
+    **REPLAYED_ITEM_HANDLERS,
 }
 
 # A branch's summary (queries/summaries.py) is kept under its stamp: every event of the branch
@@ -268,7 +268,7 @@ def _stamping(handler: Handler) -> Handler:
 
 
 def _rebuilt(cur: Cursor) -> None:
-    count_every_cell(cur)
+    rebuilt(cur, "ledger")
     cur.execute(
         "INSERT INTO ledger.branch_stamps AS s SELECT branch_id, 1 FROM ledger.branches"
         " ON CONFLICT (branch_id) DO UPDATE SET stamp = s.stamp + 1"
@@ -280,10 +280,9 @@ PROJECTION = Projection(
     categories=("institution", "branch", "goals", "item", "orglife", "study"),
     schema_sql=SCHEMA_SQL,
     tables=TABLES,
-    handlers={
-        name: _stamping(handler) for name, handler in {**HANDLERS, **COUNTED_ITEM_HANDLERS}.items()
-    },
-    # A rebuild counts the cells and moves the stamps once, at the end, not event by event.
+    handlers={name: _stamping(handler) for name, handler in {**HANDLERS, **ITEM_HANDLERS}.items()},
+    # A rebuild counts the cells, records each item's last change and moves the stamps once,
+    # at the end, not event by event.
     replay_handlers=HANDLERS,
     rebuilt=_rebuilt,
     # 2: the members' spells (ledger.memberships), which earlier admissions must fill; 3: the
