@@ -1,5 +1,8 @@
 """A cycle's results and a member's performance archive as files (CSV or XLSX), in Chinese.
 
+Each person and cycle is named, and its id follows its name (成员编号, 评议编号, …): two members
+may share a name, and the id is what matches a row to the roster and to the API.
+
 Every score comes with what it was made of: each input's score, and on the XLSX's second sheet
 its weight, the weight applied (an input with no data has its weight shared among the others)
 and its points. Nothing here names who wrote a peer review: the appraisal's answers carry only
@@ -25,11 +28,12 @@ from .sheets import Rows, csv_file, xlsx_file
 INPUTS = tuple(appraisal_commands.Weights().fields)
 SCORES = tuple(f"{label('input', name)}得分" for name in INPUTS)
 OUTCOME = ("综合得分", "等次", "互评份数", "说明")
-RESULT_COLUMNS = ("序号", "姓名", "党小组", *SCORES, *OUTCOME)
-DETAIL_COLUMNS = ("姓名", "项目", "得分", "权重", "实际权重", "折合分")
+RESULT_COLUMNS = ("序号", "姓名", "成员编号", "党小组", *SCORES, *OUTCOME)
+DETAIL_COLUMNS = ("姓名", "成员编号", "项目", "得分", "权重", "实际权重", "折合分")
 ARCHIVE_COLUMNS = (
     "序号",
     "评议",
+    "评议编号",
     "开始日期",
     "结束日期",
     "定档日期",
@@ -40,8 +44,11 @@ ARCHIVE_COLUMNS = (
 RECTIFICATION_COLUMNS = (
     "序号",
     "整改事项",
+    "事项编号",  # the ledger item that carries it out
     "评议",
+    "评议编号",
     "提出人",
+    "提出人编号",
     "提出日期",
     "完成时限",
     "完成情况",
@@ -71,11 +78,12 @@ def outcome(row: Mapping[str, Any]) -> list[Any]:
     return [*scores, row.get("score"), grade, breakdown.get("peer_reviews"), note(breakdown)]
 
 
-def detail_rows(name: str, breakdown: Mapping[str, Any]) -> Rows:
+def detail_rows(person: list[str], breakdown: Mapping[str, Any]) -> Rows:
+    """A row per input the member's score had, after the member's name and id."""
     inputs = breakdown.get("inputs", {})
     parts = ("value", "weight", "applied_weight", "points")
     return [
-        [name, label("input", key), *(inputs[key].get(part) for part in parts)]
+        [*person, label("input", key), *(inputs[key].get(part) for part in parts)]
         for key in INPUTS
         if key in inputs
     ]
@@ -90,9 +98,9 @@ def result_rows(results: Mapping[str, Any], names: Directory) -> tuple[Rows, Row
     )
     rows, details = [], []
     for number, row in enumerate(ordered, start=1):
-        name = names.member(row["member_id"])
-        rows.append([number, name, groups[row["member_id"]], *outcome(row)])
-        details += detail_rows(name, row.get("breakdown") or {})
+        person = [names.member(row["member_id"]), row["member_id"]]
+        rows.append([number, *person, groups[row["member_id"]], *outcome(row)])
+        details += detail_rows(person, row.get("breakdown") or {})
     return rows, details
 
 
@@ -108,8 +116,11 @@ def archive_rows(archive: Mapping[str, Any], names: Directory) -> tuple[Rows, Ro
             [
                 number,
                 item["title"],
+                item["rectification_id"],
                 cycles.get(item["cycle_id"], ""),
+                item["cycle_id"],
                 names.member(item["raised_by"]),
+                item["raised_by"],
                 names.local_day(item["raised_at"]),
                 _date(item["due_date"]),
                 state,
@@ -121,6 +132,7 @@ def archive_rows(archive: Mapping[str, Any], names: Directory) -> tuple[Rows, Ro
         [
             number,
             cycles[row["cycle_id"]],
+            row["cycle_id"],
             _date(row["starts_on"]),
             _date(row["ends_on"]),
             names.local_day(row["finalised_at"]),

@@ -1,6 +1,6 @@
 """The filtered ledger as a file, laid out as branches keep their 台账: 序号 / 工作任务 / 类别 /
-责任人 / 完成时限 / 完成情况 / 备注, one row per occurrence, in Chinese and with names (the
-appraisal's files are in appraisal_exports; the writing of files in sheets).
+责任人 / 完成时限 / 完成情况 / 备注, one row per occurrence, in Chinese and with names; then the
+ids beside them (the appraisal's files are in appraisal_exports; the writing of files in sheets).
 
 An item's level shows in who is responsible: a member's item names the member, a group's the
 group, the branch's the branch (each with the person who owns it, when one does).
@@ -22,7 +22,11 @@ from services.common.written import day, period
 from .entries import every
 from .sheets import Rows, csv_file, xlsx_file
 
-COLUMNS = ("序号", "工作任务", "类别", "责任人", "完成时限", "完成情况", "备注")
+LAYOUT = ("序号", "工作任务", "类别", "责任人", "完成时限", "完成情况", "备注")
+# Two members may share a name: the ids a secretary matches rows to people and to the API by
+# (an occurrence is its item and period key), after the layout so that it stays as kept.
+IDS = ("事项编号", "期次", "责任人编号")
+COLUMNS = (*LAYOUT, *IDS)
 SHEET = "台账"
 
 
@@ -121,6 +125,9 @@ def ledger_rows(entries: list[Mapping[str, Any]], names: Directory) -> Rows:
             date.fromisoformat(entry["due_date"]),
             progress(entry),
             remarks(entry),
+            entry["item_id"],
+            entry["period"],
+            entry.get("owner_id"),
         ]
         for number, entry in enumerate(entries, start=1)
     ]

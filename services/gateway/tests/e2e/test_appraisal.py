@@ -161,15 +161,22 @@ def test_results_archive_and_exports(cluster, cycle):
     assert "study" in own[0]["breakdown"]["missing"]
     csv = cluster.get(_at(cluster, cycle, "/exports/results.csv"), "secretary")
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("序号,姓名,党小组,自评得分,互评得分") and len(lines) == 5
+    assert lines[0].startswith("序号,姓名,成员编号,党小组,自评得分,互评得分") and len(lines) == 5
     xlsx = cluster.get(_at(cluster, cycle, "/exports/results.xlsx"), "secretary")
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == ["评议结果", "计分明细"] and book["评议结果"].max_row == 5
     table = list(book["评议结果"].iter_rows(values_only=True))
     header = table[0]
     by_name = {row[header.index("姓名")]: dict(zip(header, row, strict=True)) for row in table[1:]}
-    # Names, not ids (the world names each person after their role); grades in Chinese.
+    # Names (the world names each person after their role), each with its id; grades in Chinese.
     assert set(by_name) == {"secretary", "leader", "member", "member2"}
+    assert {name: row["成员编号"] for name, row in by_name.items()} == {
+        role: w.people[role] for role in by_name
+    }
+    assert header.index("成员编号") == header.index("姓名") + 1
+    details = list(book["计分明细"].iter_rows(values_only=True))
+    assert details[0][:3] == ("姓名", "成员编号", "项目")
+    assert {row[:2] for row in details[1:]} <= {(role, w.people[role]) for role in by_name}
     assert by_name["member"]["点评得分"] == 88 and by_name["member"]["党小组"] == "一组"
     assert {row["等次"] for row in by_name.values()} - {None} <= set(labels.GRADE.values())
     archive = _member(cluster)
@@ -190,9 +197,15 @@ def test_results_archive_and_exports(cluster, cycle):
         io.BytesIO(cluster.get(archive + "/exports/archive.xlsx", "secretary").content)
     )
     assert book.sheetnames == ["历次评议", "整改事项"] and book["整改事项"].max_row == 2
-    item = [cell.value for cell in book["整改事项"][2]]
-    assert item[1] == "加强理论学习" and item[3] == "leader"  # raised by the leader, by name
-    assert book["历次评议"]["C2"].is_date  # 开始日期
+    rectification = dict(zip(*book["整改事项"].iter_rows(values_only=True), strict=True))
+    # Raised by the leader: by name, and by id beside it; its id is its ledger item's.
+    assert (rectification["整改事项"], rectification["事项编号"]) == (
+        "加强理论学习",
+        ledger["entries"][0]["item_id"],
+    )
+    assert (rectification["提出人"], rectification["提出人编号"]) == ("leader", w.people["leader"])
+    assert (rectification["评议编号"], book["历次评议"]["C2"].value) == (cycle, cycle)
+    assert book["历次评议"]["D2"].is_date  # 开始日期
     rows = cluster.get(archive + "/exports/archive.csv", "member").content.decode("utf-8-sig")
     assert "加强理论学习（未开始）" in rows
 

@@ -66,13 +66,14 @@ def test_a_result_names_the_member_scores_each_input_and_grades_in_chinese():
     rows, details = exports.result_rows(results, NAMES)
     first = dict(zip(exports.RESULT_COLUMNS, rows[0], strict=True))
     assert first == {
-        "序号": 1, "姓名": "张三", "党小组": "第一党小组", "自评得分": 85.75, "互评得分": None,
+        "序号": 1, "姓名": "张三", "成员编号": "m1", "党小组": "第一党小组",
+        "自评得分": 85.75, "互评得分": None,
         "点评得分": None, "台账完成得分": None, "学习得分": None, "出勤得分": None,
         "综合得分": 80.1, "等次": "合格", "互评份数": 0,
         "说明": "互评无数据，其权重已按比例分给其他各项",
     }  # fmt: skip
-    assert rows[1][:3] == [2, "王五", ""]  # in no group: last
-    assert details[0] == ["张三", "自评", 85.75, 0.1, 0.125, 10.72]
+    assert rows[1][:4] == [2, "王五", "m2", ""]  # in no group: last
+    assert details[0] == ["张三", "m1", "自评", 85.75, 0.1, 0.125, 10.72]
     assert exports.note({"inputs": {"self": {"weight": 1, "applied_weight": 0}}}) == (
         "各项均无数据，未计分"
     )
@@ -89,13 +90,14 @@ def test_an_archive_row_names_its_cycle_and_lists_its_rectifications():
             "note": None}  # fmt: skip
     rows, items = exports.archive_rows({"cycles": [cycle], "rectifications": [item]}, NAMES)
     row = dict(zip(exports.ARCHIVE_COLUMNS, rows[0], strict=True))
-    assert (row["评议"], row["开始日期"], row["定档日期"]) == (
+    assert (row["评议"], row["评议编号"], row["开始日期"], row["定档日期"]) == (
         "2026年第二季度评议",
+        "c1",
         date(2026, 4, 1),
         date(2026, 7, 1),  # the branch's day: 1 July in Shanghai
     )
     assert (row["等次"], row["整改事项"]) == ("合格", "学习（未开始）")
     assert items == [
-        [1, "学习", "2026年第二季度评议", "李四", date(2026, 6, 20), date(2026, 7, 20),
-         "未开始", None, None]
+        [1, "学习", "c1.r1", "2026年第二季度评议", "c1", "李四", "l1", date(2026, 6, 20),
+         date(2026, 7, 20), "未开始", None, None]
     ]  # fmt: skip

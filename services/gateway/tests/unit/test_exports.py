@@ -116,18 +116,26 @@ def test_the_ledger_is_laid_out_as_branches_keep_it_with_names_labels_and_dates(
     book = load_workbook(io.BytesIO(answer.data))
     assert book.sheetnames == ["台账"]
     rows = list(book["台账"].iter_rows(values_only=True))
-    assert rows[0] == ("序号", "工作任务", "类别", "责任人", "完成时限", "完成情况", "备注")
+    # The branches' seven columns first, as they keep them; the ids after.
+    assert rows[0] == (
+        *("序号", "工作任务", "类别", "责任人", "完成时限", "完成情况", "备注"),
+        *("事项编号", "期次", "责任人编号"),
+    )
     assert rows[1] == (
         1,
         "调研报告",
         "党建工作（一次性）",
-        "张三",  # the member's name, not m1
+        "张三",  # the member by name, and by id at the end
         datetime(2026, 3, 20),
         "按时完成（2026年3月18日）",
         "已报送",
+        "i1",
+        "once",
+        "m1",
     )
     assert rows[2][1:4] == ("=1+1（2026年第一季度）", "党建工作（季度）", "第一党小组")
     assert (rows[2][5], rows[2][6]) == ("进行中，已逾期", "佐证：http://e/1")
+    assert rows[2][7:] == ("i2", "2026-Q1", None)  # a group's item nobody owns
     assert rows[3][1:] == (
         "调研报告（2026年3月）",
         "改革（业务）工作（每月）",
@@ -135,6 +143,9 @@ def test_the_ledger_is_laid_out_as_branches_keep_it_with_names_labels_and_dates(
         datetime(2026, 3, 20),
         "已取消",
         "取消原因：并入年度计划",
+        "i3",
+        "2026-03",
+        "m9",
     )
     assert book["台账"]["B3"].data_type == "s"  # a title like a formula is text
 
@@ -144,6 +155,7 @@ def test_the_ledgers_csv_has_a_bom_chinese_headers_and_iso_dates():
     assert answer.data.startswith("\ufeff".encode())
     table = list(csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig"))))
     assert [row["责任人"] for row in table] == ["张三", "第一党小组", "第一支部（李四）"]
+    assert [row["责任人编号"] for row in table] == ["m1", "", "m9"]
     assert table[0]["完成时限"] == "2026-03-20" and table[1]["工作任务"].startswith("'=1+1")
 
 
@@ -156,3 +168,19 @@ def test_a_branch_answered_without_former_members_still_names_its_members():
         "m9",
         "第一党小组",
     )
+
+
+def test_members_who_share_a_name_are_told_apart_by_their_ids_written_as_text():
+    """Ids are text as titles are: one of digits stays as written, one starting with "-" (which
+    an id may) is not read as a formula."""
+    twins = {**BRANCH, "members": [{"member_id": m, "name": "张伟", "group_id": "g1"}
+                                   for m in ("007", "-m2")]}  # fmt: skip
+    entries = [entry(owner_id="007"), entry(item_id="i2", owner_id="-m2")]
+    rows = exports.ledger_rows(entries, exports.Directory.of(twins))
+    sheet = load_workbook(io.BytesIO(workbook([("台账", exports.COLUMNS, rows)])))["台账"]
+    owners = [(row[3].value, row[9].value, row[9].data_type) for row in sheet.iter_rows(min_row=2)]
+    assert owners == [("张伟", "007", "s"), ("张伟", "-m2", "s")]
+    assert sheet["J3"].quotePrefix and not sheet["J2"].quotePrefix
+    answer = csv_file(exports.COLUMNS, rows, "表.csv", "f.csv")
+    table = csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig")))
+    assert [row["责任人编号"] for row in table] == ["007", "'-m2"]
