@@ -277,9 +277,19 @@ def test_sessions_forms_and_headers(web):
         answers = [session.post(cluster.url + path, data=sent, timeout=30) for _ in range(2)]
         assert [answer.url.endswith(f"{path}?{shown}") for answer in answers] == [True, True]
     assert session.get(cluster.url + path, timeout=30).text.count("提交两次的文章") == 1
+    kept = session.cookies["tz_session"]  # as someone who copied the cookie would keep it
+    other = cluster.token("member")  # the same person's session elsewhere
     out = session.post(f"{cluster.url}/app/logout", data={"csrf_token": token}, timeout=30)
     assert "登录台账" in out.text
     assert session.get(f"{cluster.url}/app/inbox", timeout=30).url.endswith("/app/login")
+    # Signed out for real: the old cookie is refused by the pages and its token by the API.
+    again = requests.get(
+        f"{cluster.url}/app/inbox", cookies={"tz_session": kept}, allow_redirects=False, timeout=30
+    )
+    assert again.status_code == 303 and again.headers["Location"] == "/app/login"
+    bearer = {"Authorization": f"Bearer {kept}"}
+    assert requests.get(f"{cluster.url}/api/v1/me", headers=bearer, timeout=30).status_code == 401
+    assert cluster.get("/api/v1/me", headers={"Authorization": f"Bearer {other}"}).ok
 
 
 def _hidden_fields(page: str, action: str) -> dict[str, str]:
