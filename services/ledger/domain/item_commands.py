@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog.model import UPCASTERS, NewEvent
 from services.common import periods
 
 from ..exceptions import BadInput, InvalidTransition
@@ -83,6 +83,7 @@ class ReassignItem:
     actor_id: str
     item_id: str
     owner_id: str
+    reason: str = ""  # why, when the manager says (the item's history shows it)
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,14 @@ def decide_reopen(state: Item, cmd: ReopenItem) -> list[NewEvent]:
 def decide_reassign(state: Item, cmd: ReassignItem) -> list[NewEvent]:
     if state.plan["owner_id"] == cmd.owner_id:
         raise InvalidTransition(f"{cmd.owner_id} already owns item {cmd.item_id}")
-    return [NewEvent("ItemReassigned", {"owner_id": cmd.owner_id})]
+    data = {"owner_id": cmd.owner_id, "reason": cmd.reason}
+    return [NewEvent("ItemReassigned", data, schema_version=2)]
+
+
+@UPCASTERS.register("ItemReassigned", 1)
+def _reassigned_without_reason(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no reason: none was given."""
+    return {**data, "reason": ""}
 
 
 def decide_change_due(state: Item, cmd: ChangeDueDate) -> list[NewEvent]:

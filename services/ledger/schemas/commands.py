@@ -231,6 +231,7 @@ class ReopenItem(CancelItem):
 class ReassignItem(Command):
     command = ic.ReassignItem
     actor_id, item_id, owner_id = Id(**ACTOR), Id(required=True), Id(required=True)
+    reason = Text(required=False)
 
 
 class ChangeDueDate(Command):

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
+from eventlog import NewEvent
 from services.common.handlers import load
 from services.ledger.domain import item_commands as c
 from services.ledger.domain.items import Item, evolve, is_overdue
@@ -137,7 +138,16 @@ def test_reassigning_keeps_a_member_item_inside_its_group(store):
     plan(store)
     with pytest.raises(BadInput):
         h.reassign_item(c.ReassignItem("sec", "it1", "m2"), store, NOW)
-    h.reassign_item(c.ReassignItem("sec", "it1", "gl1"), store, NOW)
+    h.reassign_item(c.ReassignItem("sec", "it1", "gl1", "m1 调岗"), store, NOW)
+    assert state_of(store).plan["owner_id"] == "gl1"
+    assert store.read_stream(h.stream_id("it1"))[-1].data == {"owner_id": "gl1", "reason": "m1 调岗"}
+
+
+def test_a_reassignment_of_the_release_before_reads_without_a_reason(store):
+    plan(store)
+    old = NewEvent("ItemReassigned", {"owner_id": "gl1"}, schema_version=1)
+    store.append(h.stream_id("it1"), [old], 1)
+    assert store.read_stream(h.stream_id("it1"))[-1].data == {"owner_id": "gl1", "reason": ""}
     assert state_of(store).plan["owner_id"] == "gl1"
 
 
