@@ -9,6 +9,7 @@ gateway instance, and a copied cookie is worth nothing once its owner has signed
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,9 +47,8 @@ class Sessions:
     def end(self, claims: Claims, now: datetime) -> None:
         """The session of `claims` ended: its token is refused from now on."""
         event = NewEvent("SignedOut", {"username": claims.username, "at": now.isoformat()})
-        try:
+        # A conflict: ended already, signed out in another tab at the same moment.
+        with suppress(ConcurrencyConflict):
             self.store.append(
                 stream_id(claims.token_id), [event], 0, metadata=Metadata(actor_id=claims.subject)
             )
-        except ConcurrencyConflict:
-            pass  # ended already: signed out in another tab at the same moment

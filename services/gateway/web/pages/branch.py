@@ -12,7 +12,7 @@ from services.common.labels import CADENCE, KIND, LEVEL, MEETING_TYPE
 
 from ...errors import HttpError
 from ..page import Page
-from . import charts
+from . import charts, items
 
 EXPORTS = {"csv": "export_csv", "xlsx": "export_xlsx"}
 
@@ -30,6 +30,7 @@ def dashboard(page: Page, branch_id: str) -> Response:
         study=study,
         month=month,
         names=page.names(branch_id),
+        groups=page.groups(branch_id),
         charts={
             "completion": charts.completion(view["completion"]),
             "meetings": charts.meetings(view["meetings"]),
@@ -100,8 +101,7 @@ def record_meeting(page: Page, branch_id: str) -> Response:
 def export(page: Page, branch_id: str, fmt: str) -> Response:
     if fmt not in EXPORTS:
         raise HttpError(404, "not_found", "no such export")
-    query = {k: v for k, v in page.request.args.items() if k in ("overdue", "kind", "level")}
-    return page.api(EXPORTS[fmt], query, branch_id=branch_id)
+    return page.api(EXPORTS[fmt], items.chosen(page, branch_id), branch_id=branch_id)
 
 
 def export_results(page: Page, branch_id: str, cycle_id: str, fmt: str) -> Response:

@@ -29,6 +29,7 @@ def ledger(page: Page, branch_id: str) -> Response:
         this_month=open_now,
         month=month,
         names=page.names(branch_id),
+        groups=page.groups(branch_id),
     )
 
 

@@ -140,7 +140,8 @@ def test_reassigning_keeps_a_member_item_inside_its_group(store):
         h.reassign_item(c.ReassignItem("sec", "it1", "m2"), store, NOW)
     h.reassign_item(c.ReassignItem("sec", "it1", "gl1", "m1 调岗"), store, NOW)
     assert state_of(store).plan["owner_id"] == "gl1"
-    assert store.read_stream(h.stream_id("it1"))[-1].data == {"owner_id": "gl1", "reason": "m1 调岗"}
+    reassigned = store.read_stream(h.stream_id("it1"))[-1]
+    assert reassigned.data == {"owner_id": "gl1", "reason": "m1 调岗"}
 
 
 def test_a_reassignment_of_the_release_before_reads_without_a_reason(store):
