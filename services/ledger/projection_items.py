@@ -47,7 +47,10 @@ def _planned(cur: Cursor, event: StoredEvent) -> None:
 
 _STATUS_CHANGES = {
     "ItemStarted": "status = 'in_progress', started_at = coalesce(started_at, %(at)s)",
-    "ItemCompleted": "status = 'done', completed_at = %(at)s, outcome_note = %(note)s",
+    "ItemCompleted": (
+        "status = 'done', completed_at = %(at)s, outcome_note = %(note)s,"
+        " evidence = evidence || %(evidence)s::jsonb"
+    ),
     "ItemCancelled": "status = 'cancelled', completed_at = NULL, cancel_reason = %(reason)s",
     "ItemReopened": "status = 'in_progress', completed_at = NULL",
     "ProgressNoted": (

@@ -60,6 +60,7 @@ class CompleteOccurrence:
     item_id: str
     period: str
     note: str = ""
+    evidence: tuple[str, ...] = ()  # links to what shows it done (a report, minutes, photos)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,14 @@ def decide_complete(state: Item, cmd: CompleteOccurrence) -> list[NewEvent]:
     allowed = ("planned", "in_progress")
     if state.status(cmd.period) not in allowed:
         raise InvalidTransition(f"occurrence {cmd.period} is {state.status(cmd.period)}")
-    return [*started, NewEvent("ItemCompleted", {"period": cmd.period, "note": cmd.note})]
+    done = {"period": cmd.period, "note": cmd.note, "evidence": list(cmd.evidence)}
+    return [*started, NewEvent("ItemCompleted", done, schema_version=2)]
+
+
+@UPCASTERS.register("ItemCompleted", 1)
+def _completed_without_evidence(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 carried no evidence (links came with progress notes only)."""
+    return {**data, "evidence": []}
 
 
 def decide_cancel(state: Item, cmd: CancelItem) -> list[NewEvent]:

@@ -34,9 +34,14 @@ def test_member_completes_an_occurrence_and_posts_an_article(web):
     done = overdue.find_element(By.XPATH, ".//details[summary[text()='完成']]")
     done.find_element(By.TAG_NAME, "summary").click()
     done.find_element(By.NAME, "note").send_keys("已报送支部")
+    done.find_element(By.NAME, "evidence").send_keys("https://example.org/report.pdf")
     browser.submit(done.find_element(By.XPATH, ".//button[text()='标记完成']"))
     assert "已保存" in browser.text()
     assert "没有逾期事项" in browser.text()
+    browser.open(f"/app/items/{cluster.world.items['own']}")
+    proof = browser.driver.find_element(By.LINK_TEXT, "材料1")
+    assert proof.get_attribute("href") == "https://example.org/report.pdf"
+    assert "完成 · 赵党员" in browser.text() and "说明：已报送支部" in browser.text()
 
     browser.open(f"/app/b/{b}/study")
     before = browser.driver.find_element(By.CSS_SELECTOR, ".stat").text
