@@ -44,6 +44,11 @@ def _form(browser, summary: str):
     return section
 
 
+def _pick(within, select: str, text: str) -> None:
+    """Chooses the option showing `text` in the select named `select`."""
+    within.find_element(By.XPATH, f".//select[@name='{select}']/option[text()='{text}']").click()
+
+
 def _latest(browser) -> str:
     return browser.driver.find_element(By.CSS_SELECTOR, "ol.history > li").text
 
@@ -73,7 +78,7 @@ def test_the_secretary_finds_an_item_and_changes_it_with_reasons(web):
     assert f"完成时限\n{day(later)}" in browser.text()
 
     form = _form(browser, "改派责任人")
-    form.find_element(By.XPATH, ".//option[text()='王组长']").click()
+    _pick(form, "owner_id", "王组长")
     form.find_element(By.NAME, "reason").send_keys("王组长熟悉情况")
     browser.submit(form.find_element(By.XPATH, ".//button[text()='改派']"))
     assert "改由王组长负责" in _latest(browser) and "原因：王组长熟悉情况" in _latest(browser)
@@ -167,6 +172,37 @@ def test_a_group_leader_sees_the_groups_ledger_and_meetings(web):
     assert "调整事项" in readable(browser, w)  # their group's member item: theirs to manage
 
 
+def test_a_group_leader_plans_for_a_member_and_records_the_groups_meeting(web):
+    cluster, browser = web
+    w = cluster.world
+    b, g = w.branches["own"], w.groups["own"]
+    browser = sign_in(web, "leader")
+    browser.open(f"/app/b/{b}/groups/{g}")
+    browser.driver.find_element(By.LINK_TEXT, "为党员安排事项").click()
+    owners = browser.driver.find_elements(By.CSS_SELECTOR, "select[name=owner_id] option")
+    assert {o.text for o in owners} == {"—", "张书记", "王组长", "赵党员"}  # the group's only
+    levels = browser.driver.find_elements(By.CSS_SELECTOR, "select[name=level] option")
+    assert [o.text for o in levels] == ["党小组", "党员"]
+    browser.driver.find_element(By.NAME, "title").send_keys("撰写学习体会")
+    _pick(browser.driver, "owner_id", "赵党员")
+    due = date.today() + timedelta(days=5)
+    browser.driver.find_element(By.NAME, "due_date").send_keys(due.strftime("%m%d%Y"))
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='安排']"))
+    assert "已保存" in readable(browser, w)
+    browser.open(f"/app/b/{b}/items?owner_id={w.people['member']}")
+    assert "撰写学习体会" in readable(browser, w)
+
+    browser.open(f"/app/b/{b}/groups/{g}")
+    browser.driver.find_element(By.LINK_TEXT, "记录党小组会").click()
+    types = browser.driver.find_elements(By.CSS_SELECTOR, "select[name=meeting_type] option")
+    assert [t.text for t in types] == ["党小组会"]
+    browser.driver.find_element(By.NAME, "title").send_keys("十二月组会")
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='保存']"))
+    assert "已保存" in browser.text()
+    browser.open(f"/app/b/{b}/org-life?group_id={g}")
+    assert "十二月组会" in readable(browser, w)
+
+
 def test_a_member_who_left_is_named_where_they_acted(web):
     cluster, browser = web
     w = cluster.world
@@ -199,8 +235,7 @@ def test_the_secretary_opens_a_cycle_by_its_name(web):
     browser = sign_in(web, "secretary")
     browser.open(f"/app/b/{w.branches['own']}/appraisal")
     name = f"{date.today().year}年下半年评议"
-    option = f"//select[@name='cycle']/option[text()='{name}']"
-    browser.driver.find_element(By.XPATH, option).click()
+    _pick(browser.driver, "cycle", name)
     closes = date.today() + timedelta(days=10)
     browser.driver.find_element(By.NAME, "closes_on").send_keys(closes.strftime("%m%d%Y"))
     browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='开启']"))

@@ -40,14 +40,25 @@ def dashboard(page: Page, branch_id: str) -> Response:
 
 
 def plan_form(page: Page, branch_id: str) -> Response:
+    """The form offers what the caller may plan: who runs the branch, anything; a group leader,
+    their group's items and its members' (`?group=` narrows the owners to one group)."""
     branch = page.api("branch", branch_id=branch_id)
     goals = page.api("goal_set", branch_id=branch_id, year=date.today().year)["goals"]
+    runs = page.runs(branch_id)
+    groups = [g for g in branch["groups"] if runs or g["group_id"] in page.led_groups(branch_id)]
+    group_id = page.request.args.get("group")
+    owners = branch["members"]
+    if group_id or not runs:
+        within = {m for g in groups if group_id in (None, g["group_id"]) for m in g["members"]}
+        owners = [m for m in owners if m["member_id"] in within]
     return page.render(
         "plan.html",
         branch_id=branch_id,
         branch=branch,
+        groups=groups,
+        owners=owners,
         goals=goals,
-        levels=LEVEL,
+        levels=LEVEL if runs else {k: v for k, v in LEVEL.items() if k != "branch"},
         kinds={k: v for k, v in KIND.items() if k != "rectification"},
         cadences=CADENCE,
         chosen=page.request.args,
@@ -66,8 +77,11 @@ def plan(page: Page, branch_id: str) -> Response:
 
 
 def meeting_form(page: Page, branch_id: str) -> Response:
+    """A meeting of the branch, or of a group (`?group=`; a group leader who does not run the
+    branch records their group's meetings only)."""
     branch = page.api("branch", branch_id=branch_id)
-    group_id = page.request.args.get("group") or None
+    runs, led = page.runs(branch_id), page.led_groups(branch_id)
+    group_id = page.request.args.get("group") or (None if runs else next(iter(led), None))
     group = next((g for g in branch["groups"] if g["group_id"] == group_id), None)
     people = group["members"] if group else [m["member_id"] for m in branch["members"]]
     return page.render(
@@ -77,7 +91,7 @@ def meeting_form(page: Page, branch_id: str) -> Response:
         group=group,
         people=people,
         names=page.names(branch_id),
-        types=MEETING_TYPE,
+        types=MEETING_TYPE if runs else {"group_meeting": MEETING_TYPE["group_meeting"]},
     )
 
 
