@@ -134,7 +134,7 @@ def history(events: list[dict], names: dict[str, str], groups: dict[str, str]) -
     return [
         {
             "at": event["occurred_at"],
-            "who": names.get(event["actor_id"] or "", "系统"),
+            "who": names.get(event["actor_id"], "（已离开）") if event["actor_id"] else "系统",
             "what": label("item_event", event["type"]),
             "details": _details(event["type"], event["data"], names, groups),
             "evidence": event["data"].get("evidence", []),
