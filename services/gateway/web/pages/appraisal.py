@@ -45,6 +45,7 @@ def overview(page: Page, branch_id: str) -> Response:
         "appraisal.html",
         branch_id=branch_id,
         cycles=shown,
+        member=member,
         runs=runs,
         names=page.names(branch_id),
         dimensions=DIMENSION,
