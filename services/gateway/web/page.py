@@ -26,8 +26,9 @@ from ..errors import HttpError, to_http
 from . import render
 
 BY_NAME = {endpoint.name: endpoint for endpoint in ENDPOINTS}
-# Where a form may send the browser back to: a page of the app, never another site.
-LOCAL = re.compile(r"/app/[\w\-/]*\Z")
+# Where a form may send the browser back to: a page of the app, never another site (ids may hold
+# `.` and `:`, as the demo's items do).
+LOCAL = re.compile(r"/app/[\w\-.:/]*\Z")
 KEY_FIELD = "idempotency_key"
 MEMBER_PAGES = (("我的台账", "/ledger"), ("学习", "/study"), ("评议", "/appraisal"))
 

@@ -21,7 +21,7 @@ STALE = "您看到的内容已被别人修改，请刷新后再试。"  # the la
 
 def _plan(cluster, key: str, title: str, **fields) -> str:
     w = cluster.world
-    item = f"it{key}{w.run}"
+    item = f"it.{key}.{w.run}"  # with dots, as the demo's item ids have them
     due = (date.today() + timedelta(days=20)).isoformat()
     cluster.call(
         "ledger",

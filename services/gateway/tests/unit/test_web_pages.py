@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.common import labels
-from services.gateway.web import render
+from services.gateway.web import page, render
 from services.gateway.web.pages import appraisal, items, life
 from services.ledger.domain import orglife
 from services.ledger.projection_items import ITEM_HANDLERS
@@ -125,3 +125,10 @@ def test_times_are_shown_in_the_branchs_zone():
     assert template.render(at=at, zone="Asia/Shanghai") == "2026年3月10日 00:30"
     assert template.render(at=at, zone="UTC") == "2026年3月9日 16:30"
     assert template.render(at=None, zone="UTC") == ""
+
+
+def test_a_form_returns_to_a_page_of_the_app_only():
+    assert page.LOCAL.match("/app/items/b1.m.g1.b1m103.3")
+    assert page.LOCAL.match("/app/b/b1/appraisal/b1.2026-Q4/peer/b1m104")
+    for elsewhere in ("https://example.org/app/", "//example.org/app/", "/app/\nLocation: x"):
+        assert not page.LOCAL.match(elsewhere)
