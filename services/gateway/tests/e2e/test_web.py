@@ -177,12 +177,14 @@ def test_every_page_fits_a_phone_in_chinese_with_names(web):
             f"groups/{g}",
         ],
         "member": branch_pages,
+        "committee": ["dashboard", "items", "org-life", "appraisal", "study"],
     }
     for role, paths in pages.items():
         browser = sign_in(web, role)
         browser.phone(True)
+        own = [f"/app/b/{b}/{p}" for p in paths]
+        own += [f"/app/i/{w.institution}"] if role == "committee" else []
         try:
-            own = [f"/app/b/{b}/{p}" for p in paths]
             for path in [*own, f"/app/items/{w.items['own']}", "/app/inbox", "/app/password"]:
                 browser.open(path)
                 readable(browser, w)
