@@ -41,6 +41,19 @@ MEETING_TYPE = {
     "activity_day": "主题党日活动",
 }
 ATTENDANCE = {"present": "出席", "on_leave": "请假", "absent": "缺席"}
+# A required meeting in one period (the ledger's calendar of organisational life).
+SLOT_STATUS = {"held": "已召开", "not_held": "应开未开", "open": "本期待开", "upcoming": "未到期"}
+# What happened to a ledger item, as its history tells (the ledger's event types).
+ITEM_EVENT = {
+    "ItemPlanned": "安排事项",
+    "ItemStarted": "开始",
+    "ProgressNoted": "记录进展",
+    "ItemCompleted": "完成",
+    "ItemCancelled": "取消",
+    "ItemReopened": "重新打开",
+    "ItemReassigned": "改派责任人",
+    "DueDateChanged": "调整完成时限",
+}
 REPORT_KIND = {
     "minutes": "会议纪要",
     "work_report": "工作报告",
@@ -140,6 +153,8 @@ FIELD = {
     "supervision": "监督责任人",
     "coordination": "协调责任人",
     "urging": "督促责任人",
+    "reason": "原因",
+    "due_day": "每期截止日",
     "_schema": "表单",
 }
 # The API's error codes (its `code` field), as a sentence a person can act on: the `message` of
@@ -181,6 +196,8 @@ TABLES: Mapping[str, Mapping[str, str]] = {
     "cadence": CADENCE,
     "meeting_type": MEETING_TYPE,
     "attendance": ATTENDANCE,
+    "slot_status": SLOT_STATUS,
+    "item_event": ITEM_EVENT,
     "report_kind": REPORT_KIND,
     "role": ROLE,
     "responsibility": RESPONSIBILITY,

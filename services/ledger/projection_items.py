@@ -50,7 +50,9 @@ def _planned(cur: Cursor, event: StoredEvent) -> None:
 # $4 note, $5 reason, $6 evidence.
 _CHANGES = {
     "ItemStarted": "status = 'in_progress', started_at = coalesce(started_at, $3)",
-    "ItemCompleted": "status = 'done', completed_at = $3, outcome_note = $4",
+    "ItemCompleted": (
+        "status = 'done', completed_at = $3, outcome_note = $4, evidence = evidence || $6"
+    ),
     "ItemCancelled": "status = 'cancelled', completed_at = NULL, cancel_reason = $5",
     "ItemReopened": "status = 'in_progress', completed_at = NULL",
     "ProgressNoted": "notes = notes + 1, last_note = $4, evidence = evidence || $6",

@@ -95,10 +95,15 @@ class Group(Schema):
     members = fields.List(Str())
 
 
+class FormerMember(Schema):
+    member_id, name = Str(), Str()
+
+
 class Branch(Schema):
     branch_id, institution_id, name, timezone = Str(), Str(), Str(), Str()
     groups = Many(Group)
     members = Many(Member)
+    former_members = Many(FormerMember)  # who left: named where they acted (items, reviews)
 
 
 class Goal(Schema):

@@ -67,6 +67,7 @@ class Claims:
     subject: str  # the person id
     username: str
     admin: bool
+    token_id: str = ""  # the token's own id (`jti`), by which signing out ends it (sessions.py)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class TokenIssuer:
             "iss": ISSUER,
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
+            "jti": secrets.token_hex(16),
         }
         return {
             "access_token": jwt.encode(payload, self.key, algorithm=ALGORITHM),
@@ -98,17 +100,21 @@ class TokenIssuer:
         }
 
     def read(self, token: str) -> Claims | None:
-        """The token's claims, or None when it is forged, expired or malformed."""
+        """The token's claims, or None when it is forged, expired or malformed (a token without
+        an id, of a release before sessions could end, among them: it could not be signed out)."""
         try:
             payload = jwt.decode(
                 token,
                 self.key,
                 algorithms=[ALGORITHM],
                 issuer=ISSUER,
-                options={"require": ["sub", "exp", "iat", "iss"]},
+                options={"require": ["sub", "exp", "iat", "iss", "jti"]},
             )
         except jwt.PyJWTError:
             return None
         return Claims(
-            str(payload["sub"]), str(payload.get("username", "")), payload.get("admin") is True
+            str(payload["sub"]),
+            str(payload.get("username", "")),
+            payload.get("admin") is True,
+            str(payload["jti"]),
         )

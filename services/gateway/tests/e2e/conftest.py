@@ -23,6 +23,8 @@ from services.notify.service import NotifyService
 from tests.support import free_port
 
 from .addresses import client, loopback
+from .browser import Browser, chromium
+from .web_world import BROWSER_RPC_TIMEOUT, chinese_world
 from .world import PASSWORD, World, register_users, seed
 from .world_services import open_cycles, scan
 
@@ -97,3 +99,13 @@ def cluster(settings, db):
     running = Cluster(settings, db)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def web(settings, db):
+    """A cluster of the world in Chinese (web_world.py), and headless Chromium to browse it."""
+    cluster = Cluster(settings, db, chinese_world, rpc_timeout=BROWSER_RPC_TIMEOUT)
+    driver = chromium()
+    yield cluster, Browser(driver, cluster.url)
+    driver.quit()
+    cluster.stop()

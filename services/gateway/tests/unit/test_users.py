@@ -3,6 +3,7 @@ handlers over the in-memory store)."""
 
 from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 from eventlet.greenpool import GreenPool
 
@@ -12,11 +13,14 @@ from services.common.errors import InvalidTransition, NotFound
 from services.gateway.errors import HttpError, to_http
 from services.gateway.users import credentials, domain, handlers, throttle
 from services.gateway.users.credentials import (
+    ALGORITHM,
+    ISSUER,
     Claims,
     TokenIssuer,
     hash_password,
     one_time_password,
 )
+from services.gateway.users.sessions import Sessions
 
 NOW = datetime(2026, 5, 1, 8, tzinfo=UTC)
 KEY = "k" * 32
@@ -179,10 +183,33 @@ def test_tokens_carry_the_person_and_expire():
     issuer = TokenIssuer("k" * 32, timedelta(minutes=5))
     now = datetime.now(UTC)
     token = issuer.issue(Claims("p1", "ann", False), now)["access_token"]
-    assert issuer.read(token) == Claims("p1", "ann", False)
+    read = issuer.read(token)
+    assert (read.subject, read.username, read.admin) == ("p1", "ann", False)
+    assert len(read.token_id) == 32
     assert TokenIssuer("other" * 8, timedelta(minutes=5)).read(token) is None
     stale = issuer.issue(Claims("p1", "ann", False), now - timedelta(hours=1))["access_token"]
     assert issuer.read(stale) is None
+
+
+def test_a_signed_out_session_is_refused_and_no_other():
+    sessions = Sessions(TokenIssuer(KEY, timedelta(minutes=5)), InMemoryEventStore("gateway"))
+    now = datetime.now(UTC)
+    phone, desk = (sessions.issue(Claims("p1", "ann", False), now)["access_token"] for _ in "ab")
+    claims = sessions.read(phone)
+    sessions.end(claims, now)
+    sessions.end(claims, now)  # a second sign-out (another tab) changes nothing
+    assert sessions.read(phone) is None
+    assert sessions.read(desk).token_id != claims.token_id
+    ended = sessions.store.read_stream(f"session-{claims.token_id}")
+    assert [(e.type, e.actor_id) for e in ended] == [("SignedOut", "p1")]
+
+
+def test_a_token_without_an_id_is_refused():
+    issuer = TokenIssuer(KEY, timedelta(minutes=5))
+    now = int(datetime.now(UTC).timestamp())
+    payload = {"sub": "p1", "iss": ISSUER, "iat": now, "exp": now + 60}
+    assert issuer.read(jwt.encode(payload, KEY, algorithm=ALGORITHM)) is None
+    assert issuer.read(jwt.encode({**payload, "jti": "t1"}, KEY, algorithm=ALGORITHM))
 
 
 def test_a_reset_password_is_one_time_until_its_holder_changes_it(store):

@@ -17,7 +17,7 @@ from services.ledger.queries import calendar, history, ledger, measures, organis
 from services.ledger.queries import life as life_queries
 from services.ledger.schemas.queries import ScanInputsQuery
 
-from .scenario import NOW, build
+from .scenario import EVIDENCE, NOW, build
 
 pytestmark = pytest.mark.servers
 
@@ -34,6 +34,7 @@ def test_queries_read_what_the_handlers_wrote(ledger_store, db, runner):
         ("2026-03", "planned", False, False),
         ("2026-04", "planned", False, False),
     ]
+    assert [e["evidence"] for e in page["entries"]][:2] == [[EVIDENCE], []]
     overdue = ledger.list_entries(
         db, NOW.replace(month=3, day=25), ids["sec"], ids["branch"], 10, 0, overdue=True
     )
