@@ -7,7 +7,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import eventlet
@@ -30,6 +30,30 @@ def items_to_plan(branch_id: str, run: str, count: int) -> list[Keyed]:
     body["due_date"] = f"{date.today().year}-12-31"
     return [
         Keyed(f"{run}-{n}", f"/api/v1/branches/{branch_id}/items", {**body, "title": f"t{n}"})
+        for n in range(count)
+    ]
+
+
+def cycles_to_open(branch_id: str, run: str, count: int) -> list[Keyed]:
+    """`count` appraisal cycles of the branch, each with a key of its own and no cycle_id."""
+    now = datetime.now(UTC)
+    times = {"opens_at": now.isoformat(), "closes_at": (now + timedelta(days=30)).isoformat()}
+    steps = ("self_review", "peer_review", "leader_review", "finalisation")
+    body = {"kind": "year_end", "period": str(now.year), "windows": dict.fromkeys(steps, times)}
+    path = f"/api/v1/branches/{branch_id}/appraisal/cycles"
+    return [Keyed(f"{run}-c{n}", path, body) for n in range(count)]
+
+
+def thresholds_to_set(branch_id: str, run: str, count: int) -> list[Keyed]:
+    """`count` settings of the branch's reminder thresholds, no two alike (so each one changes
+    what the one before it set, whichever that was)."""
+    path = f"/api/v1/branches/{branch_id}/notifications/thresholds"
+    return [
+        Keyed(
+            f"{run}-t{n}",
+            path,
+            {"due_soon_days": n % 30 + 1, "escalate_after_days": n // 30 + 1},
+        )
         for n in range(count)
     ]
 

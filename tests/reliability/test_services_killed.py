@@ -1,13 +1,16 @@
-"""The ledger, then the gateway, killed with SIGKILL (and started again) while clients plan
-items through the gateway, each with an Idempotency-Key of its own and no item_id, retrying
-until answered: each key plans exactly one item and is answered with its id, whatever the kill
-cut between a commit and its answer; no answer is a 500; the read model holds every item."""
+"""Each service killed with SIGKILL (and started again) while clients send it keyed commands
+through the gateway, each with an Idempotency-Key of its own, retrying until answered: the
+ledger and the gateway while items are planned (no item_id), the appraisal while cycles are
+opened (no cycle_id), notify while a branch's thresholds are set. Each key takes effect exactly
+once and is answered with its outcome, whatever the kill cut between a commit and its answer;
+no answer is a 500; each read model holds what the log says. (The relay: test_relay_killed.)"""
 
 import pytest
 
+from eventlog import Database
 from tests.support import wait_for
 
-from .clients import Clients, items_to_plan
+from .clients import Clients, Keyed, cycles_to_open, items_to_plan, thresholds_to_set
 from .scale import scaled
 from .stack import Stack, assert_each_key_planned_once
 
@@ -25,10 +28,14 @@ def stack(settings, children):
 
 
 def kill_while_planning(stack: Stack, name: str) -> tuple[list, Clients]:
-    """Kills `name` each time another share of the commands has been answered: a place in the
-    run, not a time, so every kill lands while clients are sending."""
     token, branch = stack.seed(), stack.branch
     commands = items_to_plan(branch.branch_id, branch.run, COMMANDS)
+    return commands, kill_while_sending(stack, name, token, commands)
+
+
+def kill_while_sending(stack: Stack, name: str, token: str, commands: list[Keyed]) -> Clients:
+    """Kills `name` each time another share of the commands has been answered: a place in the
+    run, not a time, so every kill lands while clients are sending."""
     clients = Clients(stack.url, token, commands)
     for kill in range(1, KILLS + 1):
         share = kill * COMMANDS // (KILLS + 1)
@@ -36,7 +43,7 @@ def kill_while_planning(stack: Stack, name: str) -> tuple[list, Clients]:
         stack.restart(name)
     clients.wait()
     stack.children.assert_alive()
-    return commands, clients
+    return clients
 
 
 def test_the_ledger_killed_during_keyed_commands_applies_each_key_once(db, stack):
@@ -54,3 +61,67 @@ def test_the_gateway_killed_during_keyed_commands_applies_each_key_once(db, stac
     allowed = {("unreachable", ""), (409, "request_in_progress"), (503, "service_unavailable")}
     assert set(clients.refusals) <= allowed, clients.refusals
     assert not clients.unlike
+
+
+def warmed(stack: Stack, commands: list[Keyed]) -> tuple[str, Keyed]:
+    """The secretary's token, once a first command of the kind has gone through: the service
+    under test knows the branch (its read model follows the ledger's events) before the clients
+    start, so every refusal they meet is the kill's."""
+    token = stack.seed()
+    first, *rest = commands
+    Clients(stack.url, token, [first]).wait()
+    return token, rest
+
+
+def logged(db: Database, branch_id: str, event_type: str) -> list[dict]:
+    return db.fetch_all(
+        "SELECT stream_id, data FROM eventlog.events WHERE branch_id = %s AND event_type = %s"
+        " ORDER BY transaction_id, position",
+        (branch_id, event_type),
+    )
+
+
+def assert_only_outages(clients: Clients) -> None:
+    assert set(clients.refusals) <= {(503, "service_unavailable")}, clients.refusals
+    assert not clients.unlike
+
+
+def test_the_appraisal_killed_during_keyed_commands_applies_each_key_once(db, stack):
+    stack.start("appraisal")
+    branch = stack.branch.branch_id
+    token, commands = warmed(stack, cycles_to_open(branch, stack.branch.run, COMMANDS + 1))
+    clients = kill_while_sending(stack, "appraisal", token, commands)
+    assert_only_outages(clients)
+    opened = [row["stream_id"].removeprefix("cycle-") for row in logged(db, branch, "CycleOpened")]
+    # Each key opened one cycle, the one it was answered with (and the warm-up's, first).
+    assert len(opened) == len(commands) + 1
+    assert set(opened[1:]) == {answer["id"] for answer in clients.answers.values()}
+
+    def cycles() -> int:
+        row = db.fetch_one(
+            "SELECT count(*) AS n FROM appraisal.cycles WHERE branch_id = %s", (branch,)
+        )
+        return row["n"] if row else 0
+
+    wait_for(lambda: cycles() == len(opened), 60, "the appraisal's read model")
+
+
+def test_notify_killed_during_keyed_commands_applies_each_key_once(db, stack):
+    stack.start("notify")
+    branch = stack.branch.branch_id
+    token, commands = warmed(stack, thresholds_to_set(branch, stack.branch.run, COMMANDS + 1))
+    clients = kill_while_sending(stack, "notify", token, commands)
+    assert_only_outages(clients)
+    # No two settings alike: a key applied twice, after another key's, would log one more.
+    changes = logged(db, branch, "ThresholdsSet")
+    assert len(changes) == len(commands) + 1
+
+    def thresholds() -> dict | None:
+        return db.fetch_one(
+            "SELECT due_soon_days, escalate_after_days, escalate_again_after_days,"
+            " study_days_before_month_end, meetings_days_before_period_end"
+            " FROM notify.thresholds WHERE branch_id = %s",
+            (branch,),
+        )
+
+    wait_for(lambda: thresholds() == changes[-1]["data"], 60, "notify's read model")
