@@ -13,6 +13,8 @@ RUFF := $(PYTHON) -m ruff
 MYPY := $(PYTHON) -m mypy
 # The `taizhang` console script, without relying on the venv's bin/ being on PATH.
 TAIZHANG := $(PYTHON) -m eventlog.cli
+# `make run DEMO=0`: start empty, without the demo institution (then `taizhang admin create`).
+DEMO ?= 1
 # `make lock` keeps the pins that still satisfy pyproject.toml; LOCK_UPGRADE=--upgrade takes the
 # newest of everything.
 LOCK_UPGRADE ?=
@@ -31,7 +33,7 @@ TEST_ENV = TAIZHANG_DATABASE_URL=$(TEST_DATABASE_URL) TAIZHANG_ADMIN_DATABASE_UR
 STAMPS := $(VENV)/.stamps
 
 .DEFAULT_GOAL := help
-.PHONY: help deps lock infra migrate test unit reliability run stop bench lint format
+.PHONY: help deps lock infra migrate test unit reliability run grow stop bench lint format
 
 help: ## list the targets
 	@echo 'usage: make TARGET [PYTHON_BASE=python3.12] [PYTEST_ARGS=...]'
@@ -72,8 +74,14 @@ unit: deps ## the tests that need no servers
 reliability: deps lint infra ## the fault tests (kill -9, broker and database restarts), long
 	$(TEST_ENV) TAIZHANG_RELIABILITY=long $(PYTHON) -m pytest tests/reliability $(PYTEST_ARGS)
 
-run: deps infra migrate ## start the services with demo data and print the URL
-	PYTHON=$(PYTHON) bash scripts/run.sh
+run: deps infra migrate ## start the services with demo data (DEMO=0: empty) and print the URL
+	PYTHON=$(PYTHON) TAIZHANG_DEMO=$(DEMO) bash scripts/run.sh
+
+# The demo at the benchmark's size: copies of one branch of 40 members and a year (~10,000
+# events each) until the institution has GROW_BRANCHES, then the ledger's read model rebuilt.
+GROW_BRANCHES ?= 100
+grow: deps infra migrate ## grow the demo that make run loaded to 100 branches × 40 members
+	$(PYTHON) -m services.ledger.demo_scale --branches $(GROW_BRANCHES)
 
 stop: ## stop the services, then the servers
 	-PYTHON=$(PYTHON) bash scripts/run.sh stop

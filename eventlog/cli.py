@@ -9,7 +9,7 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from eventlog import backup
 from eventlog.config import Settings
@@ -112,6 +112,11 @@ def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
         time.sleep(0.2)
 
 
+# The services' own commands (`taizhang admin`, `taizhang roster`): each module's
+# add_commands(subparsers) adds its subcommands and answers their functions by name.
+SERVICE_COMMANDS = ("services.gateway.cli",)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="taizhang", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -130,10 +135,12 @@ def parser() -> argparse.ArgumentParser:
     backup_cmd.add_argument("file", help="the backup file to write (gzip'd JSON lines)")
     restore_cmd = sub.add_parser("restore", help="load a backup into a new database, then verify")
     restore_cmd.add_argument("file", help="a file `taizhang backup` wrote")
+    for module in SERVICE_COMMANDS:
+        COMMANDS.update(importlib.import_module(module).add_commands(sub))
     return p
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "migrate": cmd_migrate,
     "relay": cmd_relay,
     "rebuild": cmd_rebuild,

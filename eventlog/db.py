@@ -47,6 +47,21 @@ class Prepared:
         return f"EXECUTE {self.name} ({', '.join(['%s'] * len(self.types))})"
 
 
+# Per connection, the statements prepared on it; a connection dropped takes its own.
+_PREPARED: weakref.WeakKeyDictionary[Connection, set[str]] = weakref.WeakKeyDictionary()
+
+
+def execute_prepared(cur: Cursor, statement: Prepared, params: Sequence[Any]) -> None:
+    """Runs a prepared statement, preparing it first on a connection that has not seen it: a
+    statement that is long to parse and plan is then parsed and planned once. For a read
+    model's handler as for the store (they are given a cursor, not the Database)."""
+    names = _PREPARED.setdefault(cur.connection, set())
+    if statement.name not in names:
+        cur.execute(statement.prepare)
+        names.add(statement.name)
+    cur.execute(statement.execute, params)
+
+
 def one(cur: Cursor) -> tuple:
     """The single row a statement must return (an aggregate, a RETURNING of one row)."""
     row = cur.fetchone()
@@ -68,10 +83,6 @@ class Database:
         self._idle: list[Connection] = []
         self._lent = 0
         self._lock = threading.Condition()
-        # Per connection, the statements prepared on it; a connection dropped takes its own.
-        self._prepared: weakref.WeakKeyDictionary[Connection, set[str]] = (
-            weakref.WeakKeyDictionary()
-        )
 
     def connect(self) -> Connection:
         """A connection of its own (not pooled), e.g. for a session-level advisory lock."""
@@ -125,15 +136,6 @@ class Database:
     def execute(self, sql: str, params: Any = None) -> None:
         with self.transaction() as cur:
             cur.execute(sql, params)
-
-    def execute_prepared(self, cur: Cursor, statement: Prepared, params: Sequence[Any]) -> None:
-        """Runs a prepared statement, preparing it first on a connection that has not seen it:
-        a statement that is long to parse and plan is then parsed and planned once."""
-        names = self._prepared.setdefault(cur.connection, set())
-        if statement.name not in names:
-            cur.execute(statement.prepare)
-            names.add(statement.name)
-        cur.execute(statement.execute, params)
 
     def close(self) -> None:
         with self._lock:

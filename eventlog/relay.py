@@ -24,7 +24,7 @@ import amqp
 import psycopg2
 
 from eventlog import metrics
-from eventlog.db import Prepared, one
+from eventlog.db import Prepared, execute_prepared, one
 from eventlog.model import Position, utcnow
 from eventlog.seal import EVENT_HASH_SQL, GENESIS, chain
 from eventlog.store import SAFE_TO_READ, PostgresEventStore
@@ -370,7 +370,7 @@ class Relay:
         last = events[-1]
         params = [json.dumps(seals), str(last.transaction_id), last.position, previous, self.name]
         with self._held().cursor() as cur:
-            self.store.db.execute_prepared(cur, _SEAL, params)
+            execute_prepared(cur, _SEAL, params)
         return previous
 
     def _measure_lag(self, place: Position, pending: Sequence[Outgoing]) -> None:

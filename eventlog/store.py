@@ -34,7 +34,7 @@ import psycopg2
 from psycopg2.extensions import cursor as Cursor
 
 from eventlog import metrics
-from eventlog.db import Database, Prepared, one
+from eventlog.db import Database, Prepared, execute_prepared, one
 from eventlog.model import (
     NO_METADATA,
     START,
@@ -280,14 +280,14 @@ class PostgresEventStore:
             *(self.source, encode(event.data), meta.branch_id, meta.actor_id),
             *(meta.correlation_id, meta.causation_id, event.occurred_at),
         ]
-        self.db.execute_prepared(cur, _APPEND_ONE, params)
+        execute_prepared(cur, _APPEND_ONE, params)
         row = cur.fetchone()
         return self._stored(stream_id, events, row, meta) if row else []
 
     def _insert_stream(self, cur: Cursor, append: Append, meta: Metadata) -> list[StoredEvent]:
         stream_id, expected, events = append
         params = [stream_id, expected, *self._columns(events), self.source, *_metadata(meta)]
-        self.db.execute_prepared(cur, _APPEND_STREAM, params)
+        execute_prepared(cur, _APPEND_STREAM, params)
         row = cur.fetchone()
         return self._stored(stream_id, events, row, meta) if row else []
 
@@ -307,7 +307,7 @@ class PostgresEventStore:
             encode([{"stream_id": s, "version": e} for s, e, _ in appends if e]),
             *(self.source, *_metadata(meta)),
         ]
-        self.db.execute_prepared(cur, _APPEND, params)
+        execute_prepared(cur, _APPEND, params)
         assigned = {row[0]: row[1:] for row in cur.fetchall()}
         if not assigned:  # a guard failed: some stream is behind the version its writer expected
             return []

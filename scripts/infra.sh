@@ -6,7 +6,9 @@
 #   bash scripts/infra.sh [up]   install what is missing, configure, start, provision
 #   bash scripts/infra.sh down   stop both servers (no error when already down)
 #   bash scripts/infra.sh tools  install docker-compose and prometheus (promtool),
-#                                which tests use to validate deploy/ files
+#                                which tests use to validate deploy/ files, and
+#                                chromium, chromium-driver and fonts-noto-cjk for
+#                                the web app's browser tests
 #
 # Every step checks before it acts, so a second `up` is a fast no-op.
 #
@@ -483,6 +485,8 @@ cmd_down() {
 
 cmd_tools() {
     apt_install docker-compose prometheus
+    # The web app's browser tests: headless Chromium, its WebDriver, and a font for Chinese.
+    apt_install chromium chromium-driver fonts-noto-cjk
 }
 
 main() {

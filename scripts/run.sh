@@ -6,6 +6,10 @@
 #   bash scripts/run.sh          start (services already running are left alone) and load the demo
 #   bash scripts/run.sh stop     stop the services
 #   bash scripts/run.sh secrets  make the local secrets, once, and say where they are
+#   bash scripts/run.sh demo     load the demo (once), or with TAIZHANG_DEMO=0 say how to start
+#
+# TAIZHANG_DEMO=0 (`make run DEMO=0`) starts empty: no demo, the first administrator made with
+# `taizhang admin create` (README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +19,7 @@ readonly RUN_DIR=${TAIZHANG_RUN_DIR:-run}
 readonly SECRETS=(TAIZHANG_JWT_KEY TAIZHANG_APPRAISAL_KEY)
 readonly NEW_SECRET='import secrets; print(secrets.token_urlsafe(32))'
 readonly GATEWAY=${TAIZHANG_HTTP_ADDRESS:-127.0.0.1:8000}
+readonly DEMO=${TAIZHANG_DEMO:-1}
 # service module : nameko class : metrics port
 readonly SERVICES=(
     ledger:LedgerService:9101
@@ -96,13 +101,12 @@ cmd_start() {
         start_service "$name" "$class" "$port"
     done
     wait_until_ready
-    log "loading the demo institution (once; later runs find it loaded)"
-    "$PYTHON" -m services.ledger.demo
-    "$PYTHON" -m services.appraisal.demo
-    "$PYTHON" -m services.gateway.demo
+    load_demo
     cat <<EOT
 
 taizhang is running.
+  Web app:   http://$GATEWAY/app/   (sign in as b1m103 / member-demo-2026, a member; b1m101 /
+             officer-demo-2026, the secretary of b1; jw01 / committee-demo-2026, the committee)
   API:       http://$GATEWAY/api/v1/   (get a token: POST /api/v1/auth/token)
   OpenAPI:   http://$GATEWAY/openapi.json
   Health:    http://$GATEWAY/readyz
@@ -111,6 +115,20 @@ taizhang is running.
   Log tail:  $PYTHON -m eventlog.cli tail --follow
   Stop:      make stop
 EOT
+}
+
+load_demo() {
+    if [[ $DEMO == 0 ]]; then
+        log "no demo (TAIZHANG_DEMO=0): the first administrator, with a one-time password, by"
+        log "  $PYTHON -m eventlog.cli admin create --institution ID --institution-name NAME \\"
+        log "      --username LOGIN --name 姓名"
+        log "then the people: $PYTHON -m eventlog.cli roster template roster.xlsx (README.md)"
+        return 0
+    fi
+    log "loading the demo institution (once; later runs find it loaded)"
+    "$PYTHON" -m services.ledger.demo
+    "$PYTHON" -m services.appraisal.demo
+    "$PYTHON" -m services.gateway.demo
 }
 
 cmd_stop() {
@@ -136,8 +154,9 @@ case ${1:-start} in
 start) cmd_start ;;
 stop) cmd_stop ;;
 secrets) make_secrets && log "secrets: $RUN_DIR/secrets.env" ;;
+demo) load_demo ;;
 *)
-    echo "usage: bash scripts/run.sh [start|stop|secrets]" >&2
+    echo "usage: bash scripts/run.sh [start|stop|secrets|demo]" >&2
     exit 2
     ;;
 esac

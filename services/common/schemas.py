@@ -91,6 +91,16 @@ def Offset() -> Integer:
     return Integer(load_default=0, validate=validate.Range(0, MAX_OFFSET))
 
 
+# A telephone number as people write it: digits, with + ( ) - and spaces between.
+PHONE_RULE = validate.Regexp(
+    r"^\+?[0-9][0-9 ()-]{3,30}[0-9]$", error="a telephone number: digits, + ( ) - and spaces"
+)
+
+
+def Phone(**options: Any) -> fields.Str:
+    return fields.Str(validate=PHONE_RULE, **options)
+
+
 def Choice(choices: tuple[str, ...], **options: Any) -> fields.Str:
     return fields.Str(validate=validate.OneOf(choices), **options)
 

@@ -65,25 +65,46 @@ class Context:
 def handle(service: Any, endpoint: Endpoint, request: Request, path: dict[str, Any]) -> Response:
     ctx = Context(service, client_address(request, service.config))
     if endpoint.rule is not None:
-        authenticate(ctx, request)
-    body = read_body(request) if endpoint.method == "POST" else None
-    # An anonymous request keeps no record: it would tie the caller to what they wrote.
-    if endpoint.method != "POST" or ctx.claims is None or endpoint.anonymous:
-        return respond(ctx, endpoint, request, path, body)
-    key = idempotency.checked_key(request.headers.get("Idempotency-Key"))
+        authenticate(ctx, bearer_token(request))
+    given = read_body(request) if endpoint.method == "POST" else request.args.to_dict()
+    headers = request.headers
+    key, if_match = headers.get("Idempotency-Key"), headers.get("If-Match")
+    return run(ctx, endpoint, path, given, key, request.path, if_match)
+
+
+def run(
+    ctx: Context,
+    endpoint: Endpoint,
+    path: dict,
+    given: Any,
+    key: str | None,
+    url: str,
+    if_match: str | None = None,
+):
+    """The endpoint for an authenticated caller (or none), with its fields as given: the API's
+    answer, and the web app's (which reads the same answer's JSON). `if_match`: the request's
+    If-Match header (preconditions.py)."""
+    expected = _precondition(endpoint, if_match)
+    # An anonymous request keeps no record: it would tie the caller to what they wrote; nor does
+    # one whose answer holds a secret.
+    if endpoint.method != "POST" or ctx.claims is None or endpoint.anonymous or endpoint.secret:
+        return respond(ctx, endpoint, path, given, expected)
+    key = idempotency.checked_key(key)
     if not key:  # a key of its own: a request the broker delivers twice still runs once
         ctx.command_key = uuid.uuid4().hex
-        return respond(ctx, endpoint, request, path, body)
-    return respond_once(ctx, endpoint, request, path, body, key)
+        return respond(ctx, endpoint, path, given, expected)
+    return respond_once(ctx, endpoint, path, given, key, url, expected)
 
 
-def respond_once(ctx: Context, endpoint: Endpoint, request: Request, path, body, key: str):
+def respond_once(
+    ctx: Context, endpoint: Endpoint, path, body, key: str, url: str, expected: int | None
+):
     """The request under its Idempotency-Key: the first answer, or the request run (again, after
     a 5xx or a dead claim: its command then takes effect once, by its command key)."""
     log, person = ctx.service.log, ctx.who.person_id
     described = {
         "method": endpoint.method,
-        "path": request.path,
+        "path": url,
         "body_hash": idempotency.body_hash(body),
     }
     stale = timedelta(seconds=CLAIM_TIMEOUTS * rpc_timeout(ctx.service.config))
@@ -93,7 +114,7 @@ def respond_once(ctx: Context, endpoint: Endpoint, request: Request, path, body,
         return json_response(claimed.body, claimed.status, headers)
     ctx.command_key = idempotency.command_key(person, key)
     try:
-        response = respond(ctx, endpoint, request, path, body)
+        response = respond(ctx, endpoint, path, body, expected)
     except Exception as exc:
         error = to_http(exc)
         idempotency.complete(log, claimed, error.status, error.body())
@@ -102,12 +123,11 @@ def respond_once(ctx: Context, endpoint: Endpoint, request: Request, path, body,
     return response
 
 
-def respond(ctx: Context, endpoint: Endpoint, request: Request, path: dict, body: Any):
+def respond(ctx: Context, endpoint: Endpoint, path: dict, given: Any, expected: int | None):
     target = resolve(ctx, path)
     if endpoint.rule is not None and not endpoint.rule(ctx.who, target):
         raise forbidden(f"this needs: {RULE_NAMES[endpoint.rule]}")
-    given = validated(endpoint, body if endpoint.method == "POST" else request.args.to_dict())
-    expected = _precondition(endpoint, request)
+    given = validated(endpoint, given)
     if callable(endpoint.call):
         result = endpoint.call(ctx, **given, **path, actor_id=ctx.who.person_id)
     else:
@@ -124,22 +144,27 @@ def respond(ctx: Context, endpoint: Endpoint, request: Request, path: dict, body
     return json_response(answer, headers=preconditions.etag(answer))
 
 
-def _precondition(endpoint: Endpoint, request: Request) -> int | None:
+def _precondition(endpoint: Endpoint, if_match: str | None) -> int | None:
     """The version a command's If-Match asks it to write at. Only the services' commands can
     honour one; elsewhere it is refused, never ignored (ignoring it would lose the update it
     guards against)."""
     if endpoint.method != "POST":
         return None
-    expected = preconditions.expected_version(request.headers.get("If-Match"))
+    expected = preconditions.expected_version(if_match)
     if expected is not None and not endpoint.preconditioned:
         raise bad_input({"If-Match": ["not taken by this endpoint"]})
     return expected
 
 
-def authenticate(ctx: Context, request: Request) -> None:
-    """The caller from the bearer token, and their reach from the ledger (once per request)."""
+def bearer_token(request: Request) -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    claims = ctx.service.tokens.read(token.strip()) if scheme.lower() == "bearer" else None
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def authenticate(ctx: Context, token: str) -> None:
+    """The caller from their token (the API's bearer token, the web app's session cookie), and
+    their reach from the ledger (once per request)."""
+    claims = ctx.service.tokens.read(token) if token else None
     if claims is None:
         raise unauthorised("a valid bearer token is needed (POST /api/v1/auth/token)")
     roles = ctx.rpc("ledger").member_roles(person_id=claims.subject)

@@ -1,4 +1,5 @@
-"""The HTTP entrypoint: JSON errors in one body, a correlation id per request, answers by status.
+"""The HTTP entrypoint: JSON errors in one body (pages in the web app's paths), a correlation id
+per request, answers by status.
 
 As in nameko-examples' gateway, `response_from_exception` is where errors become answers; here
 through errors.to_http, which holds the one table of remote errors. Requests that match no route
@@ -20,6 +21,7 @@ from werkzeug.wrappers import Request, Response
 from services.common import errors as shared
 
 from .errors import HttpError, RemoteCallError, ServiceUnavailable, error_response, to_http
+from .web.render import error_page
 
 # Only the status is counted here: time and errors per endpoint are the shared entrypoint metrics
 # (services/common/observability.py, kind="http"), one source for every service, whose errors
@@ -28,6 +30,7 @@ REQUESTS = Counter(
     "gateway_http_requests_total", "HTTP requests answered", ["endpoint", "method", "status"]
 )
 CORRELATION_HEADER = "X-Correlation-Id"
+WEB_PATHS = ("/app/", "/static/")  # the web app's (web/app.py)
 ANONYMOUS = "taizhang.anonymous"  # set in a request's WSGI environ when its route is anonymous
 
 
@@ -40,6 +43,10 @@ class JsonWsgiApp(WsgiApp):
         try:
             provider, values = adapter.match()
         except HTTPException as exc:
+            if request.path.startswith(WEB_PATHS):  # a person's browser: a page, in Chinese
+                status = exc.code or 400
+                code = {404: "not_found", 405: "method_not_allowed"}.get(status, "bad_request")
+                return error_page(status, code)(environ, start_response)
             return self.error(exc)(environ, start_response)
         request.path_values = values
         if provider.anonymous:

@@ -90,6 +90,12 @@ def unauthorised(message: str) -> HttpError:
     return HttpError(401, "unauthorised", message)
 
 
+def password_change_required() -> HttpError:
+    """A one-time password signs in to nothing but its own change."""
+    message = "请先修改一次性密码（POST /api/v1/auth/one-time-password）"
+    return HttpError(403, "password_change_required", message)
+
+
 def forbidden(message: str) -> HttpError:
     return HttpError(403, "forbidden", message)
 

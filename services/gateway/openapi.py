@@ -35,6 +35,10 @@ ANONYMOUS = (
     " Anonymous: the gateway keeps nothing that ties the request to you (an Idempotency-Key is"
     " ignored; a retry of a stored review is answered 409 already_submitted)."
 )
+SECRET = (
+    " The answer holds one-time passwords, shown once: the gateway keeps no copy (an"
+    " Idempotency-Key is ignored)."
+)
 INFRA = {
     "/healthz": ("healthz", "The gateway process is alive", JSON),
     "/readyz": ("readyz", "RabbitMQ, PostgreSQL and every service answer", JSON),
@@ -47,24 +51,26 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": "Error"}}}
 
 
-def _idempotency_key() -> dict[str, Any]:
+def _header(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {
-        "name": "Idempotency-Key",
+        "name": name,
         "in": "header",
         "required": False,
-        "schema": {"type": "string", "maxLength": MAX_KEY},
-        "description": "A retry with the same key gets the first answer",
+        "schema": schema,
+        "description": description,
     }
 
 
-def _if_match() -> dict[str, Any]:
-    return {
-        "name": "If-Match",
-        "in": "header",
-        "required": False,
-        "schema": {"type": "string", "pattern": HEADER_PATTERN},
-        "description": "The version (ETag) you saw: refused with 412 if it has changed since",
-    }
+IDEMPOTENCY_KEY = _header(
+    "Idempotency-Key",
+    {"type": "string", "maxLength": MAX_KEY},
+    "A retry with the same key gets the first answer",
+)
+IF_MATCH = _header(
+    "If-Match",
+    {"type": "string", "pattern": HEADER_PATTERN},
+    "The version (ETag) you saw: refused with 412 if it has changed since",
+)
 
 
 def _path_parameter(name: str) -> dict[str, Any]:
@@ -109,12 +115,14 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         operation["description"] = f"Who: {RULE_NAMES[endpoint.rule]}."
     if endpoint.anonymous:
         operation["description"] += ANONYMOUS
+    if endpoint.secret:
+        operation["description"] += SECRET
     schema = endpoint.request_schema()
     if endpoint.method == "POST":
-        if not endpoint.anonymous:
-            operation["parameters"].append(_idempotency_key())
+        if not (endpoint.anonymous or endpoint.secret):
+            operation["parameters"].append(IDEMPOTENCY_KEY)
         if endpoint.preconditioned:
-            operation["parameters"].append(_if_match())
+            operation["parameters"].append(IF_MATCH)
         body = {"application/json": {"schema": schema}}
         operation["requestBody"] = {"required": True, "content": body}
     elif schema is not None and schema.fields:

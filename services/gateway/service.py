@@ -25,6 +25,8 @@ from .openapi import build
 from .rpc import ServiceRpc
 from .users.credentials import TokenIssuer
 from .users.projection import PROJECTION
+from .web import app as web_app
+from .web.routes import ROUTES as WEB_ROUTES
 
 # The services behind the gateway: each is a ServiceRpc attribute of the same name.
 SERVICES = ("ledger", "appraisal", "notify")
@@ -96,3 +98,5 @@ def _entrypoint(endpoint):
 # nameko finds entrypoints on the class when a container starts, after this has run.
 for _endpoint in ENDPOINTS:
     setattr(GatewayService, _endpoint.name, _entrypoint(_endpoint))
+# The web app's pages (web/): the same endpoints, called for a browser's session.
+web_app.install(GatewayService, WEB_ROUTES)

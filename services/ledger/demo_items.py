@@ -38,7 +38,7 @@ def item_actions(world, branch_id: str, groups: dict[str, list[str]]) -> Iterato
         for member in members
     ]
     for level, group, manager, owner in ledgers:
-        for n in range(10):
+        for n in range(world.items):
             plan = _plan(world, branch_id, level, group, manager, owner or sec, f"{n}")
             yield sorted(_actions(world, plan), key=lambda action: action[2])
 

@@ -38,23 +38,47 @@ ROLES = (
     "committee_member",
     "committee_member",
 )
-MEMBERS_PER_GROUP = 12
+DIGITS = "零一二三四五六七八九"
+
+
+def numeral(n: int) -> str:
+    """1 → 一, 12 → 十二, 40 → 四十, 100 → 一百 (n from 1 to 999)."""
+    hundreds, tens, ones = n // 100, n // 10 % 10, n % 10
+    text = f"{DIGITS[hundreds]}百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else DIGITS[tens]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    return text + (DIGITS[ones] if ones else "")
 
 
 class World:
-    def __init__(self, seed: int, today: date | None = None):
+    """`branches` × `groups` × `members` (per group), `items` per ledger (the branch's, each
+    group's, each member's); ids start with `prefix` (b1, b1g1, b1m101 ...)."""
+
+    def __init__(
+        self,
+        seed: int,
+        today: date | None = None,
+        *,
+        branches: int = 3,
+        groups: int = 3,
+        members: int = 12,
+        items: int = 10,
+        prefix: str = "b",
+    ):
         self.rng = random.Random(seed)
         self.today = today or (datetime.now(UTC) + timedelta(hours=8)).date()
-        self.year = self.today.year
+        self.year, self.items = self.today.year, items
         pool = [s + a + c for s in SURNAMES for a in GIVEN for c in GIVEN if a != c]
-        names = iter(self.rng.sample(pool, 400))
+        names = iter(self.rng.sample(pool, max(400, branches * groups * members)))
         self.own_goals: dict[str, list[str]] = {}
         self.branches = {
-            f"b{n}": {
-                f"b{n}g{k}": [f"b{n}m{k}{i:02d}" for i in range(1, MEMBERS_PER_GROUP + 1)]
-                for k in range(1, 4)
+            f"{prefix}{n}": {
+                f"{prefix}{n}g{k}": [f"{prefix}{n}m{k}{i:02d}" for i in range(1, members + 1)]
+                for k in range(1, groups + 1)
             }
-            for n in range(1, 4)
+            for n in range(1, branches + 1)
         }
         self.names = {
             member: next(names)
@@ -99,13 +123,13 @@ class World:
         org.set_goal_template(o.SetGoalTemplate(boss, INSTITUTION, self.year, template), store, jan)
         for n, (branch_id, groups) in enumerate(self.branches.items(), 1):
             org.register_branch(
-                b.RegisterBranch(boss, branch_id, INSTITUTION, f"第{'一二三'[n - 1]}党支部"),
+                b.RegisterBranch(boss, branch_id, INSTITUTION, f"第{numeral(n)}党支部"),
                 store,
                 jan,
             )
             for k, (group_id, members) in enumerate(groups.items(), 1):
                 org.form_group(
-                    b.FormGroup(boss, branch_id, group_id, f"第{'一二三'[k - 1]}党小组"), store, jan
+                    b.FormGroup(boss, branch_id, group_id, f"第{numeral(k)}党小组"), store, jan
                 )
                 for member in members:
                     cmd = b.AdmitMember(

@@ -30,6 +30,7 @@ TABLES = (
     "ledger.goals",
     "ledger.items",
     "ledger.occurrences",
+    "ledger.measure_cells",
     "ledger.meeting_requirements",
     "ledger.meetings",
     "ledger.attendance",
@@ -235,5 +236,7 @@ PROJECTION = Projection(
     schema_sql=SCHEMA_SQL,
     tables=TABLES,
     handlers=HANDLERS,
-    version=2,  # 2: the members' spells (ledger.memberships), which earlier admissions must fill
+    # 2: the members' spells (ledger.memberships), which earlier admissions must fill; 3: the
+    # measure counters (ledger.measure_cells), which every earlier item event counts in
+    version=3,
 )

@@ -114,6 +114,31 @@ CREATE TABLE IF NOT EXISTS ledger.occurrences (
     PRIMARY KEY (item_id, period)
 );
 CREATE INDEX IF NOT EXISTS occurrences_due ON ledger.occurrences (due_date);
+-- The item's branch, again: a branch's occurrences are then found by an index of their own,
+-- instead of a scan of every branch's (the planner joined the branch's items to all of them:
+-- a dashboard took ten times longer in a log of 1,000,000 events than in one of 10,000).
+-- Added to a table of read model version 2, which the rebuild to version 3 fills.
+ALTER TABLE ledger.occurrences ADD COLUMN IF NOT EXISTS branch_id text;
+CREATE INDEX IF NOT EXISTS occurrences_branch ON ledger.occurrences (branch_id, due_date);
+-- The ledger's measures (domain/measures.py) read these counters, not the occurrences: one row
+-- per cell (branch, level, kind, cadence, group, owner, goal, due date; '' where an item has no
+-- group, owner or goal) counting its occurrences that are not cancelled, those done, and those
+-- done on time. A view reads O(cells), whatever the size of the branch's history; the due date
+-- stays in the key because "due" and "overdue" depend on the day a view is asked.
+CREATE TABLE IF NOT EXISTS ledger.measure_cells (
+    branch_id   text NOT NULL,
+    level       text NOT NULL,
+    kind        text NOT NULL,
+    cadence     text NOT NULL,
+    group_id    text NOT NULL,
+    owner_id    text NOT NULL,
+    goal_id     text NOT NULL,
+    due_date    date NOT NULL,
+    occurrences integer NOT NULL,
+    done        integer NOT NULL,
+    on_time     integer NOT NULL,
+    PRIMARY KEY (branch_id, due_date, level, kind, cadence, group_id, owner_id, goal_id)
+);
 CREATE TABLE IF NOT EXISTS ledger.meeting_requirements (
     branch_id    text NOT NULL,
     meeting_type text NOT NULL,
@@ -165,13 +190,14 @@ CREATE INDEX IF NOT EXISTS articles_branch_month ON ledger.articles (branch_id, 
 -- One row per item occurrence with its effective status (a whole-item cancel shows on every
 -- unfinished occurrence) and the local date it was completed on (for "on time").
 CREATE OR REPLACE VIEW ledger.entries AS
-SELECT i.item_id, i.branch_id, i.level, i.kind, i.cadence, i.title, i.goal_id, i.group_id,
+SELECT i.item_id, o.branch_id, i.level, i.kind, i.cadence, i.title, i.goal_id, i.group_id,
        i.owner_id, o.period, o.due_date, o.started_at, o.completed_at, o.outcome_note,
        o.cancel_reason, o.notes, o.last_note, o.evidence,
        CASE WHEN i.cancelled AND o.status <> 'done' THEN 'cancelled' ELSE o.status END AS status,
        (o.completed_at AT TIME ZONE coalesce(inst.timezone, 'Asia/Shanghai'))::date
            AS completed_on
 FROM ledger.items i
-JOIN ledger.occurrences o USING (item_id)
-LEFT JOIN ledger.branches b ON b.branch_id = i.branch_id
+-- Joined on the branch too, so that a branch's rows are found by both tables' branch indexes.
+JOIN ledger.occurrences o ON o.item_id = i.item_id AND o.branch_id = i.branch_id
+LEFT JOIN ledger.branches b ON b.branch_id = o.branch_id
 LEFT JOIN ledger.institutions inst ON inst.institution_id = b.institution_id;

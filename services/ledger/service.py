@@ -21,11 +21,13 @@ from .exceptions import EXPECTED
 from .handlers import items as item_handlers
 from .handlers import life as life_handlers
 from .handlers import organisation as org_handlers
+from .handlers import roster as roster_handlers
 from .projection import PROJECTION
-from .queries import calendar, history, ledger, life, measures, organisation
+from .queries import calendar, completion, history, ledger, life, measures, organisation
 from .rectifications import RECTIFICATIONS
 from .schemas import commands as cs
 from .schemas import queries as qs
+from .schemas import roster as rs
 
 # RPC name → (schema, handler): every command the service accepts.
 COMMANDS = {
@@ -76,6 +78,15 @@ class LedgerService:
     @event_handler("appraisal", "RectificationRaised")
     def on_rectification(self, body: dict[str, Any]) -> None:
         self.rectifications.handle(body)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def import_roster(self, **payload: Any) -> dict[str, Any]:
+        """A spreadsheet's branches, groups, members and roles: the report row by row, and on a
+        real run without errors, every change stored at once (handlers/roster.py)."""
+        cmd = load(rs.ImportRoster(), payload)
+        report, stored = roster_handlers.import_roster(cmd, self.log, self.read_model.db, utcnow())
+        self.read_model.apply(stored)
+        return report
 
     # Queries ---------------------------------------------------------------------------------
 
@@ -142,6 +153,16 @@ class LedgerService:
     def member_measures(self, **query: Any) -> dict[str, Any]:
         params = load(qs.MeasuresQuery(), query)
         return measures.member_measures(self.read_model.db, utcnow(), **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def branch_measures(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.BranchMeasuresQuery(), query)
+        return completion.branch_measures(self.read_model.db, utcnow(), **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def institution_measures(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.InstitutionMeasuresQuery(), query)
+        return completion.institution_measures(self.read_model.db, utcnow(), **params)
 
     @rpc(expected_exceptions=EXPECTED)
     def members_measures(self, **query: Any) -> dict[str, Any]:

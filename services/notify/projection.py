@@ -86,9 +86,10 @@ HANDLERS: dict[str, Handler] = {
         " ON CONFLICT DO NOTHING"
     ),
     "MemberJoined": statement(
-        "INSERT INTO notify.members VALUES (%(owner)s, %(member_id)s, %(group_id)s, %(email)s,"
-        " true) ON CONFLICT (branch_id, member_id) DO UPDATE SET group_id = EXCLUDED.group_id,"
-        " email = EXCLUDED.email, active = true",
+        "INSERT INTO notify.members (branch_id, member_id, group_id, email, active, name)"
+        " VALUES (%(owner)s, %(member_id)s, %(group_id)s, %(email)s, true, %(name)s)"
+        " ON CONFLICT (branch_id, member_id) DO UPDATE SET group_id = EXCLUDED.group_id,"
+        " email = EXCLUDED.email, active = true, name = EXCLUDED.name",
         "group_id",
         "email",
     ),
@@ -130,4 +131,5 @@ PROJECTION = Projection(
     schema_sql=SCHEMA_SQL,
     tables=TABLES,
     handlers=HANDLERS,
+    version=2,  # 2: members' names (notify.members.name), which earlier admissions must fill
 )

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS notify.members (
     active    boolean NOT NULL,
     PRIMARY KEY (branch_id, member_id)
 );
+-- Version 2 of the read model: reminders name people by name.
+ALTER TABLE notify.members ADD COLUMN IF NOT EXISTS name text;
 CREATE INDEX IF NOT EXISTS members_member ON notify.members (member_id);
 CREATE TABLE IF NOT EXISTS notify.roles (
     branch_id text NOT NULL,

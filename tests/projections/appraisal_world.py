@@ -53,7 +53,7 @@ def measured(world: World, branch_id: str, members, start: date, end: date) -> d
     record = st.fixed_dictionaries(
         {
             "ledger": st.fixed_dictionaries(
-                {"due": COUNT, "on_time": COUNT, "rate": RATE, "by_kind": st.just({})}
+                {"due": COUNT, "on_time": COUNT, "on_time_rate": RATE, "by_kind": st.just({})}
             ),
             "study": st.fixed_dictionaries(
                 {"months": COUNT, "meeting_rule": COUNT, "rate": RATE, "articles": COUNT}
@@ -153,7 +153,7 @@ def _weights(world: World) -> dict[str, Any]:
 
 
 def _rectifications(world: World) -> list[dict[str, str]]:
-    due = st.dates(world.now.date() - timedelta(days=2), date(2026, 12, 31))
+    due = st.dates(world.now.date() - timedelta(days=2), world.now.date() + timedelta(days=200))
     item = st.fixed_dictionaries({"title": TEXT, "due_date": due.map(date.isoformat)})
     return [world.draw(item) for _ in range(world.pick([1, 0, 2]))]
 

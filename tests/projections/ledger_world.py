@@ -119,6 +119,7 @@ def _admit(ledger: Ledger) -> None:
         name=world.draw(TEXT),
         group_id=ledger.maybe_group(),
         email=email,
+        phone=world.maybe(st.just("+86 10 6512 3456")),
         joined_on=world.pick([None, world.draw(DATES).isoformat()]),
     )
 

@@ -135,7 +135,7 @@ def _deliver(world: World, key: str) -> None:
 
 
 def _users(world: World, ledger: Ledger) -> None:
-    """Users registered, signing in, and a password changed."""
+    """Users registered, signing in, a password reset to a one-time one, and one changed."""
     names = [world.id(f"u{n}") for n in range(world.draw(st.integers(1, 2)))]
     for name in names:
         cmd = users.RegisterUser(
@@ -143,12 +143,15 @@ def _users(world: World, ledger: Ledger) -> None:
             world.pick([ledger.founder, *ledger.members]),
             "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
             world.draw(st.booleans()),
+            one_time=world.draw(st.booleans()),
         )
         _user(world, name, lambda state, cmd=cmd: users.decide_register(state, cmd))
     # Sign-ins: a success is on the user's stream (failures are the throttle's, users/throttle.py).
     for _ in world.times(5):
         world.now += timedelta(minutes=world.draw(st.integers(0, 3)))
         _user(world, world.pick(names), partial(_sign_in, world.now))
+    if world.draw(st.booleans()):
+        _user(world, names[-1], lambda state: users.decide_reset(state, "$argon2id$y", "忘记密码"))
     if world.draw(st.booleans()):
         _user(world, names[0], lambda state: users.decide_change_password(state, "$argon2id$x"))
 

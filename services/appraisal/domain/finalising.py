@@ -69,7 +69,7 @@ def frozen(member_id: str, answer: Mapping[str, Any]) -> dict[str, Any]:
         "start": answer["start"],
         "end": answer["end"],
         "ledger": {
-            "overall": ledger["rate"],
+            "overall": ledger["on_time_rate"],
             "due": ledger["due"],
             "on_time": ledger["on_time"],
             "by_kind": ledger["by_kind"],

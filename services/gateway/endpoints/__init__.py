@@ -1,5 +1,12 @@
 """Every HTTP endpoint of the gateway, by the service whose capabilities it exposes."""
 
-from . import appraisal, gateway, ledger, notify
+from . import accounts, appraisal, gateway, ledger, notify, roster
 
-ENDPOINTS = gateway.ENDPOINTS + ledger.ENDPOINTS + appraisal.ENDPOINTS + notify.ENDPOINTS
+ENDPOINTS = (
+    gateway.ENDPOINTS
+    + accounts.ENDPOINTS
+    + roster.ENDPOINTS
+    + ledger.ENDPOINTS
+    + appraisal.ENDPOINTS
+    + notify.ENDPOINTS
+)

@@ -42,6 +42,9 @@ class Endpoint:
     # review): no Idempotency-Key record, and no client address in its access-log line.
     anonymous: bool = False
     throttled: bool = False  # checks a password: 429 while where it comes from must wait
+    # True: the answer holds a secret (one-time passwords), which the log must not keep: no
+    # Idempotency-Key record (whose answer it keeps), so no replay either.
+    secret: bool = False
 
     @property
     def url(self) -> str:

@@ -8,7 +8,7 @@ from eventlog import utcnow
 from services.common.queries import iso
 
 from ..access import admin_user, anyone, committee, reader
-from ..errors import bad_input
+from ..errors import bad_input, password_change_required
 from ..schemas import requests as q
 from ..schemas import responses as r
 from ..schemas import views as v
@@ -25,6 +25,8 @@ B = "/branches/{branch_id}"
 def issue_token(ctx, username: str, password: str, **_: Any) -> dict[str, Any]:
     now = utcnow()
     user = users.sign_in(ctx.service.log, username, password, now, _origin(ctx, username))
+    if user.one_time:
+        raise password_change_required()
     return ctx.service.tokens.issue(Claims(user.person_id, user.username, user.admin), now)
 
 

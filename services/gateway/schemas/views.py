@@ -9,15 +9,20 @@ from .notify import Reminder
 from .responses import Bool, Entry, Float, Int, Many, Maybe, Str, StudyMonth
 
 
-class Cell(Schema):
+class Counts(Schema):
+    """The ledger's one definition (services/ledger/domain/measures.py): due = not cancelled and
+    due by today or done; overdue = not done and due before today; rate = done ÷ due;
+    on_time_rate = done on time ÷ due."""
+
+    occurrences, due, done, on_time, late, overdue = (Int() for _ in range(6))
+    rate, on_time_rate = Maybe(Float), Maybe(Float)
+
+
+class Cell(Counts):
     level, kind, cadence = Str(), Str(), Str()
-    occurrences, due, done, on_time = Int(), Int(), Int(), Int()
-    rate = Maybe(Float)
 
 
-class Completion(Schema):
-    occurrences, due, done, on_time = Int(), Int(), Int(), Int()
-    rate = Maybe(Float)
+class Completion(Counts):
     by_level_kind_cadence = Many(Cell)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,24 @@ HASHER = PasswordHasher()
 _DUMMY_HASH = HASHER.hash("no user has this password")
 ALGORITHM = "HS256"
 ISSUER = "taizhang-gateway"
+
+
+# A one-time password is 12 characters drawn at random from 56 (70 bits): no guessing comes near
+# it, so argon2's cost, which is there against people's own guessable passwords, buys nothing;
+# the cheapest setting lets a roster's hundreds be hashed at once. Each verifies like any argon2
+# hash (the hash names its parameters), and is replaced by a full-cost one when changed.
+ONE_TIME_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+# Letters and digits no one mistakes for another (no 0/O, 1/l/I).
+_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+ONE_TIME_LENGTH = 12
+
+
+def one_time_password() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(ONE_TIME_LENGTH))
+
+
+def hash_one_time(passwords: list[str]) -> list[str]:
+    return [ONE_TIME_HASHER.hash(password) for password in passwords]
 
 
 def hash_password(password: str) -> str:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from eventlog.model import NewEvent
-from services.common.errors import InvalidTransition
+from eventlog.model import UPCASTERS, NewEvent
+from services.common.errors import InvalidTransition, NotFound
 
 
 def stream_id(username: str) -> str:
@@ -25,6 +25,7 @@ class User:
     person_id: str = ""
     password_hash: str = ""
     admin: bool = False
+    one_time: bool = False  # the password is one the user must change before anything else
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,30 @@ class RegisterUser:
     person_id: str
     password_hash: str
     admin: bool = False
+    one_time: bool = False
 
 
 def evolve(state: User, event: Any) -> User:
     data = event.data
     if event.type == "UserRegistered":
-        return User(data["username"], data["person_id"], data["password_hash"], data["admin"])
+        return User(
+            data["username"],
+            data["person_id"],
+            data["password_hash"],
+            data["admin"],
+            data["one_time"],
+        )
     if event.type == "PasswordChanged":
-        return replace(state, password_hash=data["password_hash"])
+        return replace(state, password_hash=data["password_hash"], one_time=False)
+    if event.type == "PasswordReset":
+        return replace(state, password_hash=data["password_hash"], one_time=True)
     return state
+
+
+@UPCASTERS.register("UserRegistered", 1)
+def _chosen_password(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 users were registered with a password of their own."""
+    return {**data, "one_time": False}
 
 
 def decide_register(state: User, cmd: RegisterUser) -> list[NewEvent]:
@@ -52,8 +68,9 @@ def decide_register(state: User, cmd: RegisterUser) -> list[NewEvent]:
         "person_id": cmd.person_id,
         "password_hash": cmd.password_hash,
         "admin": cmd.admin,
+        "one_time": cmd.one_time,
     }
-    return [NewEvent("UserRegistered", data)]
+    return [NewEvent("UserRegistered", data, schema_version=2)]
 
 
 def signed_in(now: datetime) -> NewEvent:
@@ -62,3 +79,10 @@ def signed_in(now: datetime) -> NewEvent:
 
 def decide_change_password(state: User, password_hash: str) -> list[NewEvent]:
     return [NewEvent("PasswordChanged", {"password_hash": password_hash})]
+
+
+def decide_reset(state: User, password_hash: str, reason: str) -> list[NewEvent]:
+    """An administrator's reset: a one-time password, to be changed at the next sign-in."""
+    if not state.username:
+        raise NotFound("no such user")
+    return [NewEvent("PasswordReset", {"password_hash": password_hash, "reason": reason})]

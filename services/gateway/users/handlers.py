@@ -1,4 +1,5 @@
-"""Registering users, signing in (throttled where the attempt comes from), changing a password."""
+"""Registering users, signing in (throttled where the attempt comes from), changing a password,
+an administrator's reset to a one-time password."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from eventlog import ConcurrencyConflict, Metadata
 from eventlog.model import StoredEvent
 from services.common import handlers as common
+from services.common.errors import InvalidTransition
 
 from ..errors import HttpError, unauthorised
 from . import domain, throttle
@@ -29,6 +31,22 @@ def register(store: Any, cmd: domain.RegisterUser, actor_id: str) -> list[Stored
     state, version = load(store, cmd.username)
     events = domain.decide_register(state, cmd)
     return _append(store, cmd.username, events, version, actor_id)
+
+
+def register_all(store: Any, cmds: list[domain.RegisterUser], actor_id: str) -> list[StoredEvent]:
+    """New users, all in one append, each stream expected new: all are registered, or none
+    (ConcurrencyConflict when one of the names was taken meanwhile)."""
+    appends = [
+        (domain.stream_id(cmd.username), 0, domain.decide_register(domain.User(), cmd))
+        for cmd in cmds
+    ]
+    return store.append_batch(appends, metadata=Metadata(actor_id=actor_id))
+
+
+def reset_password(store: Any, username: str, password_hash: str, reason: str, actor_id: str):
+    state, version = load(store, username)
+    events = domain.decide_reset(state, password_hash, reason)
+    _append(store, username, events, version, actor_id)
 
 
 def sign_in(
@@ -60,12 +78,22 @@ def sign_in(
 
 
 def change_password(
-    store: Any, username: str, old: str, new: str, now: datetime, origin: throttle.Origin
-) -> None:
+    store: Any,
+    username: str,
+    old: str,
+    new: str,
+    now: datetime,
+    origin: throttle.Origin,
+    one_time_only: bool = False,
+) -> domain.User:
+    """`one_time_only`: the change of a one-time password, the one thing its holder may do."""
     state = sign_in(store, username, old, now, origin)
+    if one_time_only and not state.one_time:
+        raise InvalidTransition("这不是一次性密码：登录后请用 POST /api/v1/auth/password 修改")
     _, version = load(store, username)
     events = domain.decide_change_password(state, hash_password(new))
     _append(store, username, events, version, state.person_id)
+    return state
 
 
 def _buckets(store: Any, origin: throttle.Origin) -> Buckets:

@@ -1,7 +1,9 @@
 """The aggregated views, one request each: branch dashboard, group, member, institution overview.
 
-Each asks the ledger for what it needs at once (in parallel green threads) and reduces the
-answers with views/measures.py, so every view reports the same measures the same way. The
+Each asks the ledger for what it needs at once (in parallel green threads) and composes the
+answers with views/measures.py. Ledger completion (due, done, on time, overdue, rates) is the
+ledger's own (`branch_measures`, `institution_measures`: counters, not occurrences), the same
+figures its `member_measures` gives the appraisal; nothing here counts occurrences. The
 dashboard adds the appraisal's open cycles (views/appraisal.py); the member view adds the
 person's archive, reviews owed and inbox (views/personal.py).
 """
@@ -24,26 +26,28 @@ def _year(year: int) -> dict[str, date]:
     return {"due_from": date(year, 1, 1), "due_to": date(year, 12, 31)}
 
 
-def summary(ctx, actor_id: str, branch_id: str, year: int) -> dict[str, Any]:
-    """A branch's measures for the year: what the dashboard leads with and the overview ranks."""
+def summary(
+    ctx, actor_id: str, branch_id: str, year: int, measured: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A branch's measures for the year: what the dashboard leads with and the overview ranks
+    (`measured`: the branch's ledger completion, when the overview has it already)."""
     asked = {"actor_id": actor_id, "branch_id": branch_id, "year": year}
-    goal_set, org_life, study_log = ctx.gather(
-        [("ledger", call, asked) for call in ("goal_set", "org_life", "study_log")]
-    )
-    entries = every(ctx, actor_id, branch_id, **_year(year))
+    calls = ("goal_set", "org_life", "study_log", *(() if measured else ("branch_measures",)))
+    goal_set, org_life, study_log, *rest = ctx.gather([("ledger", c, asked) for c in calls])
+    measured = measured or rest[0]
     return {
         "branch_id": branch_id,
         "year": year,
-        "today": entries["today"],
-        "completion": measures.completion(entries["entries"], entries["today"]),
-        "overdue": sum(bool(e["overdue"]) for e in entries["entries"]),
+        "today": measured["today"],
+        "completion": measured["completion"],
+        "overdue": measured["completion"]["overdue"],
         "meetings": measures.meetings(org_life),
         "study": measures.study(study_log),
         "goals": measures.goals(goal_set),
     }
 
 
-def _overdue(ctx, actor_id: str, branch_id: str, **filters) -> dict[str, Any]:
+def overdue_list(ctx, actor_id: str, branch_id: str, **filters) -> dict[str, Any]:
     found = ctx.rpc("ledger").list_entries(
         actor_id=actor_id, branch_id=branch_id, overdue=True, limit=OVERDUE_SHOWN, **filters
     )
@@ -54,7 +58,7 @@ def dashboard(ctx, actor_id: str, branch_id: str, year: int) -> dict[str, Any]:
     """GET /branches/{branch_id}/dashboard."""
     return {
         **summary(ctx, actor_id, branch_id, year),
-        "overdue_list": _overdue(ctx, actor_id, branch_id),
+        "overdue_list": overdue_list(ctx, actor_id, branch_id),
         "appraisal": appraisal.status(ctx, actor_id, branch_id),
     }
 
@@ -67,28 +71,31 @@ def group_view(ctx, actor_id: str, branch_id: str, group_id: str, year: int) -> 
     if group is None:
         raise not_found("group")
     asked = {"actor_id": actor_id, "branch_id": branch_id, "year": year}
-    org_life, study_log = ctx.gather([("ledger", c, asked) for c in ("org_life", "study_log")])
-    entries = every(ctx, actor_id, branch_id, group_id=group_id, **_year(year))
-    today, rows = entries["today"], entries["entries"]
+    org_life, study_log, measured = ctx.gather(
+        [
+            ("ledger", "org_life", asked),
+            ("ledger", "study_log", asked),
+            ("ledger", "branch_measures", {**asked, "group_id": group_id}),
+        ]
+    )
     names = {m["member_id"]: m["name"] for m in branch["members"]}
+    owners = {m["member_id"]: m for m in measured["members"]}
     return {
         "branch_id": branch_id,
         "group_id": group_id,
         "name": group["name"],
         "year": year,
-        "today": today,
-        "completion": measures.completion(rows, today),
-        "overdue_list": _overdue(ctx, actor_id, branch_id, group_id=group_id),
+        "today": measured["today"],
+        "completion": measured["completion"],
+        "overdue_list": overdue_list(ctx, actor_id, branch_id, group_id=group_id),
         "meetings": measures.meetings(org_life, group_id),
         "study": measures.study(study_log, group["members"]),
         "members": [
             {
                 "member_id": member,
                 "name": names.get(member, ""),
-                "completion": measures.completion(
-                    [e for e in rows if e["owner_id"] == member], today
-                )["rate"],
-                "overdue": sum(bool(e["overdue"]) for e in rows if e["owner_id"] == member),
+                "completion": owners.get(member, {}).get("rate"),
+                "overdue": owners.get(member, {}).get("overdue", 0),
                 "study": measures.study(study_log, [member])["rate"],
             }
             for member in group["members"]
@@ -99,25 +106,22 @@ def group_view(ctx, actor_id: str, branch_id: str, group_id: str, year: int) -> 
 def member_view(ctx, actor_id: str, branch_id: str, member_id: str, year: int) -> dict:
     """GET /branches/{branch_id}/members/{member_id}/view: my items, my study, my measures."""
     asked = {"actor_id": actor_id, "branch_id": branch_id}
-    study_log, measured = ctx.gather(
+    window = {"member_id": member_id, "start": f"{year}-01-01", "end": f"{year}-12-31"}
+    study_log, measured, completion = ctx.gather(
         [
             ("ledger", "study_log", {**asked, "year": year, "member_id": member_id}),
-            (
-                "ledger",
-                "member_measures",
-                {**asked, "member_id": member_id, "start": f"{year}-01-01", "end": f"{year}-12-31"},
-            ),
+            ("ledger", "member_measures", {**asked, **window}),
+            ("ledger", "branch_measures", {**asked, "year": year, "owner_id": member_id}),
         ]
     )
-    entries = every(ctx, actor_id, branch_id, owner_id=member_id, **_year(year))
-    rows = entries["entries"]
+    rows = every(ctx, actor_id, branch_id, owner_id=member_id, **_year(year))["entries"]
     months = study_log["members"][0]["months"] if study_log["members"] else []
     return {
         "branch_id": branch_id,
         "member_id": member_id,
         "year": year,
-        "today": entries["today"],
-        "completion": measures.completion(rows, entries["today"]),
+        "today": completion["today"],
+        "completion": completion["completion"],
         "items": rows,
         "overdue": [e for e in rows if e["overdue"]],
         "study": {**measures.study(study_log), "months": months},
@@ -128,10 +132,24 @@ def member_view(ctx, actor_id: str, branch_id: str, member_id: str, year: int) -
 
 def overview(ctx, actor_id: str, institution_id: str, year: int) -> dict[str, Any]:
     """GET /institutions/{institution_id}/overview: the branches side by side, ranked."""
-    institution = ctx.rpc("ledger").institution(institution_id=institution_id)
+    institution, measured = ctx.gather(
+        [
+            ("ledger", "institution", {"institution_id": institution_id}),
+            (
+                "ledger",
+                "institution_measures",
+                {"actor_id": actor_id, "institution_id": institution_id, "year": year},
+            ),
+        ]
+    )
+    completions = {
+        b["branch_id"]: {"today": measured["today"], "completion": b["completion"]}
+        for b in measured["branches"]
+    }
     pile = GreenPile(max(len(institution["branches"]), 1))
     for branch in institution["branches"]:
-        pile.spawn(summary, ctx, actor_id, branch["branch_id"], year)
+        branch_id = branch["branch_id"]
+        pile.spawn(summary, ctx, actor_id, branch_id, year, completions.get(branch_id))
     names = {b["branch_id"]: b["name"] for b in institution["branches"]}
     summaries = [{**s, "name": names[s["branch_id"]]} for s in pile]
     return {

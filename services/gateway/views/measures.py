@@ -1,8 +1,8 @@
-"""The measures the views show, computed from the ledger's answers. Pure.
+"""The views' measures composed from the ledger's answers. Pure.
 
 Every view compares the same measures, so a branch's dashboard and its column in the
-institution overview read alike: ledger completion, overdue items, meetings held against those
-due, study compliance and goal progress.
+institution overview read alike: ledger completion and overdue items (the ledger's own figures,
+passed on as they are), meetings held against those due, study compliance and goal progress.
 """
 
 from __future__ import annotations
@@ -16,32 +16,6 @@ Row = Mapping[str, Any]
 
 def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def completion(entries: Iterable[Row], today: str) -> dict[str, Any]:
-    """Done ÷ due (occurrences due by today, not cancelled): overall, by level × kind × cadence."""
-    cells: dict[tuple[str, str, str], dict[str, int]] = {}
-    for entry in entries:
-        if entry["status"] == "cancelled":
-            continue
-        key = (entry["level"], entry["kind"], entry["cadence"])
-        cell = cells.setdefault(key, {"occurrences": 0, "due": 0, "done": 0, "on_time": 0})
-        cell["occurrences"] += 1
-        cell["due"] += entry["due_date"] <= today
-        cell["done"] += entry["status"] == "done"
-        cell["on_time"] += bool(entry.get("on_time"))
-    rows = [
-        {"level": level, "kind": kind, "cadence": cadence, **cell, "rate": _done_rate(cell)}
-        for (level, kind, cadence), cell in sorted(cells.items())
-    ]
-    total = {name: sum(row[name] for row in rows) for name in ("occurrences", "due", "done")}
-    total["on_time"] = sum(row["on_time"] for row in rows)
-    return {**total, "rate": _done_rate(total), "by_level_kind_cadence": rows}
-
-
-def _done_rate(cell: Mapping[str, int]) -> float | None:
-    """Of the occurrences due so far, how many are done (one done early counts too)."""
-    return rate(min(cell["done"], cell["due"]), cell["due"])
 
 
 def meetings(org_life: Row, group_id: str | None = None) -> dict[str, Any]:

@@ -37,6 +37,7 @@ class AdmitMember:
     group_id: str | None = None
     email: str | None = None
     joined_on: date | None = None  # None: today; earlier for a member recorded after joining
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,9 @@ def decide_admit(state: Branch, cmd: AdmitMember, today: date) -> list[NewEvent]
         "group_id": cmd.group_id,
         "email": cmd.email,
         "joined_on": joined_on.isoformat(),
+        "phone": cmd.phone,
     }
-    return [NewEvent("MemberJoined", data, schema_version=2)]
+    return [NewEvent("MemberJoined", data, schema_version=3)]
 
 
 @UPCASTERS.register("MemberJoined", 1)
@@ -111,6 +113,12 @@ def _joined_when_recorded(data: dict[str, Any]) -> dict[str, Any]:
     """Version 1 had no joined_on: the member joined the day the event was recorded, which
     only a reader knowing the institution's time zone can tell (None)."""
     return {**data, "joined_on": None}
+
+
+@UPCASTERS.register("MemberJoined", 2)
+def _joined_without_phone(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 had no phone: none was recorded."""
+    return {**data, "phone": None}
 
 
 def decide_move(state: Branch, cmd: MoveMember) -> list[NewEvent]:

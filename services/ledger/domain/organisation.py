@@ -41,6 +41,7 @@ class Member:
     name: str
     group_id: str | None
     email: str | None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def evolve_branch(state: Branch, event: Any) -> Branch:
     if kind == "GroupFormed":
         return replace(state, groups={**state.groups, data["group_id"]: data["name"]})
     if kind == "MemberJoined":
-        member = Member(data["member_id"], data["name"], data["group_id"], data.get("email"))
+        member = Member(
+            data["member_id"], data["name"], data["group_id"], data.get("email"), data.get("phone")
+        )
         return replace(state, members={**state.members, member.member_id: member})
     if kind == "MemberMoved":
         moved = replace(state.members[data["member_id"]], group_id=data["group_id"])

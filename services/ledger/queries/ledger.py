@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from services.common.queries import ReadDatabase, iso
 
+from ..domain import measures
 from .common import item_row, reader
+from .completion import cells
 
 # Each filter a caller may pass, as a condition on ledger.entries (`today` is the branch's date).
 FILTERS = {
@@ -70,30 +72,30 @@ def item(db: ReadDatabase, now: datetime, actor_id: str, item_id: str) -> dict[s
     return {**iso(found), "occurrences": [iso(row) for row in occurrences]}
 
 
-_PROGRESS = """
+_GOALS = """
 SELECT g.goal_id, g.code, g.title, g.description, g.standard, g.responsibility,
-       count(DISTINCT e.item_id) AS items,
-       count(e.period) FILTER (WHERE e.status <> 'cancelled') AS occurrences,
-       count(e.period) FILTER (WHERE e.status = 'done') AS done,
-       count(e.period) FILTER (WHERE e.status <> 'cancelled' AND e.due_date <= %(today)s)
-           AS due_so_far,
-       count(e.period) FILTER (WHERE e.status NOT IN ('done', 'cancelled')
-                               AND e.due_date < %(today)s) AS overdue
-FROM ledger.goals g
-LEFT JOIN ledger.entries e ON e.branch_id = g.branch_id AND e.goal_id = g.goal_id
-     AND e.due_date BETWEEN make_date(g.year, 1, 1) AND make_date(g.year, 12, 31)
-WHERE g.branch_id = %(branch)s AND g.year = %(year)s
-GROUP BY g.goal_id, g.code, g.title, g.description, g.standard, g.responsibility, g.ordinal
-ORDER BY g.ordinal
+       (SELECT count(*) FROM ledger.items i WHERE i.branch_id = g.branch_id
+        AND i.goal_id = g.goal_id AND EXISTS (SELECT 1 FROM ledger.occurrences o
+            WHERE o.item_id = i.item_id AND o.due_date BETWEEN %(start)s AND %(end)s)) AS items
+FROM ledger.goals g WHERE g.branch_id = %(branch)s AND g.year = %(year)s ORDER BY g.ordinal
 """
 
 
 def goal_set(db: ReadDatabase, now: datetime, actor_id: str, branch_id: str, year: int) -> dict:
-    """The 8+X goals with progress: done ÷ all non-cancelled occurrences due in the year."""
+    """The 8+X goals with progress: done ÷ all non-cancelled occurrences due in the year
+    (counted as every measure is: domain/measures.py)."""
     today = reader(db, branch_id, actor_id).today(now)
-    goals = db.fetch_all(_PROGRESS, {"branch": branch_id, "year": year, "today": today})
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    goals = db.fetch_all(_GOALS, {"branch": branch_id, "year": year, "start": start, "end": end})
+    rows = cells(db, [branch_id], start, end, today, ("goal_id",))
+    counted = measures.tally_by([r for r in rows if r["goal_id"]], today, "goal_id")
     for goal in goals:
-        goal["progress"] = (
-            round(goal["done"] / goal["occurrences"], 4) if goal["occurrences"] else None
+        counts = counted.get((goal["goal_id"],), measures.tally([], today))
+        goal.update(
+            occurrences=counts["occurrences"],
+            done=counts["done"],
+            due_so_far=counts["due"],
+            overdue=counts["overdue"],
+            progress=measures.rate(counts["done"], counts["occurrences"]),
         )
     return {"branch_id": branch_id, "year": year, "today": today.isoformat(), "goals": goals}

@@ -1,7 +1,8 @@
 """Members' measured records over a window: what the appraisal service scores with.
 
 A whole roster is measured by the same few SQL queries as one member (each grouped by member),
-so finalising a cycle asks the ledger once, whatever the size of the branch.
+so finalising a cycle asks the ledger once, whatever the size of the branch. The ledger part is
+the one tally every view shows (queries/completion.py), over the window instead of a year.
 """
 
 from __future__ import annotations
@@ -13,22 +14,11 @@ from services.common.periods import months_between
 from services.common.queries import ReadDatabase
 
 from ..domain import study
+from ..domain.measures import rate, tally, tally_by
 from .common import reader
+from .completion import cells
 from .life import article_counts, member_months
 
-# "Due" counts the occurrences whose outcome is settled: done, or past their due date. One due
-# later in the window is not held against the member yet.
-_LEDGER = """
-SELECT owner_id, kind,
-       count(*) AS due,
-       count(*) FILTER (WHERE status = 'done' AND completed_on <= due_date) AS on_time,
-       count(*) FILTER (WHERE status = 'done' AND completed_on > due_date) AS late,
-       count(*) FILTER (WHERE status <> 'done') AS overdue
-FROM ledger.entries
-WHERE branch_id = %(branch)s AND owner_id = ANY(%(members)s) AND status <> 'cancelled'
-  AND due_date BETWEEN %(start)s AND %(end)s AND (status = 'done' OR due_date < %(today)s)
-GROUP BY owner_id, kind ORDER BY owner_id, kind
-"""
 # Leave is excused: the rate is present ÷ (present + absent).
 _ATTENDANCE = """
 SELECT a.member_id,
@@ -42,10 +32,6 @@ GROUP BY a.member_id
 """
 # What a member with no meeting in the window attended.
 _NO_MEETINGS = {"present": 0, "on_leave": 0, "absent": 0}
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
 
 
 def member_measures(
@@ -75,8 +61,8 @@ def members_measures(
     members = list(dict.fromkeys(member_ids))
     params = {"branch": branch_id, "members": members, "start": start, "end": end, "today": today}
     ledger_rows: dict[str, list[dict[str, Any]]] = {}
-    for row in db.fetch_all(_LEDGER, params):
-        ledger_rows.setdefault(row.pop("owner_id"), []).append(row)
+    for row in cells(db, [branch_id], start, end, today, ("owner_id", "kind"), owner_ids=members):
+        ledger_rows.setdefault(row["owner_id"], []).append(row)
     attendance = {row.pop("member_id"): row for row in db.fetch_all(_ATTENDANCE, params)}
     months = months_between(start, end)
     articles = article_counts(db, branch_id, months[0], months[-1])
@@ -87,7 +73,7 @@ def members_measures(
             "branch_id": branch_id,
             "member_id": member,
             **window,
-            "ledger": _ledger(ledger_rows.get(member, [])),
+            "ledger": _ledger(ledger_rows.get(member, []), today),
             "study": _study(articles.get(member, {}), theirs[member], today),
             "attendance": _attendance(attendance.get(member, _NO_MEETINGS)),
         }
@@ -96,12 +82,10 @@ def members_measures(
     return {"branch_id": branch_id, **window, "members": records}
 
 
-def _ledger(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    due, on_time = sum(r["due"] for r in rows), sum(r["on_time"] for r in rows)
-    by_kind = {r["kind"]: {**r, "rate": _rate(r["on_time"], r["due"])} for r in rows}
-    for row in by_kind.values():
-        row.pop("kind")
-    return {"due": due, "on_time": on_time, "rate": _rate(on_time, due), "by_kind": by_kind}
+def _ledger(rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    """The member's occurrences due in the window, counted as every view counts them."""
+    by_kind = {kind: counts for (kind,), counts in tally_by(rows, today, "kind").items()}
+    return {**tally(rows, today), "by_kind": by_kind}
 
 
 def _study(counts: dict[str, int], months: list[str], today: date) -> dict[str, Any]:
@@ -112,11 +96,11 @@ def _study(counts: dict[str, int], months: list[str], today: date) -> dict[str, 
     return {
         "months": len(judged),
         "meeting_rule": meeting,
-        "rate": _rate(meeting, len(judged)),
+        "rate": rate(meeting, len(judged)),
         "articles": sum(counts.get(month, 0) for month in months),
     }
 
 
 def _attendance(row: dict[str, Any]) -> dict[str, Any]:
     present, absent = row.get("present", 0), row.get("absent", 0)
-    return {**row, "rate": _rate(present, present + absent)}
+    return {**row, "rate": rate(present, present + absent)}

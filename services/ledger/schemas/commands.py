@@ -16,6 +16,7 @@ from services.common.schemas import (
     Id,
     Integer,
     NewId,
+    Phone,
     Strict,
     Text,
     TimeZone,
@@ -100,6 +101,7 @@ class AdmitMember(Command):
     name = Text()
     group_id = Id(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True)
+    phone = Phone(load_default=None, allow_none=True)
     joined_on = Date(
         load_default=None,
         allow_none=True,

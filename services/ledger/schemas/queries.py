@@ -49,6 +49,15 @@ class YearQuery(BranchQuery):
     year = Integer(required=True, validate=YEAR)
 
 
+class BranchMeasuresQuery(YearQuery):
+    group_id, owner_id = (Id(load_default=None, allow_none=True) for _ in range(2))
+
+
+class InstitutionMeasuresQuery(InstitutionQuery):
+    actor_id = Id(required=True)
+    year = Integer(required=True, validate=YEAR)
+
+
 class StudyLogQuery(YearQuery):
     member_id = Id(load_default=None, allow_none=True)
 

@@ -29,6 +29,11 @@ class People:
     committee_members: tuple[str, ...] = ()
     group_leaders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # group id → ids
     officers: tuple[str, ...] = ()  # full-time officers: supervision by role
+    names: Mapping[str, str] = field(default_factory=dict)  # member id → name
+
+    def name_of(self, person_id: str) -> str:
+        """How a reminder names someone: by name (by id only if the name is not known yet)."""
+        return self.names.get(person_id) or person_id
 
     def urging_for(self, goal_id: str | None, group_id: str | None) -> tuple[str, ...]:
         """The goal's urging holders; else the item's group leaders and the committee members."""

@@ -42,21 +42,22 @@ def _for_entry(inputs: BranchInputs, entry: Row, today: date) -> list[Reminder]:
         stages.append(("overdue_urging", people.urging_for(entry["goal_id"], entry["group_id"])))
     if late >= limits.escalate_after_days + limits.escalate_again_after_days:
         stages.append(("overdue_supervision", people.supervision_for(entry["goal_id"])))
+    owner = people.name_of(entry["owner_id"]) if entry.get("owner_id") else "支部"
     return [
-        _reminder(inputs.branch_id, entry, rule, who, due, late)
+        _reminder(inputs.branch_id, entry, rule, who, owner, due, late)
         for rule, recipients in stages
         for who in recipients
     ]
 
 
-def _reminder(branch_id: str, entry: Row, rule: str, who: str, due: date, late: int) -> Reminder:
-    title, body = _text(rule, entry, due, late)
+def _reminder(branch_id: str, entry: Row, rule, who: str, owner: str, due, late) -> Reminder:
+    title, body = _text(rule, entry, owner, due, late)
     return Reminder(rule, entry["item_id"], entry["period"], who, branch_id, title, body)
 
 
-def _text(rule: str, entry: Row, due: date, late: int) -> tuple[str, str]:
+def _text(rule: str, entry: Row, owner: str, due: date, late: int) -> tuple[str, str]:
+    """`owner`: the name of who owns the item (the branch when no one does)."""
     item = f"「{entry['title']}」（{entry['period']}）"
-    owner = entry.get("owner_id") or "支部"
     if rule == "due_soon":
         return (
             f"台账提醒：{item}将于 {due} 到期",

@@ -55,6 +55,10 @@ def people(db: ReadDatabase, branch_id: str) -> People:
         " ORDER BY r.member_id",
         (branch_id,),
     )
+    names = db.fetch_all(
+        "SELECT member_id, name FROM notify.members WHERE branch_id = %s AND name IS NOT NULL",
+        (branch_id,),
+    )
     duties = db.fetch_all(
         "SELECT goal_id, supervision, urging FROM notify.responsibilities WHERE branch_id = %s",
         (branch_id,),
@@ -73,6 +77,7 @@ def people(db: ReadDatabase, branch_id: str) -> People:
         committee_members=holders["committee_member"],
         group_leaders=leaders,
         officers=holders["full_time_officer"],
+        names={row["member_id"]: row["name"] for row in names},
     )
 
 

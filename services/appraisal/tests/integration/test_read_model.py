@@ -42,7 +42,7 @@ WINDOWS = {
 SETTLED = {
     "start": "2026-07-01",
     "end": "2026-09-30",
-    "ledger": {"due": 0, "on_time": 0, "rate": None, "by_kind": {}},
+    "ledger": {"due": 0, "on_time": 0, "on_time_rate": None, "by_kind": {}},
     "study": {"months": 3, "meeting_rule": 2, "rate": 0.6667, "articles": 2},
     "attendance": {"present": 1, "on_leave": 0, "absent": 0, "rate": 1.0},
 }

@@ -40,7 +40,7 @@ ROSTER = Roster("b1", "i1", MEMBERS, ROLES, frozenset({"boss"}))
 MEASURES = {
     "start": "2026-01-01",
     "end": "2026-03-31",
-    "ledger": {"due": 4, "on_time": 3, "rate": 0.75, "by_kind": {}},
+    "ledger": {"due": 4, "done": 4, "on_time": 3, "rate": 1.0, "on_time_rate": 0.75, "by_kind": {}},
     "study": {"months": 3, "meeting_rule": 3, "rate": 1.0, "articles": 6},
     "attendance": {"present": 4, "on_leave": 1, "absent": 1, "rate": 0.8},
 }

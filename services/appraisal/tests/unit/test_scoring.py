@@ -77,7 +77,7 @@ def test_finalised_results_carry_their_breakdown_and_the_measures_as_evidence(op
     comment(opened, "gl1", "m1", score=90.0)
     events = finalise(opened, reason="a test cycle").events
     recorded = {e.data["member_id"]: e.data for e in events if e.type == "MeasuresRecorded"}
-    assert recorded["m1"]["ledger"]["overall"] == MEASURES["ledger"]["rate"]
+    assert recorded["m1"]["ledger"]["overall"] == MEASURES["ledger"]["on_time_rate"]
     assert recorded["m1"]["source"] == "ledger.member_measures"
     results = {r["member_id"]: r for r in events[-1].data["results"]}
     m1 = results["m1"]

@@ -30,14 +30,14 @@ HELD_BACK = 3600  # seconds between notify's scans and delivery rounds: never, i
 
 
 class Cluster:
-    def __init__(self, settings, db):
+    def __init__(self, settings, db, seeding=seed, rpc_timeout=RPC_TIMEOUT):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.address = loopback()  # the clients' (each module's own)
         self.session = client(self.address)
         amqp = {"AMQP_URI": settings.amqp_uri}
         held = {"NOTIFY_SCAN_SECONDS": HELD_BACK, "NOTIFY_DELIVERY_SECONDS": HELD_BACK}
-        web = {"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_TIMEOUT": RPC_TIMEOUT}
+        web = {"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_TIMEOUT": rpc_timeout}
         self.containers = {
             "ledger": ServiceContainer(LedgerService, amqp),
             "appraisal": ServiceContainer(AppraisalService, amqp),
@@ -47,7 +47,7 @@ class Cluster:
         self.ledger = self.containers["ledger"]
         for container in self.containers.values():
             container.start()
-        self.world = seed(partial(self.call, "ledger"), World())
+        self.world = seeding(partial(self.call, "ledger"), World())
         open_cycles(self.call, self.world)
         scan(self.call, self.world)
         register_users(db, self.world)

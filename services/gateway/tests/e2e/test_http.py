@@ -127,6 +127,10 @@ def test_lists_views_and_exports(cluster):
     assert {m["member_id"] for m in group.json()["members"]} >= {w.people["member"]}
     mine = cluster.get(f"/api/v1/branches/{branch}/members/{w.people['member']}/view", "member")
     assert mine.status_code == 200 and mine.json()["items"]
+    # What the view shows and what the appraisal scores with are the ledger's one count.
+    counts = ("occurrences", "due", "done", "on_time", "late", "overdue", "rate", "on_time_rate")
+    shown, scored = mine.json()["completion"], mine.json()["measures"]["ledger"]
+    assert {k: shown[k] for k in counts} == {k: scored[k] for k in counts} and shown["due"]
     overview = cluster.get(f"/api/v1/institutions/{w.institution}/overview", "committee").json()
     assert [b["ranks"]["score"] for b in overview["branches"]] == [1, 2]
     csv = cluster.get(f"/api/v1/branches/{branch}/exports/ledger.csv", "member")

@@ -3,29 +3,6 @@
 from services.gateway.views import measures
 
 
-def _entry(status, due="2026-03-01", kind="reform", on_time=None):
-    return {
-        "level": "member",
-        "kind": kind,
-        "cadence": "once",
-        "status": status,
-        "due_date": due,
-        "on_time": on_time,
-    }
-
-
-def test_completion_counts_what_is_due_and_ignores_cancelled():
-    rows = [
-        _entry("done", on_time=True),
-        _entry("planned"),
-        _entry("cancelled"),
-        _entry("planned", due="2026-12-01"),
-    ]
-    done = measures.completion(rows, today="2026-06-01")
-    assert (done["occurrences"], done["due"], done["done"], done["rate"]) == (3, 2, 1, 0.5)
-    assert done["by_level_kind_cadence"][0]["on_time"] == 1
-
-
 def test_meetings_count_ended_periods_only():
     slots = [
         {"meeting_type": "m", "group_id": None, "status": s}

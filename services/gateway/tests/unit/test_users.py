@@ -7,7 +7,8 @@ import pytest
 from eventlet.greenpool import GreenPool
 
 from eventlog import ConcurrencyConflict, InMemoryEventStore, Metadata, NewEvent
-from services.common.errors import InvalidTransition
+from eventlog.model import UPCASTERS
+from services.common.errors import InvalidTransition, NotFound
 from services.gateway.errors import HttpError, to_http
 from services.gateway.users import domain, handlers, throttle
 from services.gateway.users.credentials import Claims, TokenIssuer, hash_password
@@ -176,3 +177,40 @@ def test_tokens_carry_the_person_and_expire():
     assert TokenIssuer("other" * 8, timedelta(minutes=5)).read(token) is None
     stale = issuer.issue(Claims("p1", "ann", False), now - timedelta(hours=1))["access_token"]
     assert issuer.read(stale) is None
+
+
+def test_a_reset_password_is_one_time_until_its_holder_changes_it(store):
+    handlers.reset_password(store, "ann", hash_password("one time pw"), "忘记密码", "admin")
+    assert sign_in(store, "one time pw").one_time
+    origin = throttle.origin(KEY, HOME, "ann")
+    changed = handlers.change_password(
+        store, "ann", "one time pw", "mine now 2026", NOW, origin, one_time_only=True
+    )
+    assert changed.person_id == "p1"
+    assert not sign_in(store, "mine now 2026").one_time
+    types = [e.type for e in store.read_stream("user-ann")]
+    assert types[1:] == [
+        "PasswordReset",
+        "LoginSucceeded",  # with the one-time password: no token (the gateway refuses one)
+        "LoginSucceeded",  # the change checks it again
+        "PasswordChanged",
+        "LoginSucceeded",
+    ]
+
+
+def test_only_a_one_time_password_is_replaced_without_a_token(store):
+    origin = throttle.origin(KEY, HOME, "ann")
+    with pytest.raises(InvalidTransition):
+        handlers.change_password(
+            store, "ann", "right password", "another 2026", NOW, origin, one_time_only=True
+        )
+
+
+def test_no_one_is_reset_who_is_not_a_user(store):
+    with pytest.raises(NotFound):
+        handlers.reset_password(store, "nobody", "hash", "忘记密码", "admin")
+
+
+def test_users_registered_before_one_time_passwords_chose_their_own():
+    data = {"username": "u", "person_id": "p", "password_hash": "h", "admin": False}
+    assert UPCASTERS.upcast("UserRegistered", 1, data) == (2, {**data, "one_time": False})

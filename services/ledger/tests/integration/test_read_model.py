@@ -41,7 +41,8 @@ def test_queries_read_what_the_handlers_wrote(ledger_store, db, runner):
     record = measures.member_measures(
         db, NOW, ids["sec"], ids["branch"], ids["m1"], date(2026, 1, 1), date(2026, 3, 31)
     )
-    assert record["ledger"]["due"] == 2 and record["ledger"]["rate"] == 0.5
+    ledger_part = record["ledger"]
+    assert (ledger_part["due"], ledger_part["rate"], ledger_part["on_time_rate"]) == (2, 1.0, 0.5)
 
 
 class CountingDatabase:

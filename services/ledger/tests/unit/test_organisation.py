@@ -62,7 +62,7 @@ def test_a_member_joins_today_or_on_a_day_already_past(store):
     """The day they joined starts the months that are theirs: 10 March in Shanghai by default,
     an earlier day for a member recorded late, never a day to come."""
     joined = org.admit_member(b.AdmitMember("boss", "b1", "m3", "M3", "g1"), store, NOW).events
-    assert (joined[0].schema_version, joined[0].data["joined_on"]) == (2, "2026-03-10")
+    assert (joined[0].schema_version, joined[0].data["joined_on"]) == (3, "2026-03-10")
     early = b.AdmitMember("boss", "b1", "m4", "M4", "g1", joined_on=date(2025, 7, 1))
     assert org.admit_member(early, store, NOW).events[0].data["joined_on"] == "2025-07-01"
     later = b.AdmitMember("boss", "b1", "m5", "M5", "g1", joined_on=date(2026, 3, 11))
@@ -74,7 +74,13 @@ def test_a_member_joins_today_or_on_a_day_already_past(store):
 def test_a_member_joined_before_joined_on_was_recorded_joined_that_day():
     """Version 1 of MemberJoined had no joined_on: readers see None, the day it was recorded."""
     data = {"member_id": "m1", "name": "M1", "group_id": None, "email": None}
-    assert UPCASTERS.upcast("MemberJoined", 1, data) == (2, {**data, "joined_on": None})
+    upcast = {**data, "joined_on": None, "phone": None}
+    assert UPCASTERS.upcast("MemberJoined", 1, data) == (3, upcast)
+
+
+def test_a_member_admitted_before_phones_were_recorded_has_none():
+    data = {"member_id": "m1", "name": "M1", "group_id": None, "email": None, "joined_on": None}
+    assert UPCASTERS.upcast("MemberJoined", 2, data) == (3, {**data, "phone": None})
 
 
 @pytest.mark.parametrize("actor", EVERYONE)

@@ -16,6 +16,7 @@ PEOPLE = People(
     committee_members=("com", "com2"),
     group_leaders={"grp1": ("gl1",)},
     officers=("fto", "fto2"),
+    names={"m1": "张三", "com": "李四"},
 )
 
 

@@ -58,6 +58,15 @@ def test_without_goal_holders_escalation_follows_the_roles():
     assert {who for rule, _, who in found if rule == "overdue_supervision"} == {"fto", "fto2"}
 
 
+def test_an_escalation_names_the_owner_by_name():
+    found = rules.due(inputs(entries=(entry(),)), at("2026-03-23"))
+    urging = next(r for r in found if r.rule == "overdue_urging")
+    assert urging.title == "督促提醒：张三 的「调研报告」（once）已逾期 3 天"
+    assert "m1" not in urging.body
+    unnamed = rules.due(inputs(entries=(entry(owner="m9"),)), at("2026-03-23"))
+    assert "m9 的" in next(r for r in unnamed if r.rule == "overdue_urging").title
+
+
 def test_an_item_with_no_owner_is_the_secretarys():
     found = decided(rules.due(inputs(entries=(entry(owner=None),)), at("2026-03-18")))
     assert found == {("due_soon", "it1", "sec")}

@@ -1,0 +1,61 @@
+"""One-time passwords: an administrator's reset, and the change its holder must make first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventlog import utcnow
+
+from ..access import admin_user
+from ..schemas import responses as r
+from ..schemas import roster as s
+from ..users import handlers as users
+from ..users import throttle
+from ..users.credentials import Claims, hash_one_time, one_time_password
+from .base import Endpoint
+
+
+def reset_password(ctx, username: str, reason: str, actor_id: str, **_: Any) -> dict[str, Any]:
+    password = one_time_password()
+    password_hash = hash_one_time([password])[0]
+    users.reset_password(ctx.service.log, username, password_hash, reason, actor_id)
+    return {"username": username, "one_time_password": password}
+
+
+def replace_one_time_password(ctx, username: str, password: str, new_password: str, **_: Any):
+    """The new password, and a token: signed in as with it."""
+    now = utcnow()
+    origin = throttle.origin(ctx.service.tokens.key, ctx.client, username)
+    user = users.change_password(
+        ctx.service.log, username, password, new_password, now, origin, one_time_only=True
+    )
+    return ctx.service.tokens.issue(Claims(user.person_id, user.username, user.admin), now)
+
+
+ENDPOINTS = [
+    Endpoint(
+        "reset_password",
+        "POST",
+        "/users/{username}/password-reset",
+        admin_user,
+        s.PasswordIssued(),
+        s.PasswordReset,
+        call=reset_password,
+        tag="auth",
+        secret=True,
+        summary="Reset a user's password to a one-time one, which they must change at sign-in",
+    ),
+    Endpoint(
+        "replace_one_time_password",
+        "POST",
+        "/auth/one-time-password",
+        None,
+        r.Token(),
+        s.OneTimePasswordChange,
+        call=replace_one_time_password,
+        tag="auth",
+        throttled=True,
+        summary="Replace a one-time password (sign-in answers 403 password_change_required"
+        " until then): a token with the new one",
+    ),
+]

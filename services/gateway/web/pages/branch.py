@@ -1,0 +1,118 @@
+"""The branch's pages for who runs it: the dashboard with its charts, planning an item,
+recording a meeting, and the exports (group leaders plan and record for their group too)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from services.common.labels import CADENCE, KIND, LEVEL, MEETING_TYPE
+
+from ...errors import HttpError
+from ..page import Page
+from . import charts
+
+EXPORTS = {"csv": "export_csv", "xlsx": "export_xlsx"}
+
+
+def dashboard(page: Page, branch_id: str) -> Response:
+    year = date.today().year
+    view = page.api("dashboard", {"year": year}, branch_id=branch_id)
+    study = page.api("study_log", branch_id=branch_id, year=year)
+    month = view["today"][:7]
+    return page.render(
+        "dashboard.html",
+        branch_id=branch_id,
+        branch=page.api("branch", branch_id=branch_id),
+        view=view,
+        study=study,
+        month=month,
+        names=page.names(branch_id),
+        charts={
+            "completion": charts.completion(view["completion"]),
+            "meetings": charts.meetings(view["meetings"]),
+            "goals": charts.goals(view["goals"]),
+        },
+    )
+
+
+def plan_form(page: Page, branch_id: str) -> Response:
+    branch = page.api("branch", branch_id=branch_id)
+    goals = page.api("goal_set", branch_id=branch_id, year=date.today().year)["goals"]
+    return page.render(
+        "plan.html",
+        branch_id=branch_id,
+        branch=branch,
+        goals=goals,
+        levels=LEVEL,
+        kinds={k: v for k, v in KIND.items() if k != "rectification"},
+        cadences=CADENCE,
+        chosen=page.request.args,
+    )
+
+
+def plan(page: Page, branch_id: str) -> Response:
+    form = page.form
+    fields: dict[str, Any] = {
+        name: form.get(name, "") for name in ("level", "kind", "cadence", "title")
+    }
+    for name in ("description", "owner_id", "group_id", "goal_id", "due_date", "due_day"):
+        if form.get(name, "").strip():
+            fields[name] = form[name].strip()
+    return page.perform("plan_item", fields, branch_id=branch_id)
+
+
+def meeting_form(page: Page, branch_id: str) -> Response:
+    branch = page.api("branch", branch_id=branch_id)
+    group_id = page.request.args.get("group") or None
+    group = next((g for g in branch["groups"] if g["group_id"] == group_id), None)
+    people = group["members"] if group else [m["member_id"] for m in branch["members"]]
+    return page.render(
+        "meeting.html",
+        branch_id=branch_id,
+        branch=branch,
+        group=group,
+        people=people,
+        names=page.names(branch_id),
+        types=MEETING_TYPE,
+    )
+
+
+def record_meeting(page: Page, branch_id: str) -> Response:
+    form = page.form
+    attendance = {
+        name[4:]: value for name, value in form.items() if name.startswith("att_") and value
+    }
+    fields = {
+        "meeting_type": form.get("meeting_type", ""),
+        "held_on": form.get("held_on", ""),
+        "title": form.get("title", ""),
+        "attendance": attendance,
+        "group_id": form.get("group_id") or None,
+    }
+    if form.get("minutes", "").strip():
+        fields["minutes"] = form["minutes"]
+    return page.perform("record_meeting", fields, branch_id=branch_id)
+
+
+def export(page: Page, branch_id: str, fmt: str) -> Response:
+    if fmt not in EXPORTS:
+        raise HttpError(404, "not_found", "no such export")
+    query = {k: v for k, v in page.request.args.items() if k in ("overdue", "kind", "level")}
+    return page.api(EXPORTS[fmt], query, branch_id=branch_id)
+
+
+def export_results(page: Page, branch_id: str, cycle_id: str, fmt: str) -> Response:
+    if fmt not in EXPORTS:
+        raise HttpError(404, "not_found", "no such export")
+    name = f"export_results_{fmt}"
+    return page.api(name, branch_id=branch_id, cycle_id=cycle_id)
+
+
+def export_archive(page: Page, branch_id: str, member_id: str, fmt: str) -> Response:
+    if fmt not in EXPORTS:
+        raise HttpError(404, "not_found", "no such export")
+    name = f"export_archive_{fmt}"
+    return page.api(name, branch_id=branch_id, member_id=member_id)
