@@ -1,5 +1,6 @@
-"""HTTP clients that send keyed commands through the gateway, each retried until it is answered
-(200), as a careful client does; what they were answered on the way is tallied."""
+"""HTTP clients that send keyed commands through the gateway, each retried while the system is
+away, as a careful client does, until it is answered for good; what they were answered on the
+way is tallied."""
 
 from __future__ import annotations
 
@@ -58,9 +59,17 @@ def thresholds_to_set(branch_id: str, run: str, count: int) -> list[Keyed]:
     ]
 
 
+def retried(status: int, code: str) -> bool:
+    """Whether a careful client sends the command again with its key: the service was away (the
+    gateway then frees the key), or an attempt with the key is still running. Any other answer
+    is the key's outcome: the gateway keeps it and answers it to every retry."""
+    return status >= 500 or (status, code) == (409, "request_in_progress")
+
+
 class Clients:
-    """`clients` green threads sharing the commands; `answers`: key → the 200 answer's body;
-    `refusals`: (status, code) → how many other answers, ("unreachable", "") for no connection."""
+    """`clients` green threads sharing the commands, each sent until answered for good;
+    `answers`: key → the 200 answer's body; `refusals`: (status, code) → how many other answers,
+    ("unreachable", "") for no connection."""
 
     def __init__(self, url: str, token: str, commands: list[Keyed], clients: int = 8):
         self.url, self.headers = url, {"Authorization": f"Bearer {token}"}
@@ -79,9 +88,12 @@ class Clients:
         with requests.Session() as session:
             while self._todo:
                 command = self._todo.pop()
-                self.answers[command.key] = self._send(session, command)
+                answer = self._send(session, command)
+                if answer is not None:
+                    self.answers[command.key] = answer
 
     def _send(self, session: requests.Session, command: Keyed) -> Any:
+        """The 200 answer's body, or None for a refusal that retrying would only repeat."""
         deadline = time.monotonic() + GIVE_UP_SECONDS
         headers = {**self.headers, "Idempotency-Key": command.key}
         while True:
@@ -94,11 +106,13 @@ class Clients:
             else:
                 if answer.status_code == 200:
                     return answer.json()
-                self._tally(answer)
+                if not retried(answer.status_code, self._tally(answer)):
+                    return None
             assert time.monotonic() < deadline, f"{command.key} never answered: {self.refusals}"
             time.sleep(random.uniform(0.05, 0.2))
 
-    def _tally(self, answer: requests.Response) -> None:
+    def _tally(self, answer: requests.Response) -> str:
+        """Counts the refusal; returns its code."""
         try:
             body = answer.json()
         except ValueError:
@@ -107,3 +121,4 @@ class Clients:
             self.unlike.append(f"{answer.status_code}: {answer.text[:200]}")
             body = {"code": ""}
         self.refusals[answer.status_code, body["code"]] += 1
+        return body["code"]

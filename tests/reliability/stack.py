@@ -114,6 +114,17 @@ class Stack:
 
         return wait_for(token, START_SECONDS, "the gateway", retrying=(requests.ConnectionError,))
 
+    def await_known(self, token: str, path: str) -> None:
+        """Until a read of `path` through the gateway, as the branch's secretary, answers 200:
+        the service behind it has learnt the branch and its secretary from the ledger's events.
+        A command sent before would be refused, and the refusal kept as its key's outcome."""
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def known() -> bool:
+            return requests.get(self.url + path, headers=headers, timeout=10).status_code == 200
+
+        wait_for(known, START_SECONDS, f"GET {path} to answer", pause=0.2)
+
     def await_ledger(self) -> None:
         """Until the ledger answers RPC (it has declared its queues and consumes them)."""
 
@@ -146,6 +157,8 @@ def read_model_items(db: Database, branch_id: str) -> int:
 def assert_each_key_planned_once(db: Database, branch_id: str, commands: list, answers) -> None:
     """Each command's title was planned once in the log, as the item its key was answered with,
     and the ledger's read model has caught up with all of them."""
+    refused = [command.key for command in commands if command.key not in answers]
+    assert not refused, f"{len(refused)} keys refused for good, e.g. {refused[:3]}"
     found = planned(db, branch_id)
     twice = {title: ids for title, ids in found.items() if len(ids) > 1}
     assert not twice, f"{len(twice)} titles planned more than once, e.g. {list(twice.items())[:3]}"

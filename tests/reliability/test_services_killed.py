@@ -63,26 +63,29 @@ def test_the_gateway_killed_during_keyed_commands_applies_each_key_once(db, stac
     assert not clients.unlike
 
 
-def warmed(stack: Stack, commands: list[Keyed]) -> tuple[str, Keyed]:
-    """The secretary's token, once a first command of the kind has gone through: the service
-    under test knows the branch (its read model follows the ledger's events) before the clients
-    start, so every refusal they meet is the kill's."""
+def warmed(stack: Stack, commands: list[Keyed]) -> tuple[str, list[Keyed]]:
+    """The secretary's token, once the service under test knows the branch (its read model
+    follows the ledger's events) and a first command of the kind has gone through, so that every
+    refusal the clients meet is the kill's. The commands' path, read, is the service's own view
+    of the branch."""
     token = stack.seed()
     first, *rest = commands
-    Clients(stack.url, token, [first]).wait()
+    stack.await_known(token, first.path)
+    assert Clients(stack.url, token, [first]).wait(), "the first command was refused"
     return token, rest
 
 
 def logged(db: Database, branch_id: str, event_type: str) -> list[dict]:
     return db.fetch_all(
-        "SELECT stream_id, data FROM eventlog.events WHERE branch_id = %s AND event_type = %s"
+        "SELECT stream_id, version, data FROM eventlog.events"
+        " WHERE branch_id = %s AND event_type = %s"
         " ORDER BY transaction_id, position",
         (branch_id, event_type),
     )
 
 
-def assert_only_outages(clients: Clients) -> None:
-    assert set(clients.refusals) <= {(503, "service_unavailable")}, clients.refusals
+def assert_only_outages(clients: Clients, *also: tuple[int, str]) -> None:
+    assert set(clients.refusals) <= {(503, "service_unavailable"), *also}, clients.refusals
     assert not clients.unlike
 
 
@@ -111,10 +114,16 @@ def test_notify_killed_during_keyed_commands_applies_each_key_once(db, stack):
     branch = stack.branch.branch_id
     token, commands = warmed(stack, thresholds_to_set(branch, stack.branch.run, COMMANDS + 1))
     clients = kill_while_sending(stack, "notify", token, commands)
-    assert_only_outages(clients)
+    # The clients change one stream at once: a command that loaded it before another's change
+    # was stored is refused, and its key keeps the refusal (it applied nothing).
+    assert_only_outages(clients, (409, "concurrency_conflict"))
     # No two settings alike: a key applied twice, after another key's, would log one more.
+    # Each key answered set the thresholds once, at the version it was answered with (the
+    # warm-up's first); a key refused set nothing.
     changes = logged(db, branch, "ThresholdsSet")
-    assert len(changes) == len(commands) + 1
+    assert len(changes) == len(clients.answers) + 1
+    versions = sorted(answer["version"] for answer in clients.answers.values())
+    assert [row["version"] for row in changes[1:]] == versions
 
     def thresholds() -> dict | None:
         return db.fetch_one(
