@@ -18,16 +18,10 @@ from eventlog import Database, PostgresEventStore
 from services.gateway.users import handlers as users
 from services.gateway.users.credentials import hash_password
 from services.gateway.users.domain import RegisterUser
-from tests.support import free_port, wait_for
+from tests.support import SERVICES, free_port, wait_for
 
 from .harness import Children
 
-SERVICES = {
-    "ledger": "services.ledger.service:LedgerService",
-    "appraisal": "services.appraisal.service:AppraisalService",
-    "notify": "services.notify.service:NotifyService",
-    "gateway": "services.gateway.service:GatewayService",
-}
 # Seconds the gateway waits for the ledger before it answers 503: less than the default, so that a
 # killed ledger costs the clients less waiting.
 RPC_TIMEOUT = 2
