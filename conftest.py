@@ -5,7 +5,6 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import importlib  # noqa: E402
 import inspect  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
@@ -24,7 +23,7 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR  # noqa: E402
 
 from eventlog import Database, PostgresEventStore, Settings  # noqa: E402
 from eventlog.migrate import reset  # noqa: E402
-from tests.support import SERVICES  # noqa: E402
+from tests.support import SERVICES, service_class  # noqa: E402
 
 SERVER_FIXTURES = {"settings", "db", "rabbit_config"}
 SERVICE_SCHEMAS = ("ledger", "appraisal", "notify", "gateway")
@@ -65,9 +64,8 @@ def delete_event_queues(amqp_uri: str) -> None:
     missed, which the service's first start here would take, look up, and ignore one by one.
     Each service declares its queues again when it starts."""
     with kombu.Connection(amqp_uri) as conn:
-        for path in SERVICES.values():
-            module, _, name = path.partition(":")
-            for queue in event_queues(getattr(importlib.import_module(module), name)):
+        for name in SERVICES:
+            for queue in event_queues(service_class(name)):
                 conn.default_channel.queue_delete(queue)  # a queue already gone is no error
 
 

@@ -3,6 +3,7 @@ and a bounded poll for what arrives asynchronously."""
 
 from __future__ import annotations
 
+import importlib
 import socket
 import time
 from collections.abc import Callable
@@ -22,6 +23,11 @@ SERVICES = {
     "notify": "services.notify.service:NotifyService",
     "gateway": "services.gateway.service:GatewayService",
 }
+
+
+def service_class(name: str) -> type:
+    module, _, attribute = SERVICES[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 # For `retrying`: services talking by bus and sweep refuse a call until their read models have
 # caught up with what another service just did: a service's own error (NotFound, Forbidden) or

@@ -68,12 +68,13 @@ def retried(status: int, code: str) -> bool:
 
 class Clients:
     """`clients` green threads sharing the commands, each sent until answered for good;
-    `answers`: key → the 200 answer's body; `refusals`: (status, code) → how many other answers,
-    ("unreachable", "") for no connection."""
+    `answers`: key → the 200 answer's body; `refused`: key → (status, code) of a refusal for good;
+    `refusals`: (status, code) → how many other answers, ("unreachable", "") for no connection."""
 
     def __init__(self, url: str, token: str, commands: list[Keyed], clients: int = 8):
         self.url, self.headers = url, {"Authorization": f"Bearer {token}"}
         self.answers: dict[str, Any] = {}
+        self.refused: dict[str, tuple[int, str]] = {}
         self.refusals: Counter[tuple[Any, str]] = Counter()
         self.unlike: list[str] = []  # answers other than 200 without the error body
         self._todo = list(commands)
@@ -88,12 +89,14 @@ class Clients:
         with requests.Session() as session:
             while self._todo:
                 command = self._todo.pop()
-                answer = self._send(session, command)
-                if answer is not None:
-                    self.answers[command.key] = answer
+                self._send(session, command)
 
-    def _send(self, session: requests.Session, command: Keyed) -> Any:
-        """The 200 answer's body, or None for a refusal that retrying would only repeat."""
+    @property
+    def settled(self) -> int:
+        """How many commands are answered for good."""
+        return len(self.answers) + len(self.refused)
+
+    def _send(self, session: requests.Session, command: Keyed) -> None:
         deadline = time.monotonic() + GIVE_UP_SECONDS
         headers = {**self.headers, "Idempotency-Key": command.key}
         while True:
@@ -105,9 +108,12 @@ class Clients:
                 self.refusals["unreachable", ""] += 1
             else:
                 if answer.status_code == 200:
-                    return answer.json()
-                if not retried(answer.status_code, self._tally(answer)):
-                    return None
+                    self.answers[command.key] = answer.json()
+                    return
+                code = self._tally(answer)
+                if not retried(answer.status_code, code):
+                    self.refused[command.key] = (answer.status_code, code)
+                    return
             assert time.monotonic() < deadline, f"{command.key} never answered: {self.refusals}"
             time.sleep(random.uniform(0.05, 0.2))
 

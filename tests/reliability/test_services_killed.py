@@ -1,18 +1,27 @@
 """Each service killed with SIGKILL (and started again) while clients send it keyed commands
 through the gateway, each with an Idempotency-Key of its own, retrying until answered: the
-ledger and the gateway while items are planned (no item_id), the appraisal while cycles are
-opened (no cycle_id), notify while a branch's thresholds are set. Each key takes effect exactly
-once and is answered with its outcome, whatever the kill cut between a commit and its answer;
-no answer is a 500; each read model holds what the log says. (The relay: test_relay_killed.)"""
+ledger, the gateway and the relay while items are planned (no item_id), the appraisal while
+cycles are opened (no cycle_id), notify while a branch's thresholds are set. Each key takes
+effect exactly once and is answered with its outcome, whatever the kill cut between a commit and
+its answer; no answer is a 500; every read model of the services is what a rebuild from the log
+makes of it. (The relay alone, killed mid-batch: test_relay_killed.)"""
 
 import pytest
 
-from eventlog import Database
+from eventlog import Database, PostgresEventStore
+from eventlog.seal import verify
 from tests.support import wait_for
 
+from .checks import assert_sealed_once
 from .clients import Clients, Keyed, cycles_to_open, items_to_plan, thresholds_to_set
+from .harness import relay_checkpoint, relay_lock_holder
 from .scale import scaled
-from .stack import Stack, assert_each_key_planned_once
+from .stack import (
+    START_SECONDS,
+    Stack,
+    assert_each_key_planned_once,
+    assert_read_models_rebuild_alike,
+)
 
 COMMANDS = scaled(150, 1000)
 KILLS = scaled(1, 3)
@@ -39,28 +48,55 @@ def kill_while_sending(stack: Stack, name: str, token: str, commands: list[Keyed
     clients = Clients(stack.url, token, commands)
     for kill in range(1, KILLS + 1):
         share = kill * COMMANDS // (KILLS + 1)
-        wait_for(lambda s=share: len(clients.answers) >= s, 120, f"{share} answers", pause=0.01)
+        wait_for(lambda s=share: clients.settled >= s, 120, f"{share} answers", pause=0.01)
         stack.restart(name)
     clients.wait()
     stack.children.assert_alive()
     return clients
 
 
+def assert_only_outages(clients: Clients, *also: tuple[int, str]) -> None:
+    assert set(clients.refusals) <= {(503, "service_unavailable"), *also}, clients.refusals
+    assert not clients.unlike
+
+
 def test_the_ledger_killed_during_keyed_commands_applies_each_key_once(db, stack):
     commands, clients = kill_while_planning(stack, "ledger")
     assert_each_key_planned_once(db, stack.branch.branch_id, commands, clients.answers)
     # While the ledger was away the gateway said so: 503 with the error body, never a 500.
-    assert set(clients.refusals) <= {(503, "service_unavailable")}, clients.refusals
-    assert not clients.unlike
+    assert_only_outages(clients)
+    assert_read_models_rebuild_alike(db, stack)
 
 
 def test_the_gateway_killed_during_keyed_commands_applies_each_key_once(db, stack):
     commands, clients = kill_while_planning(stack, "gateway")
     assert_each_key_planned_once(db, stack.branch.branch_id, commands, clients.answers)
     # A retry meets no gateway, or its own attempt's claim until that is stale.
-    allowed = {("unreachable", ""), (409, "request_in_progress"), (503, "service_unavailable")}
-    assert set(clients.refusals) <= allowed, clients.refusals
-    assert not clients.unlike
+    assert_only_outages(clients, ("unreachable", ""), (409, "request_in_progress"))
+    assert_read_models_rebuild_alike(db, stack)
+
+
+def test_the_relay_killed_during_keyed_commands_publishes_every_event_once_sealed(
+    settings, db, children
+):
+    """The relay as deployed beside the services (`taizhang relay`), holding the relay lock: it
+    starts first and takes it, and the services' own relays stand by. Once it is killed, one of
+    those takes over from its checkpoint (and a relay killed later is a standby: nothing is
+    lost either way). The appraisal follows the ledger's events over the bus meanwhile."""
+    baseline = set(verify(db).problems)
+    stack = Stack(children, settings.amqp_uri, settings.database_url)
+    stack.start("relay")
+    wait_for(lambda: relay_lock_holder(db) == "relay", START_SECONDS, "the relay to take the lock")
+    for name in ("ledger", "appraisal", "gateway"):
+        stack.start(name)
+    stack.await_ledger()
+    commands, clients = kill_while_planning(stack, "relay")
+    assert_each_key_planned_once(db, stack.branch.branch_id, commands, clients.answers)
+    assert_only_outages(clients)  # commands never wait for the relay: only a slow machine's 503
+    store = PostgresEventStore(db, source="test")
+    wait_for(lambda: relay_checkpoint(db) >= store.head(), 60, "a relay to publish the rest")
+    assert_sealed_once(db, "item", baseline)
+    assert_read_models_rebuild_alike(db, stack)
 
 
 def warmed(stack: Stack, commands: list[Keyed]) -> tuple[str, list[Keyed]]:
@@ -71,7 +107,9 @@ def warmed(stack: Stack, commands: list[Keyed]) -> tuple[str, list[Keyed]]:
     token = stack.seed()
     first, *rest = commands
     stack.await_known(token, first.path)
-    assert Clients(stack.url, token, [first]).wait(), "the first command was refused"
+    warm_up = Clients(stack.url, token, [first])
+    warm_up.wait()
+    assert first.key in warm_up.answers, warm_up.refused
     return token, rest
 
 
@@ -82,11 +120,6 @@ def logged(db: Database, branch_id: str, event_type: str) -> list[dict]:
         " ORDER BY transaction_id, position",
         (branch_id, event_type),
     )
-
-
-def assert_only_outages(clients: Clients, *also: tuple[int, str]) -> None:
-    assert set(clients.refusals) <= {(503, "service_unavailable"), *also}, clients.refusals
-    assert not clients.unlike
 
 
 def test_the_appraisal_killed_during_keyed_commands_applies_each_key_once(db, stack):
@@ -107,6 +140,7 @@ def test_the_appraisal_killed_during_keyed_commands_applies_each_key_once(db, st
         return row["n"] if row else 0
 
     wait_for(lambda: cycles() == len(opened), 60, "the appraisal's read model")
+    assert_read_models_rebuild_alike(db, stack)
 
 
 def test_notify_killed_during_keyed_commands_applies_each_key_once(db, stack):
@@ -134,3 +168,4 @@ def test_notify_killed_during_keyed_commands_applies_each_key_once(db, stack):
         )
 
     wait_for(lambda: thresholds() == changes[-1]["data"], 60, "notify's read model")
+    assert_read_models_rebuild_alike(db, stack)
