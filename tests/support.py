@@ -29,6 +29,7 @@ def service_class(name: str) -> type:
     module, _, attribute = SERVICES[name].partition(":")
     return getattr(importlib.import_module(module), attribute)
 
+
 # For `retrying`: services talking by bus and sweep refuse a call until their read models have
 # caught up with what another service just did: a service's own error (NotFound, Forbidden) or
 # one from a call to it, or a lookup in an answer that has not got the part awaited yet.

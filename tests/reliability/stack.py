@@ -27,6 +27,9 @@ from .harness import Children
 # killed ledger costs the clients less waiting.
 RPC_TIMEOUT = 2
 START_SECONDS = 60
+# A service started for the first time in a session sweeps the whole log before it knows a new
+# branch: every event the session's earlier tests wrote.
+CATCH_UP_SECONDS = 180
 PASSWORD = "correct horse battery"
 
 
@@ -124,7 +127,7 @@ class Stack:
         def known() -> bool:
             return requests.get(self.url + path, headers=headers, timeout=10).status_code == 200
 
-        wait_for(known, START_SECONDS, f"GET {path} to answer", pause=0.2)
+        wait_for(known, CATCH_UP_SECONDS, f"GET {path} to answer", pause=0.2)
 
     def await_ledger(self) -> None:
         """Until the ledger answers RPC (it has declared its queues and consumes them)."""
