@@ -9,10 +9,8 @@ makes of it. (The relay alone, killed mid-batch: test_relay_killed.)"""
 import pytest
 
 from eventlog import Database, PostgresEventStore
-from eventlog.seal import verify
 from tests.support import wait_for
 
-from .checks import assert_sealed_once
 from .clients import Clients, Keyed, cycles_to_open, items_to_plan, thresholds_to_set
 from .harness import relay_checkpoint, relay_lock_holder
 from .scale import scaled
@@ -76,14 +74,14 @@ def test_the_gateway_killed_during_keyed_commands_applies_each_key_once(db, stac
     assert_read_models_rebuild_alike(db, stack)
 
 
-def test_the_relay_killed_during_keyed_commands_publishes_every_event_once_sealed(
+def test_the_relay_killed_during_keyed_commands_applies_each_key_once_and_loses_no_event(
     settings, db, children
 ):
     """The relay as deployed beside the services (`taizhang relay`), holding the relay lock: it
     starts first and takes it, and the services' own relays stand by. Once it is killed, one of
     those takes over from its checkpoint (and a relay killed later is a standby: nothing is
-    lost either way). The appraisal follows the ledger's events over the bus meanwhile."""
-    baseline = set(verify(db).problems)
+    lost either way). The appraisal follows the ledger's events over the bus meanwhile. (The
+    seals' chain across such a handover: test_relay_killed.)"""
     stack = Stack(children, settings.amqp_uri, settings.database_url)
     stack.start("relay")
     wait_for(lambda: relay_lock_holder(db) == "relay", START_SECONDS, "the relay to take the lock")
@@ -93,9 +91,9 @@ def test_the_relay_killed_during_keyed_commands_publishes_every_event_once_seale
     commands, clients = kill_while_planning(stack, "relay")
     assert_each_key_planned_once(db, stack.branch.branch_id, commands, clients.answers)
     assert_only_outages(clients)  # commands never wait for the relay: only a slow machine's 503
+    # A relay's checkpoint moves past a batch once the broker confirmed it, with its seals.
     store = PostgresEventStore(db, source="test")
     wait_for(lambda: relay_checkpoint(db) >= store.head(), 60, "a relay to publish the rest")
-    assert_sealed_once(db, "item", baseline)
     assert_read_models_rebuild_alike(db, stack)
 
 
