@@ -101,6 +101,9 @@ class Projection:
     # version replayed).
     replay_handlers: Mapping[str, Handler] = field(default_factory=dict)
     rebuilt: Callable[[Cursor], None] | None = None
+    # The rows of a table a rebuild remakes, as a condition, where live appliers leave others
+    # (counters gone to zero, say) that a rebuild has no reason to make; all rows elsewhere.
+    remade: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def lock_key(self) -> int:

@@ -285,6 +285,8 @@ PROJECTION = Projection(
     # at the end, not event by event.
     replay_handlers=HANDLERS,
     rebuilt=_rebuilt,
+    # A cell whose occurrences all moved to others keeps its zeros live; a rebuild counts none.
+    remade={"ledger.measure_cells": "occurrences <> 0 OR done <> 0"},
     # 2: the members' spells (ledger.memberships), which earlier admissions must fill; 3: the
     # measure counters (ledger.measure_cells), which every earlier item event counts in
     version=3,

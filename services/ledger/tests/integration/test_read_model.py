@@ -12,7 +12,7 @@ from services.ledger.domain import branch as b
 from services.ledger.domain import orglife, study
 from services.ledger.handlers import life
 from services.ledger.handlers import organisation as org
-from services.ledger.projection import TABLES
+from services.ledger.projection import PROJECTION, TABLES
 from services.ledger.queries import calendar, history, ledger, measures, organisation
 from services.ledger.queries import life as life_queries
 from services.ledger.schemas.queries import ScanInputsQuery
@@ -179,14 +179,14 @@ def test_the_ledger_as_of_a_past_date_folds_the_streams(ledger_store, db, runner
 
 
 def snapshot(db) -> dict[str, list]:
-    """Every row of every table, in an order of its own (rows may agree on their first columns).
-    A measure cell whose occurrences all moved to other cells is left with zeros live, and not
-    counted at all by a rebuild: a cell of zeros is no cell."""
+    """Every row a rebuild remakes of every table, in an order of its own (rows may agree on their
+    first columns)."""
     return {
         table: sorted(
-            repr(row)
-            for row in db.fetch_all(f"SELECT * FROM {table}")
-            if table != "ledger.measure_cells" or row["occurrences"] or row["done"]
+            map(
+                repr,
+                db.fetch_all(f"SELECT * FROM {table} WHERE {PROJECTION.remade.get(table, 'true')}"),
+            )
         )
         for table in TABLES
     }
