@@ -43,9 +43,12 @@ RATIOS = [
     Ratio("gateway_commands_per_s_vs_log_appends_per_s", "gateway_commands",
           "gateway_log_appends", 0.25),
 ]  # fmt: skip
-# Printed, with no target: two cores bound eight writers, whatever the code.
+# Printed, with no target: two cores bound eight writers, whatever the code; the views summed
+# afresh cost what the branches hold (a year each), once a day or change of a branch.
 FIGURES = [
     Ratio("append_single_8w_vs_1w", f"log_b1_w{WRITERS}", "log_b1_w1", None),
+    Ratio("dashboard_afresh_1m_vs_10k", "dashboard_1m_afresh", "dashboard_10k_afresh", None),
+    Ratio("overview_afresh_100_branches_vs_3", "overview_100_afresh", "overview_3_afresh", None),
     # What the gateway adds to a command: the same command sent to the ledger by RPC.
     Ratio("gateway_command_p50_vs_ledger_command_p50", "gateway_p50", "ledger_command_p50", None,
           at_most=True),

@@ -9,6 +9,10 @@ What is timed is the gateway's own view functions over the ledger's query method
 this process (no HTTP, no broker: their cost does not grow with the log): the branch dashboard's
 ledger part (its summary and overdue list) and the institution overview. Small and large are
 timed in turn, window by window, as harness.py does for writers.
+
+A branch's summary is kept until the branch or the day changes (ledger/queries/summaries.py):
+the views are timed as they are mostly read, with the summaries kept, and "afresh", each call
+summing every branch it shows again (as the first view of a day, or of a branch just changed).
 """
 
 from __future__ import annotations
@@ -109,18 +113,30 @@ class Views:
     def _ctx(self, db: Database) -> Context:
         return Context(SimpleNamespace(ledger=InProcessLedger(db)))
 
-    def dashboard(self, db: Database) -> Callable[[], Any]:
+    def dashboard(self, db: Database, afresh: bool = False) -> Callable[[], Any]:
         ctx = self._ctx(db)
 
         def call() -> Any:
+            if afresh:
+                _forget_summaries(db)
             summary = dashboards.summary(ctx, ACTOR, self.branch, self.year)
             return summary, dashboards.overdue_list(ctx, ACTOR, self.branch)
 
         return call
 
-    def overview(self, institution: str) -> Callable[[], Any]:
+    def overview(self, institution: str, afresh: bool = False) -> Callable[[], Any]:
         ctx = self._ctx(self.large)
-        return lambda: dashboards.overview(ctx, ACTOR, institution, self.year)
+
+        def call() -> Any:
+            if afresh:
+                _forget_summaries(self.large)
+            return dashboards.overview(ctx, ACTOR, institution, self.year)
+
+        return call
+
+
+def _forget_summaries(db: Database) -> None:
+    db.execute("DELETE FROM ledger.branch_summaries")
 
 
 def latencies(calls: dict[str, tuple[str, Callable[[], Any]]]) -> list[Result]:
@@ -199,6 +215,22 @@ def measure(settings: Settings) -> tuple[list[Result], list[Result], str]:
                 "overview_100": (
                     f"institution overview, {BRANCHES} branches",
                     views.overview(INSTITUTION),
+                ),
+                "dashboard_10k_afresh": (
+                    f"branch dashboard afresh, log of {views.small_events:,} events",
+                    views.dashboard(views.small, afresh=True),
+                ),
+                "dashboard_1m_afresh": (
+                    f"branch dashboard afresh, log of {views.large_events:,} events",
+                    views.dashboard(views.large, afresh=True),
+                ),
+                "overview_3_afresh": (
+                    "institution overview afresh, 3 branches",
+                    views.overview("trio", afresh=True),
+                ),
+                "overview_100_afresh": (
+                    f"institution overview afresh, {BRANCHES} branches",
+                    views.overview(INSTITUTION, afresh=True),
                 ),
             }
         )

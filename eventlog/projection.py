@@ -96,6 +96,15 @@ class Projection:
     # Raised when a change needs events the read model has already passed (a new table fed by
     # old events, say): a model built at a lower version is rebuilt from the log at setup.
     version: int = 1
+    # A rebuild may replay with handlers of its own (those without the upkeep of a summary
+    # table, say) and then run `rebuilt` once over the tables refilled (to fill that table in
+    # one statement instead of event by event), the tracking rows written (each stream's
+    # version replayed).
+    replay_handlers: Mapping[str, Handler] = field(default_factory=dict)
+    rebuilt: Callable[[Cursor], None] | None = None
+    # The rows of a table a rebuild remakes, as a condition, where live appliers leave others
+    # (counters gone to zero, say) that a rebuild has no reason to make; all rows elsewhere.
+    remade: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def lock_key(self) -> int:
@@ -193,8 +202,11 @@ class ProjectionRunner:
         metrics.EVENTS_SKIPPED.labels(self.name).inc()
         return 0
 
-    def _run_handler(self, cur: Cursor, event: StoredEvent) -> None:
-        handler = self.projection.handlers.get(event.type)
+    def _run_handler(self, cur: Cursor, event: StoredEvent, replaying: bool = False) -> None:
+        handlers = self.projection.handlers
+        if replaying and event.type in self.projection.replay_handlers:
+            handlers = self.projection.replay_handlers
+        handler = handlers.get(event.type)
         if handler is not None:
             handler(cur, event)
         reaction = self.projection.reactions.get(event.type)
@@ -346,6 +358,8 @@ class ProjectionRunner:
                     progress(done, max(total, done))
             batched.flush()
             self._write_tracking(cur, versions)
+            if self.projection.rebuilt is not None:  # it may read the versions replayed
+                self.projection.rebuilt(cur)
             cur.execute(
                 "UPDATE eventlog.subscriptions SET transaction_id = %s::text::xid8, position = %s,"
                 " version = %s, updated_at = now() WHERE name = %s",
@@ -371,7 +385,7 @@ class ProjectionRunner:
         if event.version > seen + 1:
             pending = self.store.read_stream_in(cur, event.stream_id, seen + 1, event.version)
         for each in pending:
-            self._run_handler(cur, each)
+            self._run_handler(cur, each, replaying=True)
         versions[event.stream_id] = event.version
 
     def _write_tracking(self, cur: Cursor, versions: dict[str, int]) -> None:

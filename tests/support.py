@@ -1,8 +1,9 @@
-"""Helpers every test suite shares, here and in `services/*/tests`: a free port, and a bounded
-poll for what arrives asynchronously."""
+"""Helpers every test suite shares, here and in `services/*/tests`: the services, a free port,
+and a bounded poll for what arrives asynchronously."""
 
 from __future__ import annotations
 
+import importlib
 import socket
 import time
 from collections.abc import Callable
@@ -14,6 +15,20 @@ from prometheus_client import REGISTRY
 from services.common.errors import ServiceError
 
 T = TypeVar("T")
+
+# The services, as `nameko run` names them.
+SERVICES = {
+    "ledger": "services.ledger.service:LedgerService",
+    "appraisal": "services.appraisal.service:AppraisalService",
+    "notify": "services.notify.service:NotifyService",
+    "gateway": "services.gateway.service:GatewayService",
+}
+
+
+def service_class(name: str) -> type:
+    module, _, attribute = SERVICES[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
 
 # For `retrying`: services talking by bus and sweep refuse a call until their read models have
 # caught up with what another service just did: a service's own error (NotFound, Forbidden) or

@@ -3,7 +3,8 @@
 The gateway maps them to HTTP statuses once, by class name (nameko carries a remote error's
 type name), so every service raises these classes, or subclasses that keep their meaning.
 Kept few on purpose: a caller can act on "not found", "not allowed", "not now" and "bad input";
-finer distinctions live in the message.
+finer distinctions live in the message, which is for the log: a person reads the code's Chinese
+(the ERROR table of services/common/labels.py), the message of the gateway's answer.
 """
 
 from __future__ import annotations

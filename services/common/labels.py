@@ -2,7 +2,8 @@
 
 The API answers with codes (`in_progress`, `party_lecture`, `window_closed`); the web app,
 exports and reminders show people these labels instead. A code missing here shows as itself, and
-tests/unit check that every code the domains define has its label.
+tests/unit check that every code the domains define has its label. Dates and periods are written
+in Chinese by services/common/written.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ STATUS = {
     "done": "已完成",
     "cancelled": "已取消",
     "overdue": "已逾期",
+    "raised": "已提出",  # a rectification the ledger has not planned yet
 }
 CADENCE = {
     "annual": "全年",
@@ -39,6 +41,19 @@ MEETING_TYPE = {
     "activity_day": "主题党日活动",
 }
 ATTENDANCE = {"present": "出席", "on_leave": "请假", "absent": "缺席"}
+# A required meeting in one period (the ledger's calendar of organisational life).
+SLOT_STATUS = {"held": "已召开", "not_held": "应开未开", "open": "本期待开", "upcoming": "未到期"}
+# What happened to a ledger item, as its history tells (the ledger's event types).
+ITEM_EVENT = {
+    "ItemPlanned": "安排事项",
+    "ItemStarted": "开始",
+    "ProgressNoted": "记录进展",
+    "ItemCompleted": "完成",
+    "ItemCancelled": "取消",
+    "ItemReopened": "重新打开",
+    "ItemReassigned": "改派责任人",
+    "DueDateChanged": "调整完成时限",
+}
 REPORT_KIND = {
     "minutes": "会议纪要",
     "work_report": "工作报告",
@@ -55,6 +70,8 @@ ROLE = {
     "member": "党员",
     "institution_committee": "机关党委",
 }
+# Other ways a roster writes a role: a secretary writes 书记 as often as 支部书记.
+ROLE_SPELLINGS = {"书记": "secretary", "支部委员": "committee_member"}
 RESPONSIBILITY = {
     "primary": "主体责任",
     "supervision": "监督责任",
@@ -136,9 +153,12 @@ FIELD = {
     "supervision": "监督责任人",
     "coordination": "协调责任人",
     "urging": "督促责任人",
+    "reason": "原因",
+    "due_day": "每期截止日",
     "_schema": "表单",
 }
-# The API's error codes (its `code` field), as a sentence a person can act on.
+# The API's error codes (its `code` field), as a sentence a person can act on: the `message` of
+# every error the API answers, and what the web app shows.
 ERROR = {
     "bad_input": "填写的内容有误，请检查标出的项目。",
     "bad_json": "请求格式有误。",
@@ -162,6 +182,10 @@ ERROR = {
     "roster_invalid": "名册文件有错误，请按提示逐行修改后再导入。",
     "method_not_allowed": "不支持这种操作。",
     "bad_request": "请求有误。",
+    "idempotency_key_reused": "这个请求编号（Idempotency-Key）已用于另一项操作，请换一个后重试。",
+    "payload_too_large": "提交的内容太大了。",
+    "header_too_large": "请求头太长了（例如登录凭据），请重新登录后再试。",
+    "uri_too_long": "网址太长了。",
     "csrf": "页面已过期，请刷新后重新提交。",
 }
 
@@ -172,6 +196,8 @@ TABLES: Mapping[str, Mapping[str, str]] = {
     "cadence": CADENCE,
     "meeting_type": MEETING_TYPE,
     "attendance": ATTENDANCE,
+    "slot_status": SLOT_STATUS,
+    "item_event": ITEM_EVENT,
     "report_kind": REPORT_KIND,
     "role": ROLE,
     "responsibility": RESPONSIBILITY,
@@ -194,3 +220,11 @@ def label(table: str, code: str | None) -> str:
     if code is None:
         return ""
     return TABLES[table].get(code, code)
+
+
+def role_code(text: str) -> str | None:
+    """The role a person wrote in Chinese (its label, or another usual spelling of it)."""
+    for code, name in ROLE.items():
+        if name == text:
+            return code
+    return ROLE_SPELLINGS.get(text)

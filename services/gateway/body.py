@@ -1,5 +1,6 @@
 """A request's JSON body, read strictly: what JSON does not hold, or what nothing after could
-walk, is a 400 for every route before anything else looks at it.
+walk, is a 400 for every route before anything else looks at it, and a body over MAX_BYTES is a
+413 before it is read (werkzeug's RequestEntityTooLarge, errors.from_werkzeug).
 
 Python's parser takes NaN, Infinity and -Infinity, which are not JSON, and reads 1e400 as
 infinity, which no field takes (int() of it raises OverflowError). It recurses once a level of
@@ -18,9 +19,14 @@ from werkzeug.wrappers import Request
 from .errors import HttpError
 
 MAX_DEPTH = 32  # levels of objects and arrays: no request schema takes more than a few
+# The largest body is a roster file in base64: a workbook of thousands of members is a few
+# hundred kilobytes. A body is held whole in memory, so one of any size would be a way to take
+# the gateway down.
+MAX_BYTES = 4 * 1024 * 1024
 
 
 def read_body(request: Request) -> dict[str, Any]:
+    request.max_content_length = MAX_BYTES
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
@@ -62,5 +68,5 @@ def _deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
-def _bad(message: str) -> HttpError:
-    return HttpError(400, "bad_json", message)
+def _bad(detail: str) -> HttpError:
+    return HttpError(400, "bad_json", detail)

@@ -78,13 +78,13 @@ def run(
     answer, and the web app's (which reads the same answer's JSON). `if_match`: the request's
     If-Match header (preconditions.py)."""
     expected = _precondition(endpoint, if_match)
-    # An anonymous request keeps no record: it would tie the caller to what they wrote; nor does
-    # one whose answer holds a secret.
-    if endpoint.method != "POST" or ctx.claims is None or endpoint.anonymous or endpoint.secret:
+    if not endpoint.takes_key:
         return respond(ctx, endpoint, path, given, expected)
     key = idempotency.checked_key(key)
-    if not key:  # a key of its own: a request the broker delivers twice still runs once
-        ctx.command_key = uuid.uuid4().hex
+    # Without a key, one of its own: a request the broker delivers twice still runs once.
+    ctx.command_key = idempotency.command_key(ctx.who.person_id, key) if key else uuid.uuid4().hex
+    # The answer of a secret one is not kept: its command answers a retry from its record.
+    if not key or endpoint.secret:
         return respond(ctx, endpoint, path, given, expected)
     return respond_once(ctx, endpoint, path, given, key, url, expected)
 
@@ -98,14 +98,13 @@ def respond_once(
     described = {
         "method": endpoint.method,
         "path": url,
-        "body_hash": idempotency.body_hash(body),
+        "body_hash": idempotency.body_hash(body, ctx.service.tokens.key),
     }
     stale = timedelta(seconds=CLAIM_TIMEOUTS * rpc_timeout(ctx.service.config))
     claimed = idempotency.claim(log, person, key, described, utcnow(), stale)
     if isinstance(claimed, idempotency.Replay):
         headers = {"Idempotent-Replayed": "true", **preconditions.etag(claimed.body)}
         return json_response(claimed.body, claimed.status, headers)
-    ctx.command_key = idempotency.command_key(person, key)
     try:
         response = respond(ctx, endpoint, path, body, expected)
     except Exception as exc:

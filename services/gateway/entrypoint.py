@@ -3,9 +3,9 @@ per request, answers by status.
 
 As in nameko-examples' gateway, `response_from_exception` is where errors become answers; here
 through errors.to_http, which holds the one table of remote errors. Requests that match no route
-get the same JSON body from the web server. The access log (eventlet's, logger
-nameko.web.server) holds no client address for an anonymous route: on an intranet an address
-names a person, and the line's time would tie them to the review the request stored.
+get the same JSON body from the web server, and those refused before routing (a header too
+long) from the connection's protocol (protocol.py), which also keeps the client address of an
+anonymous route out of the access log.
 """
 
 from __future__ import annotations
@@ -13,14 +13,22 @@ from __future__ import annotations
 import uuid
 
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
+from nameko.web.server import WebServer, WsgiApp
 from prometheus_client import Counter
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from services.common import errors as shared
 
-from .errors import HttpError, RemoteCallError, ServiceUnavailable, error_response, to_http
+from .errors import (
+    HttpError,
+    RemoteCallError,
+    ServiceUnavailable,
+    error_response,
+    from_werkzeug,
+    to_http,
+)
+from .protocol import ANONYMOUS, GatewayProtocol
 from .web.render import error_page
 
 # Only the status is counted here: time and errors per endpoint are the shared entrypoint metrics
@@ -31,7 +39,6 @@ REQUESTS = Counter(
 )
 CORRELATION_HEADER = "X-Correlation-Id"
 WEB_PATHS = ("/app/", "/static/")  # the web app's (web/app.py)
-ANONYMOUS = "taizhang.anonymous"  # set in a request's WSGI environ when its route is anonymous
 
 
 class JsonWsgiApp(WsgiApp):
@@ -43,40 +50,21 @@ class JsonWsgiApp(WsgiApp):
         try:
             provider, values = adapter.match()
         except HTTPException as exc:
+            error = from_werkzeug(exc)
             if request.path.startswith(WEB_PATHS):  # a person's browser: a page, in Chinese
-                status = exc.code or 400
-                code = {404: "not_found", 405: "method_not_allowed"}.get(status, "bad_request")
-                return error_page(status, code)(environ, start_response)
-            return self.error(exc)(environ, start_response)
+                return error_page(error.status, error.code)(environ, start_response)
+            return error_response(error)(environ, start_response)
         request.path_values = values
         if provider.anonymous:
             environ[ANONYMOUS] = True
         return provider.handle_request(request)(environ, start_response)
-
-    @staticmethod
-    def error(exc: HTTPException) -> Response:
-        status = exc.code or 400
-        code = {404: "not_found", 405: "method_not_allowed"}.get(status, "bad_request")
-        response = error_response(HttpError(status, code, exc.description or code))
-        if isinstance(exc, MethodNotAllowed):
-            response.headers["Allow"] = ", ".join(exc.valid_methods or ())
-        return response
-
-
-class AccessLogProtocol(HttpOnlyProtocol):
-    """The address eventlet writes in access-log and error lines: none for anonymous routes."""
-
-    def get_client_address(self):
-        if getattr(self, "environ", {}).get(ANONYMOUS):
-            return ("-", "-")
-        return super().get_client_address()
 
 
 class JsonWebServer(WebServer):
     def get_wsgi_app(self) -> JsonWsgiApp:
         return JsonWsgiApp(self)
 
-    def get_wsgi_server(self, sock, wsgi_app, protocol=AccessLogProtocol, debug=False):
+    def get_wsgi_server(self, sock, wsgi_app, protocol=GatewayProtocol, debug=False):
         return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
 
     def context_data_from_headers(self, request: Request) -> dict[str, str]:

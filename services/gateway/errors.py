@@ -1,9 +1,15 @@
 """Errors at the HTTP edge: one body for all of them, and one table from remote errors to codes.
 
-Every error answer reads {"code", "message", "fields"}. The services raise the shared error
-classes (services/common/errors.py); nameko carries only the class name of a remote error, so
-`MAPPED_ERRORS` maps names. A subclass a service adds must be listed with its parent's status.
-The gateway raises some of the same classes itself (users); those map by the same table.
+Every error answer reads {"code", "message", "fields"}: `code` is stable English a client acts
+on, `message` the code's sentence in Chinese for the person in front of it (the ERROR table of
+services/common/labels.py, the same the web app shows), `fields` names the fields to correct as
+the request named them. What the raising code said of the case in English is kept as the
+error's `detail`, for the log only.
+
+The services raise the shared error classes (services/common/errors.py); nameko carries only the
+class name of a remote error, so `MAPPED_ERRORS` maps names. A subclass a service adds must be
+listed with its parent's status. The gateway raises some of the same classes itself (users);
+those map by the same table.
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ from typing import Any
 import psycopg2
 import psycopg2.errors
 from nameko.exceptions import UnknownService
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from services.common.errors import EXPECTED
+from services.common.labels import label
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +44,9 @@ MAPPED_ERRORS: dict[str, tuple[int, str]] = {
     "BadInput": (422, "bad_input"),
     "ValidationError": (422, "bad_input"),
 }
+# Statuses werkzeug raises (routing, a body over Request.max_content_length, a form too large)
+# → code; any other of its 4xx is bad_request.
+WERKZEUG_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
 # SQLSTATEs of a connection refused or lost (class 08), and of a server shutting down or starting
@@ -50,20 +61,25 @@ UNAVAILABLE = frozenset(
 
 
 class HttpError(Exception):
-    """An answer other than success, raised anywhere below an entrypoint."""
+    """An answer other than success, raised anywhere below an entrypoint. `detail`: the case in
+    English, for the log; the answer's message is the code's Chinese."""
 
     def __init__(
         self,
         status: int,
         code: str,
-        message: str,
+        detail: str = "",
         fields: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        super().__init__(detail or code)
+        self.status, self.code, self.detail = status, code, detail
         self.fields = dict(fields or {})
         self.headers = dict(headers or {})  # of the answer, such as Retry-After
+
+    @property
+    def message(self) -> str:
+        return label("error", self.code)
 
     def body(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "fields": self.fields}
@@ -86,22 +102,22 @@ def not_found(what: str) -> HttpError:
     return HttpError(404, "not_found", f"{what} not found")
 
 
-def unauthorised(message: str) -> HttpError:
-    return HttpError(401, "unauthorised", message)
+def unauthorised(detail: str) -> HttpError:
+    return HttpError(401, "unauthorised", detail)
 
 
 def password_change_required() -> HttpError:
     """A one-time password signs in to nothing but its own change."""
-    message = "请先修改一次性密码（POST /api/v1/auth/one-time-password）"
-    return HttpError(403, "password_change_required", message)
+    detail = "a one-time password: replace it first (POST /api/v1/auth/one-time-password)"
+    return HttpError(403, "password_change_required", detail)
 
 
-def forbidden(message: str) -> HttpError:
-    return HttpError(403, "forbidden", message)
+def forbidden(detail: str) -> HttpError:
+    return HttpError(403, "forbidden", detail)
 
 
-def bad_input(fields: Any, message: str = "the request has invalid fields") -> HttpError:
-    return HttpError(422, "bad_input", message, as_fields(fields))
+def bad_input(fields: Any, detail: str = "the request has invalid fields") -> HttpError:
+    return HttpError(422, "bad_input", detail, as_fields(fields))
 
 
 def as_fields(messages: Any) -> dict[str, Any]:
@@ -124,10 +140,20 @@ def from_remote(error: RemoteCallError) -> HttpError:
     return _mapped(error.exc_type, error.value, error.exc_args)
 
 
-def _mapped(exc_type: str, message: str, args: Any) -> HttpError:
+def _mapped(exc_type: str, detail: str, args: Any) -> HttpError:
     status, code = MAPPED_ERRORS[exc_type]
     fields = as_fields(args[0]) if status == 422 and args else {}
-    return HttpError(status, code, message if status != 422 else "invalid fields", fields)
+    return HttpError(status, code, detail if status != 422 else "invalid fields", fields)
+
+
+def from_werkzeug(exc: HTTPException) -> HttpError:
+    """werkzeug's refusals (no such route, a method the route lacks, a body too large) in the
+    API's body."""
+    status = exc.code or 400
+    code = WERKZEUG_CODES.get(status, "bad_request" if status < 500 else "internal_error")
+    allowed = exc.valid_methods if isinstance(exc, MethodNotAllowed) else None
+    headers = {"Allow": ", ".join(allowed)} if allowed else {}
+    return HttpError(status, code, exc.description or code, headers=headers)
 
 
 def _mapped_name(exc: Exception) -> str | None:
@@ -143,6 +169,8 @@ def to_http(exc: Exception) -> HttpError:
         return exc
     if isinstance(exc, RemoteCallError):
         return from_remote(exc)
+    if isinstance(exc, HTTPException):
+        return from_werkzeug(exc)
     if (name := _mapped_name(exc)) is not None:
         return _mapped(name, str(exc), exc.args)
     if isinstance(exc, ServiceUnavailable | UnknownService):

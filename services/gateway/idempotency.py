@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -48,10 +49,12 @@ def stream_id(user: str, key: str) -> str:
     return "idem-" + command_key(user, key)
 
 
-def body_hash(body: Any) -> str:
-    """Of the parsed body, so the same JSON with other spacing or key order is the same body."""
+def body_hash(body: Any, key: str) -> str:
+    """Of the parsed body, so the same JSON with other spacing or key order is the same body; an
+    HMAC under the gateway's `key`, as a body may hold a password (a plain hash in the log would
+    let anyone who reads it check guesses at the password)."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(key.encode(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,12 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from eventlet.wsgi import MAX_HEADER_LINE, MAX_REQUEST_LINE, MAX_TOTAL_HEADER_SIZE
 
 from services.common.schemas import ID_RULE
 
 from .access import RULE_NAMES
+from .body import MAX_BYTES
 from .endpoints.base import INTEGER_PARAMS, Endpoint
 from .idempotency import MAX_KEY
 from .preconditions import HEADER_PATTERN
@@ -21,6 +23,7 @@ from .schemas import responses as r
 
 ERRORS = {
     400: "The body is not a JSON object",
+    413: f"The body is larger than {MAX_BYTES // (1024 * 1024)} MB",
     401: "No valid bearer token",
     403: "In the branch, but without the role this needs",
     404: "No such resource, or not within your branches",
@@ -31,13 +34,23 @@ ERRORS = {
     503: "A service did not answer in time",
 }
 JSON = "application/json"
+DESCRIPTION = (
+    "Target-responsibility ledgers of an institution's branches. Every error, whatever its"
+    " status, is answered with the Error body: a stable English `code`, its `message` in Chinese"
+    " for the person using the client, and the `fields` to correct, named as the request named"
+    " them; also a request refused before any route: a request line of"
+    f" {MAX_REQUEST_LINE // 1024} KB or more (414 uri_too_long), a header line of"
+    f" {MAX_HEADER_LINE // 1024} KB or more or headers of {MAX_TOTAL_HEADER_SIZE // 1024} KB"
+    " together (431 header_too_large, naming the header), a malformed request (400 bad_request)."
+)
 ANONYMOUS = (
-    " Anonymous: the gateway keeps nothing that ties the request to you (an Idempotency-Key is"
+    "Anonymous: the gateway keeps nothing that ties the request to you (an Idempotency-Key is"
     " ignored; a retry of a stored review is answered 409 already_submitted)."
 )
-SECRET = (
-    " The answer holds one-time passwords, shown once: the gateway keeps no copy (an"
-    " Idempotency-Key is ignored)."
+SECRET = "The answer holds a secret (one-time passwords, a token): the gateway keeps no copy."
+SECRET_KEYED = (
+    "A retry with the same Idempotency-Key is answered the same, from what the first attempt"
+    " stored (a one-time password is drawn from the key)."
 )
 INFRA = {
     "/healthz": ("healthz", "The gateway process is alive", JSON),
@@ -90,7 +103,7 @@ def _responses(endpoint: Endpoint) -> dict[Any, Any]:
     codes = [422, 503]
     codes += [401, 403, 404] if endpoint.rule is not None else []
     codes += [429] if endpoint.throttled else []
-    codes += [400, 409] if endpoint.method == "POST" else []
+    codes += [400, 409, 413] if endpoint.method == "POST" else []
     codes += [412] if endpoint.preconditioned else []
     answers: dict[Any, Any] = {200: {"description": endpoint.summary or "OK", **ok}}
     answers.update({code: _error(ERRORS[code]) for code in sorted(codes)})
@@ -111,15 +124,12 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     }
     if endpoint.rule is None:
         operation["security"] = []
-    else:
-        operation["description"] = f"Who: {RULE_NAMES[endpoint.rule]}."
-    if endpoint.anonymous:
-        operation["description"] += ANONYMOUS
-    if endpoint.secret:
-        operation["description"] += SECRET
+    notes = _notes(endpoint)
+    if notes:
+        operation["description"] = " ".join(notes)
     schema = endpoint.request_schema()
     if endpoint.method == "POST":
-        if not (endpoint.anonymous or endpoint.secret):
+        if endpoint.takes_key:
             operation["parameters"].append(IDEMPOTENCY_KEY)
         if endpoint.preconditioned:
             operation["parameters"].append(IF_MATCH)
@@ -130,13 +140,23 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     return operation
 
 
+def _notes(endpoint: Endpoint) -> list[str]:
+    """Who may call it, and what the gateway keeps of it."""
+    notes = [] if endpoint.rule is None else [f"Who: {RULE_NAMES[endpoint.rule]}."]
+    notes += [ANONYMOUS] if endpoint.anonymous else []
+    notes += [SECRET] if endpoint.secret else []
+    notes += [SECRET_KEYED] if endpoint.secret and endpoint.takes_key else []
+    notes += [f"An Idempotency-Key is ignored: {endpoint.unkeyed}."] if endpoint.unkeyed else []
+    return notes
+
+
 def build(endpoints: list[Endpoint]) -> dict[str, Any]:
     spec = APISpec(
         title="taizhang gateway",
         version="1.0.0",
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
-        info={"description": "Target-responsibility ledgers of an institution's branches."},
+        info={"description": DESCRIPTION},
         security=[{"bearer": []}],
     )
     spec.components.schema("Error", schema=r.Error)

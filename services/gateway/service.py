@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.dependency_providers import Config
-from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request, Response
 
 from eventlog.nameko import EventLog, LogRelay, ReadModel, RetiredQueues, RetiredReadModel
@@ -27,6 +26,7 @@ from .reach.projection import PROJECTION as REACH
 from .rpc import ServiceRpc
 from .users.credentials import TokenIssuer
 from .users.projection import PROJECTION
+from .users.sessions import Sessions
 from .web import app as web_app
 from .web.routes import ROUTES as WEB_ROUTES
 
@@ -35,14 +35,16 @@ SERVICES = ("ledger", "appraisal", "notify")
 OPENAPI = build(ENDPOINTS)
 
 
-class Tokens(DependencyProvider):
-    """The token issuer, with its key from the environment when the container starts."""
+class Tokens(EventLog):
+    """The token issuer, with its key from the environment when the container starts, over the
+    log that says which sessions were signed out (users/sessions.py)."""
 
     def setup(self) -> None:
+        super().setup()
         self.issuer = TokenIssuer.from_env()
 
-    def get_dependency(self, worker_ctx) -> TokenIssuer:
-        return self.issuer
+    def get_dependency(self, worker_ctx) -> Sessions:
+        return Sessions(self.issuer, super().get_dependency(worker_ctx))
 
 
 class GatewayService:

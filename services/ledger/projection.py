@@ -7,15 +7,16 @@ rebuild from the log yields exactly the live model. Writes are upserts: harmless
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
-from eventlog import Projection, StoredEvent, owner_of, statement
+from eventlog import Projection, StoredEvent, category_of, owner_of, statement
 from eventlog.projection import Handler
 
-from .projection_items import ITEM_HANDLERS
+from .projection_items import ITEM_HANDLERS, REPLAYED_ITEM_HANDLERS, rebuilt
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 TABLES = (
@@ -227,15 +228,65 @@ HANDLERS: dict[str, Handler] = {
         "recommended_by",
         "note",
     ),
-    **ITEM_HANDLERS,
+    **REPLAYED_ITEM_HANDLERS,
 }
+
+# A branch's summary (queries/summaries.py) is kept under its stamp: every event of the branch
+# moves it, but for those that change no figure a summary shows (and are the most frequent).
+# Stamps and summaries are not among TABLES, which a rebuild empties: a rebuild moves every
+# stamp on from where it was, so no summary kept before a rebuild is shown after it.
+_UNSUMMED = {"ItemStarted", "ProgressNoted", "ArticleRecommended"}
+_STAMP = (
+    "INSERT INTO ledger.branch_stamps AS s VALUES (%s, 1)"
+    " ON CONFLICT (branch_id) DO UPDATE SET stamp = s.stamp + 1"
+)
+_STAMP_ITEM = (
+    "INSERT INTO ledger.branch_stamps AS s SELECT branch_id, 1 FROM ledger.items"
+    " WHERE item_id = %s ON CONFLICT (branch_id) DO UPDATE SET stamp = s.stamp + 1"
+)
+# Where each category's events name their branch (an institution's events move none).
+_BRANCH_OF: dict[str, Callable[[StoredEvent], str]] = {
+    "branch": owner_of,
+    "orglife": owner_of,
+    "goals": lambda event: owner_of(event).rsplit(".", 1)[0],
+    "study": lambda event: event.data["branch_id"],
+}
+
+
+def _stamping(handler: Handler) -> Handler:
+    def handle(cur: Cursor, event: StoredEvent) -> None:
+        handler(cur, event)
+        if event.type in _UNSUMMED:
+            return
+        category = category_of(event.stream_id)
+        if category == "item":
+            cur.execute(_STAMP_ITEM, (owner_of(event),))
+        elif category in _BRANCH_OF:
+            cur.execute(_STAMP, (_BRANCH_OF[category](event),))
+
+    return handle
+
+
+def _rebuilt(cur: Cursor) -> None:
+    rebuilt(cur, "ledger")
+    cur.execute(
+        "INSERT INTO ledger.branch_stamps AS s SELECT branch_id, 1 FROM ledger.branches"
+        " ON CONFLICT (branch_id) DO UPDATE SET stamp = s.stamp + 1"
+    )
+
 
 PROJECTION = Projection(
     name="ledger",
     categories=("institution", "branch", "goals", "item", "orglife", "study"),
     schema_sql=SCHEMA_SQL,
     tables=TABLES,
-    handlers=HANDLERS,
+    handlers={name: _stamping(handler) for name, handler in {**HANDLERS, **ITEM_HANDLERS}.items()},
+    # A rebuild counts the cells, records each item's last change and moves the stamps once,
+    # at the end, not event by event.
+    replay_handlers=HANDLERS,
+    rebuilt=_rebuilt,
+    # A cell whose occurrences all moved to others keeps its zeros live; a rebuild counts none.
+    remade={"ledger.measure_cells": "occurrences <> 0 OR done <> 0"},
     # 2: the members' spells (ledger.memberships), which earlier admissions must fill; 3: the
     # measure counters (ledger.measure_cells), which every earlier item event counts in
     version=3,

@@ -45,36 +45,54 @@ def _planned(cur: Cursor, event: StoredEvent) -> None:
     )
 
 
-_STATUS_CHANGES = {
-    "ItemStarted": "status = 'in_progress', started_at = coalesce(started_at, %(at)s)",
-    "ItemCompleted": "status = 'done', completed_at = %(at)s, outcome_note = %(note)s",
-    "ItemCancelled": "status = 'cancelled', completed_at = NULL, cancel_reason = %(reason)s",
-    "ItemReopened": "status = 'in_progress', completed_at = NULL",
-    "ProgressNoted": (
-        "notes = notes + 1, last_note = %(note)s, evidence = evidence || %(evidence)s::jsonb"
+# What each event does to its occurrence, prepared (a rebuild runs one per event, and the
+# planning of a statement cost more than its running): $1 item, $2 period, $3 when it occurred,
+# $4 note, $5 reason, $6 evidence.
+_CHANGES = {
+    "ItemStarted": "status = 'in_progress', started_at = coalesce(started_at, $3)",
+    "ItemCompleted": (
+        "status = 'done', completed_at = $3, outcome_note = $4, evidence = evidence || $6"
     ),
+    "ItemCancelled": "status = 'cancelled', completed_at = NULL, cancel_reason = $5",
+    "ItemReopened": "status = 'in_progress', completed_at = NULL",
+    "ProgressNoted": "notes = notes + 1, last_note = $4, evidence = evidence || $6",
+}
+_CHANGED = {
+    event_type: Prepared(
+        f"ledger_{event_type.lower()}",
+        ("text", "text", "timestamptz", "text", "text", "jsonb"),
+        f"UPDATE ledger.occurrences SET {change} WHERE item_id = $1 AND period = $2",
+    )
+    for event_type, change in _CHANGES.items()
 }
 
 
 def _occurrence(cur: Cursor, event: StoredEvent) -> None:
+    """The change alone: `_touched` records when the item changed, and at which version."""
     data = event.data
     if data["period"] is None:  # a whole-item cancel or reopen
-        _touch(cur, event, "cancelled = %s", (event.type == "ItemCancelled",))
+        cur.execute(
+            "UPDATE ledger.items SET cancelled = %s WHERE item_id = %s",
+            (event.type == "ItemCancelled", owner_of(event)),
+        )
         return
-    params = {
-        "at": event.occurred_at,
-        "note": data.get("note"),
-        "reason": data.get("reason"),
-        "evidence": json.dumps(data.get("evidence") or []),
-        "item": owner_of(event),
-        "period": data["period"],
-    }
-    cur.execute(
-        f"UPDATE ledger.occurrences SET {_STATUS_CHANGES[event.type]}"
-        " WHERE item_id = %(item)s AND period = %(period)s",
-        params,
+    params = (
+        owner_of(event),
+        data["period"],
+        event.occurred_at,
+        data.get("note"),
+        data.get("reason"),
+        json.dumps(data.get("evidence") or []),
     )
-    _touch(cur, event)
+    execute_prepared(cur, _CHANGED[event.type], params)
+
+
+def _touched(handler: Handler) -> Handler:
+    def handle(cur: Cursor, event: StoredEvent) -> None:
+        handler(cur, event)
+        _touch(cur, event)
+
+    return handle
 
 
 def _reassigned(cur: Cursor, event: StoredEvent) -> None:
@@ -145,13 +163,49 @@ def _counted(handler: Handler, whole_item_only: bool = False) -> Handler:
     return handle
 
 
-ITEM_HANDLERS: dict[str, Handler] = {
-    "ItemPlanned": _counted(_planned),
-    "ItemStarted": _counted(_occurrence, whole_item_only=True),
-    "ProgressNoted": _counted(_occurrence, whole_item_only=True),
-    "ItemCompleted": _counted(_occurrence),
-    "ItemCancelled": _counted(_occurrence),
-    "ItemReopened": _counted(_occurrence),
-    "ItemReassigned": _counted(_reassigned),
-    "DueDateChanged": _counted(_due_changed),
+# As a rebuild replays them: it counts every cell once, at the end, and there records when each
+# item last changed (`rebuilt`), instead of event by event.
+REPLAYED_ITEM_HANDLERS: dict[str, Handler] = {
+    "ItemPlanned": _planned,
+    "ItemStarted": _occurrence,
+    "ProgressNoted": _occurrence,
+    "ItemCompleted": _occurrence,
+    "ItemCancelled": _occurrence,
+    "ItemReopened": _occurrence,
+    "ItemReassigned": _reassigned,
+    "DueDateChanged": _due_changed,
 }
+_OCCURRENCE_EVENTS = (
+    "ItemStarted",
+    "ProgressNoted",
+    "ItemCompleted",
+    "ItemCancelled",
+    "ItemReopened",
+)
+# As the live model applies them, each counting what it changes.
+ITEM_HANDLERS: dict[str, Handler] = {
+    name: _counted(
+        _touched(handler) if name in _OCCURRENCE_EVENTS else handler,
+        whole_item_only=name in ("ItemStarted", "ProgressNoted"),
+    )
+    for name, handler in REPLAYED_ITEM_HANDLERS.items()
+}
+
+
+def rebuilt(cur: Cursor, subscription: str) -> None:
+    """What the replay left to the end: every cell counted at once from the rebuilt occurrences,
+    as `_COUNT` counts an item's; each item's last change, from the last event of its stream
+    replayed (its tracking row)."""
+    cur.execute(
+        "INSERT INTO ledger.measure_cells SELECT branch_id, level, kind, cadence,"
+        " coalesce(group_id, ''), coalesce(owner_id, ''), coalesce(goal_id, ''), due_date,"
+        " count(*) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE status = 'done'),"
+        " count(*) FILTER (WHERE status = 'done' AND completed_on <= due_date)"
+        " FROM ledger.entries GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+    )
+    cur.execute(
+        "UPDATE ledger.items i SET updated_at = e.occurred_at, version = e.version"
+        " FROM eventlog.tracking t JOIN eventlog.events e USING (stream_id, version)"
+        " WHERE t.subscription = %s AND t.stream_id = 'item-' || i.item_id",
+        (subscription,),
+    )

@@ -139,6 +139,21 @@ CREATE TABLE IF NOT EXISTS ledger.measure_cells (
     on_time     integer NOT NULL,
     PRIMARY KEY (branch_id, due_date, level, kind, cadence, group_id, owner_id, goal_id)
 );
+-- A branch's stamp moves with every event of the branch the read model applies; a summary is
+-- kept under the stamp it was summed at, for the day it was summed on (queries/summaries.py).
+CREATE TABLE IF NOT EXISTS ledger.branch_stamps (
+    branch_id text PRIMARY KEY,
+    stamp     bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger.branch_summaries (
+    branch_id text NOT NULL,
+    year      integer NOT NULL,
+    today     date NOT NULL,
+    stamp     bigint NOT NULL,
+    summary   jsonb NOT NULL,
+    brief     jsonb NOT NULL,  -- the summary without its detail, as the overview shows it
+    PRIMARY KEY (branch_id, year)
+);
 CREATE TABLE IF NOT EXISTS ledger.meeting_requirements (
     branch_id    text NOT NULL,
     meeting_type text NOT NULL,

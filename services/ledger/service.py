@@ -23,7 +23,16 @@ from .handlers import life as life_handlers
 from .handlers import organisation as org_handlers
 from .handlers import roster as roster_handlers
 from .projection import PROJECTION
-from .queries import calendar, completion, history, ledger, life, measures, organisation
+from .queries import (
+    calendar,
+    completion,
+    history,
+    ledger,
+    life,
+    measures,
+    organisation,
+    summaries,
+)
 from .rectifications import RECTIFICATIONS
 from .schemas import commands as cs
 from .schemas import queries as qs
@@ -160,9 +169,14 @@ class LedgerService:
         return completion.branch_measures(self.read_model.db, utcnow(), **params)
 
     @rpc(expected_exceptions=EXPECTED)
-    def institution_measures(self, **query: Any) -> dict[str, Any]:
-        params = load(qs.InstitutionMeasuresQuery(), query)
-        return completion.institution_measures(self.read_model.db, utcnow(), **params)
+    def branch_summary(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.BranchSummaryQuery(), query)
+        return summaries.branch_summary(self.read_model.db, utcnow(), **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def institution_summaries(self, **query: Any) -> dict[str, Any]:
+        params = load(qs.InstitutionYearQuery(), query)
+        return summaries.institution_summaries(self.read_model.db, utcnow(), **params)
 
     @rpc(expected_exceptions=EXPECTED)
     def members_measures(self, **query: Any) -> dict[str, Any]:

@@ -23,6 +23,7 @@ TABLES = (
     "notify.institutions",
     "notify.committee",
     "notify.branches",
+    "notify.groups",
     "notify.members",
     "notify.roles",
     "notify.responsibilities",
@@ -82,8 +83,13 @@ HANDLERS: dict[str, Handler] = {
         " AND person_id = %(person_id)s"
     ),
     "BranchRegistered": statement(
-        "INSERT INTO notify.branches VALUES (%(branch_id)s, %(institution_id)s)"
-        " ON CONFLICT DO NOTHING"
+        "INSERT INTO notify.branches (branch_id, institution_id, name)"
+        " VALUES (%(branch_id)s, %(institution_id)s, %(name)s)"
+        " ON CONFLICT (branch_id) DO UPDATE SET name = EXCLUDED.name"
+    ),
+    "GroupFormed": statement(
+        "INSERT INTO notify.groups VALUES (%(owner)s, %(group_id)s, %(name)s)"
+        " ON CONFLICT (branch_id, group_id) DO UPDATE SET name = EXCLUDED.name"
     ),
     "MemberJoined": statement(
         "INSERT INTO notify.members (branch_id, member_id, group_id, email, active, name)"
@@ -131,5 +137,7 @@ PROJECTION = Projection(
     schema_sql=SCHEMA_SQL,
     tables=TABLES,
     handlers=HANDLERS,
-    version=2,  # 2: members' names (notify.members.name), which earlier admissions must fill
+    # 2: members' names (notify.members.name), which earlier admissions must fill;
+    # 3: branches' and groups' names (notify.branches.name, notify.groups), likewise.
+    version=3,
 )

@@ -17,6 +17,14 @@ CREATE TABLE IF NOT EXISTS notify.branches (
     branch_id      text PRIMARY KEY,
     institution_id text NOT NULL
 );
+-- Version 3: reminders name branches and groups by name.
+ALTER TABLE notify.branches ADD COLUMN IF NOT EXISTS name text;
+CREATE TABLE IF NOT EXISTS notify.groups (
+    branch_id text NOT NULL,
+    group_id  text NOT NULL,
+    name      text NOT NULL,
+    PRIMARY KEY (branch_id, group_id)
+);
 CREATE TABLE IF NOT EXISTS notify.members (
     branch_id text NOT NULL,
     member_id text NOT NULL,

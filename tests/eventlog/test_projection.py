@@ -151,6 +151,33 @@ def test_rebuild_from_the_log_equals_the_live_model(store, model):
     assert model.catch_up() == 0
 
 
+def test_a_rebuild_replays_with_its_own_handlers_then_runs_rebuilt_once(db, store, model):
+    """What a live applier keeps up event by event, a rebuild may fill once at the end."""
+    table = model.projection.tables[0]
+    rebuilt = []
+
+    def skip(cur, event: StoredEvent) -> None:
+        pass
+
+    def fill(cur) -> None:
+        rebuilt.append(cur)
+        cur.execute(
+            f"INSERT INTO {table} SELECT stream_id, array_agg(version ORDER BY version)"
+            " FROM eventlog.events WHERE stream_id LIKE %s GROUP BY stream_id",
+            (f"{model.name}-%",),
+        )
+
+    model.apply(append(store, model, 3))
+    live = model.seen()
+    model.projection = replace(model.projection, replay_handlers={"Happened": skip}, rebuilt=fill)
+    assert model.rebuild() == 3
+    assert model.seen() == live
+    assert len(rebuilt) == 1
+    events = append(store, model, 2)
+    model.apply(events)  # live, the handlers proper
+    assert model.seen()[events[0].stream_id] == [1, 2]
+
+
 def test_events_of_other_categories_are_ignored(store, model):
     stray = store.append(f"other-{uuid.uuid4()}", [NewEvent("Happened", {"n": 0})], 0)
     assert model.apply(stray) == 0

@@ -1,5 +1,6 @@
-"""HTTP clients that send keyed commands through the gateway, each retried until it is answered
-(200), as a careful client does; what they were answered on the way is tallied."""
+"""HTTP clients that send keyed commands through the gateway, each retried while the system is
+away, as a careful client does, until it is answered for good; what they were answered on the
+way is tallied."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import eventlet
@@ -34,13 +35,46 @@ def items_to_plan(branch_id: str, run: str, count: int) -> list[Keyed]:
     ]
 
 
+def cycles_to_open(branch_id: str, run: str, count: int) -> list[Keyed]:
+    """`count` appraisal cycles of the branch, each with a key of its own and no cycle_id."""
+    now = datetime.now(UTC)
+    times = {"opens_at": now.isoformat(), "closes_at": (now + timedelta(days=30)).isoformat()}
+    steps = ("self_review", "peer_review", "leader_review", "finalisation")
+    body = {"kind": "year_end", "period": str(now.year), "windows": dict.fromkeys(steps, times)}
+    path = f"/api/v1/branches/{branch_id}/appraisal/cycles"
+    return [Keyed(f"{run}-c{n}", path, body) for n in range(count)]
+
+
+def thresholds_to_set(branch_id: str, run: str, count: int) -> list[Keyed]:
+    """`count` settings of the branch's reminder thresholds, no two alike (so each one changes
+    what the one before it set, whichever that was)."""
+    path = f"/api/v1/branches/{branch_id}/notifications/thresholds"
+    return [
+        Keyed(
+            f"{run}-t{n}",
+            path,
+            {"due_soon_days": n % 30 + 1, "escalate_after_days": n // 30 + 1},
+        )
+        for n in range(count)
+    ]
+
+
+def retried(status: int, code: str) -> bool:
+    """Whether a careful client sends the command again with its key: the service was away (the
+    gateway then frees the key), or an attempt with the key is still running. Any other answer
+    is the key's outcome: the gateway keeps it and answers it to every retry."""
+    return status >= 500 or (status, code) == (409, "request_in_progress")
+
+
 class Clients:
-    """`clients` green threads sharing the commands; `answers`: key → the 200 answer's body;
+    """`clients` green threads sharing the commands, each sent until answered for good;
+    `answers`: key → the 200 answer's body; `refused`: key → (status, code) of a refusal for good;
     `refusals`: (status, code) → how many other answers, ("unreachable", "") for no connection."""
 
     def __init__(self, url: str, token: str, commands: list[Keyed], clients: int = 8):
         self.url, self.headers = url, {"Authorization": f"Bearer {token}"}
         self.answers: dict[str, Any] = {}
+        self.refused: dict[str, tuple[int, str]] = {}
         self.refusals: Counter[tuple[Any, str]] = Counter()
         self.unlike: list[str] = []  # answers other than 200 without the error body
         self._todo = list(commands)
@@ -55,9 +89,14 @@ class Clients:
         with requests.Session() as session:
             while self._todo:
                 command = self._todo.pop()
-                self.answers[command.key] = self._send(session, command)
+                self._send(session, command)
 
-    def _send(self, session: requests.Session, command: Keyed) -> Any:
+    @property
+    def settled(self) -> int:
+        """How many commands are answered for good."""
+        return len(self.answers) + len(self.refused)
+
+    def _send(self, session: requests.Session, command: Keyed) -> None:
         deadline = time.monotonic() + GIVE_UP_SECONDS
         headers = {**self.headers, "Idempotency-Key": command.key}
         while True:
@@ -69,12 +108,17 @@ class Clients:
                 self.refusals["unreachable", ""] += 1
             else:
                 if answer.status_code == 200:
-                    return answer.json()
-                self._tally(answer)
+                    self.answers[command.key] = answer.json()
+                    return
+                code = self._tally(answer)
+                if not retried(answer.status_code, code):
+                    self.refused[command.key] = (answer.status_code, code)
+                    return
             assert time.monotonic() < deadline, f"{command.key} never answered: {self.refusals}"
             time.sleep(random.uniform(0.05, 0.2))
 
-    def _tally(self, answer: requests.Response) -> None:
+    def _tally(self, answer: requests.Response) -> str:
+        """Counts the refusal; returns its code."""
         try:
             body = answer.json()
         except ValueError:
@@ -83,3 +127,4 @@ class Clients:
             self.unlike.append(f"{answer.status_code}: {answer.text[:200]}")
             body = {"code": ""}
         self.refusals[answer.status_code, body["code"]] += 1
+        return body["code"]

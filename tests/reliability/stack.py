@@ -14,24 +14,22 @@ from dataclasses import dataclass, field
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from eventlog import Database, PostgresEventStore
+from eventlog import Database, PostgresEventStore, Projection, ProjectionRunner
+from eventlog.nameko import ReadModel
 from services.gateway.users import handlers as users
 from services.gateway.users.credentials import hash_password
 from services.gateway.users.domain import RegisterUser
-from tests.support import free_port, wait_for
+from tests.support import SERVICES, free_port, service_class, wait_for
 
 from .harness import Children
 
-SERVICES = {
-    "ledger": "services.ledger.service:LedgerService",
-    "appraisal": "services.appraisal.service:AppraisalService",
-    "notify": "services.notify.service:NotifyService",
-    "gateway": "services.gateway.service:GatewayService",
-}
 # Seconds the gateway waits for the ledger before it answers 503: less than the default, so that a
 # killed ledger costs the clients less waiting.
 RPC_TIMEOUT = 2
 START_SECONDS = 60
+# A service started for the first time in a session sweeps the whole log before it knows a new
+# branch: every event the session's earlier tests wrote.
+CATCH_UP_SECONDS = 180
 PASSWORD = "correct horse battery"
 
 
@@ -62,16 +60,22 @@ class Stack:
         self.rpc_timeout = rpc_timeout
         self.url = f"http://127.0.0.1:{free_port()}"
         self.branch = Branch()
+        self.started: set[str] = set()
 
     def start(self, name: str) -> None:
+        """A service, or `relay`: a standalone relay (`taizhang relay`), as deployed beside them."""
         env = {
             "TAIZHANG_AMQP_URI": self.amqp_uri,
             "TAIZHANG_DATABASE_URL": f"{self.database_url}?application_name={name}",
             "TAIZHANG_HTTP_ADDRESS": self.url.removeprefix("http://"),
             "TAIZHANG_RPC_TIMEOUT": str(self.rpc_timeout),
         }
-        argv = ("-m", "nameko", "run", "--config", "deploy/nameko.yml", SERVICES[name])
+        if name == "relay":
+            argv: tuple[str, ...] = ("-m", "eventlog.cli", "relay")
+        else:
+            argv = ("-m", "nameko", "run", "--config", "deploy/nameko.yml", SERVICES[name])
         self.children.start(name, *argv, env=env)
+        self.started.add(name)
 
     def restart(self, name: str) -> None:
         """kill -9, then started again at once, as a supervisor would."""
@@ -114,6 +118,17 @@ class Stack:
 
         return wait_for(token, START_SECONDS, "the gateway", retrying=(requests.ConnectionError,))
 
+    def await_known(self, token: str, path: str) -> None:
+        """Until a read of `path` through the gateway, as the branch's secretary, answers 200:
+        the service behind it has learnt the branch and its secretary from the ledger's events.
+        A command sent before would be refused, and the refusal kept as its key's outcome."""
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def known() -> bool:
+            return requests.get(self.url + path, headers=headers, timeout=10).status_code == 200
+
+        wait_for(known, CATCH_UP_SECONDS, f"GET {path} to answer", pause=0.2)
+
     def await_ledger(self) -> None:
         """Until the ledger answers RPC (it has declared its queues and consumes them)."""
 
@@ -146,6 +161,8 @@ def read_model_items(db: Database, branch_id: str) -> int:
 def assert_each_key_planned_once(db: Database, branch_id: str, commands: list, answers) -> None:
     """Each command's title was planned once in the log, as the item its key was answered with,
     and the ledger's read model has caught up with all of them."""
+    unanswered = [command.key for command in commands if command.key not in answers]
+    assert not unanswered, f"{len(unanswered)} keys not answered 200, e.g. {unanswered[:3]}"
     found = planned(db, branch_id)
     twice = {title: ids for title, ids in found.items() if len(ids) > 1}
     assert not twice, f"{len(twice)} titles planned more than once, e.g. {list(twice.items())[:3]}"
@@ -153,3 +170,32 @@ def assert_each_key_planned_once(db: Database, branch_id: str, commands: list, a
         command.body["title"]: answers[command.key]["id"] for command in commands
     }
     wait_for(lambda: read_model_items(db, branch_id) == len(commands), 60, "the read model")
+
+
+def digests(db: Database, projection: Projection) -> dict[str, tuple[int, str]]:
+    """Each table's row count and a digest of its rows a rebuild remakes, whatever their order."""
+    found = {}
+    for table in projection.tables:
+        row = db.fetch_one(
+            "SELECT count(*) AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))"
+            f" AS md5 FROM {table} AS t WHERE {projection.remade.get(table, 'true')}"
+        )
+        assert row is not None
+        found[table] = (row["n"], row["md5"])
+    return found
+
+
+def assert_read_models_rebuild_alike(db: Database, stack: Stack) -> None:
+    """Stops the stack; then each read model of its services, caught up with the log as their
+    sweep would, holds row for row what a rebuild from the log makes of it."""
+    stack.children.close()
+    for name in sorted(stack.started & SERVICES.keys()):
+        for provider in vars(service_class(name)).values():
+            if not isinstance(provider, ReadModel):
+                continue
+            # The service's own store: a read model's reactions append as the service.
+            runner = ProjectionRunner(db, PostgresEventStore(db, source=name), provider.projection)
+            runner.catch_up()
+            live = digests(db, provider.projection)
+            runner.rebuild()
+            assert digests(db, provider.projection) == live, f"{runner.name} rebuilt unlike"

@@ -74,7 +74,7 @@ def test_every_service_recovers_by_itself_from_a_broker_restart(settings, db, ch
     token, branch = stack.seed(), stack.branch
     commands = items_to_plan(branch.branch_id, branch.run, COMMANDS)
     clients = Clients(stack.url, token, commands)
-    wait_for(lambda: len(clients.answers) >= COMMANDS // 4, 120, "answers", pause=0.01)
+    wait_for(lambda: clients.settled >= COMMANDS // 4, 120, "answers", pause=0.01)
     with ledger_held(settings):
         wait_for(lambda: waits_for_a_lock(db, "ledger"), 30, "a request inside the ledger")
         rabbit.stop()

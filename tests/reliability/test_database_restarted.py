@@ -49,7 +49,7 @@ def test_every_service_recovers_by_itself_from_a_database_restart(children, serv
     token, branch = stack.seed(), stack.branch
     commands = items_to_plan(branch.branch_id, branch.run, COMMANDS)
     clients = Clients(stack.url, token, commands)
-    wait_for(lambda: len(clients.answers) >= COMMANDS // 4, 120, "answers", pause=0.01)
+    wait_for(lambda: clients.settled >= COMMANDS // 4, 120, "answers", pause=0.01)
     postgres.stop()
     time.sleep(OUTAGE_SECONDS)  # the outage; the clients keep sending meanwhile
     postgres.start()

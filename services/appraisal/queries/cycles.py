@@ -96,8 +96,9 @@ def _status(found: dict[str, Any] | None) -> dict[str, Any]:
 def open_steps(db: ReadDatabase, key: bytes, actor_id: str, at: datetime) -> list[dict]:
     """Every step of an unfinished cycle whose window contains `at`, with who has not done it.
 
-    For the notify service's reminders: peer reviews are pending for the members who still owe
-    at least one, commentary for the leaders who owe it, finalisation for the secretary.
+    For the notify service's reminders (which name the cycle by its kind and period): peer
+    reviews are pending for the members who still owe at least one, commentary for the leaders
+    who owe it, finalisation for the secretary.
     """
     require(is_service(actor_id), "one of our services")
     rows = db.fetch_all(
@@ -119,6 +120,8 @@ def open_steps(db: ReadDatabase, key: bytes, actor_id: str, at: datetime) -> lis
             {
                 "cycle_id": row["cycle_id"],
                 "branch_id": row["branch_id"],
+                "kind": row["kind"],
+                "period": row["period"],
                 "step": step,
                 **row["windows"][step],
                 "pending_member_ids": found.pending(step),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from eventlog import utcnow
+from services.common.handlers import Outcome
 
+from .. import commands
 from ..access import admin_user
 from ..schemas import responses as r
 from ..schemas import roster as s
@@ -16,9 +18,16 @@ from .base import Endpoint
 
 
 def reset_password(ctx, username: str, reason: str, actor_id: str, **_: Any) -> dict[str, Any]:
-    password = one_time_password()
-    password_hash = hash_one_time([password])[0]
-    users.reset_password(ctx.service.log, username, password_hash, reason, actor_id)
+    """The one-time password is drawn from the request's command key: a retry with the same
+    Idempotency-Key is answered the same one, whose hash the first attempt stored (the gateway
+    keeps no copy of an answer that holds a password)."""
+    password = one_time_password(commands.drawn(ctx, "one-time password"))
+
+    def reset(store: Any) -> Outcome:
+        password_hash = hash_one_time([password])[0]
+        return users.reset_password(store, username, password_hash, reason, actor_id)
+
+    commands.run(ctx, "reset_password", {"username": username, "reason": reason}, reset)
     return {"username": username, "one_time_password": password}
 
 
@@ -26,7 +35,7 @@ def replace_one_time_password(ctx, username: str, password: str, new_password: s
     """The new password, and a token: signed in as with it."""
     now = utcnow()
     origin = throttle.origin(ctx.service.tokens.key, ctx.client, username)
-    user = users.change_password(
+    user, _ = users.change_password(
         ctx.service.log, username, password, new_password, now, origin, one_time_only=True
     )
     return ctx.service.tokens.issue(Claims(user.person_id, user.username, user.admin), now)
@@ -55,6 +64,7 @@ ENDPOINTS = [
         call=replace_one_time_password,
         tag="auth",
         throttled=True,
+        secret=True,
         summary="Replace a one-time password (sign-in answers 403 password_change_required"
         " until then): a token with the new one",
     ),

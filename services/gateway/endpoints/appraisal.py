@@ -22,7 +22,7 @@ from ..access import (
 from ..schemas import appraisal as a
 from ..schemas import requests as q
 from ..views import appraisal_exports as exports
-from ..views.exports import XLSX
+from ..views.sheets import XLSX
 from .base import command, query
 
 B = "/branches/{branch_id}"

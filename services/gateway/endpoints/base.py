@@ -42,13 +42,24 @@ class Endpoint:
     # review): no Idempotency-Key record, and no client address in its access-log line.
     anonymous: bool = False
     throttled: bool = False  # checks a password: 429 while where it comes from must wait
-    # True: the answer holds a secret (one-time passwords), which the log must not keep: no
-    # Idempotency-Key record (whose answer it keeps), so no replay either.
+    # True: the answer holds a secret (one-time passwords, a token), which the log must not keep:
+    # no record of the answer under the Idempotency-Key. A keyed command among them answers a
+    # retry from its command's record instead (commands.py).
     secret: bool = False
+    # Why the endpoint ignores an Idempotency-Key although it changes something (OpenAPI says so)
+    unkeyed: str = ""
 
     @property
     def url(self) -> str:
         return PREFIX + self.path
+
+    @property
+    def takes_key(self) -> bool:
+        """A command that honours an Idempotency-Key: a signed-in caller's (their keys are
+        theirs), not anonymous (a key would tie them to what they sent)."""
+        return (
+            self.method == "POST" and self.rule is not None and not (self.anonymous or self.unkeyed)
+        )
 
     @property
     def preconditioned(self) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from eventlog import utcnow
+from services.common.handlers import Outcome
 from services.common.queries import iso
 
+from .. import commands
 from ..access import admin_user, anyone, committee, reader
 from ..errors import bad_input, password_change_required
 from ..reach import fresh
@@ -18,7 +20,7 @@ from ..users import handlers as users
 from ..users import throttle
 from ..users.credentials import Claims, hash_password
 from ..users.domain import RegisterUser
-from ..views import dashboards, entries, exports
+from ..views import dashboards, entries, exports, sheets
 from .base import Endpoint, query
 
 B = "/branches/{branch_id}"
@@ -35,7 +37,14 @@ def issue_token(ctx, username: str, password: str, **_: Any) -> dict[str, Any]:
 def change_password(ctx, old_password: str, new_password: str, **_: Any) -> dict[str, Any]:
     username = ctx.claims.username
     origin = _origin(ctx, username)
-    users.change_password(ctx.service.log, username, old_password, new_password, utcnow(), origin)
+
+    def change(store: Any) -> Outcome:
+        return users.change_password(store, username, old_password, new_password, utcnow(), origin)[
+            1
+        ]
+
+    passwords = commands.sealed(ctx, username, old_password, new_password)
+    commands.run(ctx, "change_password", {"username": username, "passwords": passwords}, change)
     return {"status": "changed", "checks": {}}
 
 
@@ -56,10 +65,14 @@ def register_user(ctx, username: str, person_id: str, password: str, admin: bool
         fresh.catch_up(ctx.service, {})
         if not _known(ctx, person_id):
             raise bad_input({"person_id": ["not a member of any branch nor on a committee"]})
-    cmd = RegisterUser(username, person_id, hash_password(password), admin)
-    stored = users.register(ctx.service.log, cmd, actor_id)
-    ctx.service.read_model.apply(stored)
-    return {"id": username, "version": stored[-1].version, "events": [e.type for e in stored]}
+
+    def register(store: Any) -> Outcome:
+        cmd = RegisterUser(username, person_id, hash_password(password), admin)
+        return users.register(store, cmd, actor_id)
+
+    arguments = {"username": username, "person_id": person_id, "admin": admin}
+    arguments["password"] = commands.sealed(ctx, username, password)
+    return commands.run(ctx, "register_user", arguments, register).as_dict()
 
 
 def _known(ctx, person_id: str) -> bool:
@@ -86,6 +99,7 @@ ENDPOINTS = [
         call=issue_token,
         tag="auth",
         throttled=True,
+        secret=True,
         summary="Sign in: a bearer token for a username and password",
     ),
     Endpoint(
@@ -200,6 +214,6 @@ ENDPOINTS = [
         "The filtered ledger as an Excel workbook",
         call=exports.ledger_xlsx,
         tag="exports",
-        content=exports.XLSX,
+        content=sheets.XLSX,
     ),
 ]

@@ -14,7 +14,7 @@ from ..roster import files, importing
 from ..schemas import requests as q
 from ..schemas import roster as s
 from ..users.credentials import hash_one_time
-from ..views.exports import XLSX
+from ..views.sheets import XLSX, download
 from .base import Endpoint, query
 
 
@@ -33,7 +33,8 @@ def import_roster(ctx, institution_id: str, content: bytes, dry_run: bool, actor
     except files.UnreadableRoster as error:
         raise bad_input({"content": [str(error)]}) from None
     if not dry_run and not report["valid"]:
-        raise HttpError(422, "roster_invalid", "名册有误，未作任何更改", _by_row(report["rows"]))
+        detail = "the roster has errors: nothing was changed"
+        raise HttpError(422, "roster_invalid", detail, _by_row(report["rows"]))
     if not dry_run:  # the people imported may act at once (reach/fresh.py)
         service.reach.catch_up()
     return report
@@ -49,9 +50,7 @@ def _by_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def template(ctx, **_: Any) -> Response:
-    disposition = 'attachment; filename="roster-template.xlsx"'
-    headers = {"Content-Disposition": disposition}
-    return Response(files.template(), mimetype=XLSX, headers=headers)
+    return download(files.template(), XLSX, "党员名册模板.xlsx", "roster-template.xlsx")
 
 
 ENDPOINTS = [
@@ -65,6 +64,8 @@ ENDPOINTS = [
         call=import_roster,
         tag="roster",
         secret=True,
+        unkeyed="the import adds only what is missing: run again, it completes a run cut short"
+        " and changes nothing more",
         summary="Import branches, groups, members, roles and their users from a roster file:"
         " row by row what would change and what is wrong (a dry run, the default), or all of it"
         " (422 roster_invalid naming sheet, row and column, and nothing changed)",

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from services.ledger.domain import roster_rows as r
 from services.ledger.schemas.roster import MAX_ROWS
+
+from ..views.sheets import workbook
 
 # Table → (its columns, those that must be there), in the template's order.
 TABLES = {
@@ -157,8 +159,9 @@ def _text(value: Any) -> str:
 
 
 EXAMPLE_UNITS = [("第一支部", "第一党小组"), ("第一支部", "第二党小组")]
+ZHANG = ("张三", "zhangsan", "zhangsan@example.cn", "13800000001")
 EXAMPLE_MEMBERS = [
-    ("第一支部", "第一党小组", "张三", "zhangsan", "zhangsan@example.cn", "13800000001", "书记"),
+    ("第一支部", "第一党小组", *ZHANG, "支部书记"),
     ("第一支部", "第一党小组", "李四", "lisi", "", "", "党小组长"),
     ("第一支部", "第二党小组", "王五", "wangwu", "", "", "支委、党小组长"),
 ]
@@ -167,9 +170,7 @@ NOTES = [
     (f"“{r.UNITS}”表：每行一个党小组（只建支部时党小组留空）；导入时新建尚无的支部和党小组。",),
     (f"“{r.MEMBERS}”表：每行一名党员；支部、党小组须是已有的，或列在“{r.UNITS}”表中。",),
     ("登录名：1–64个字母、数字或 _.:- ，每人唯一，即其账号；新账号的一次性密码在导入后给出。",),
-    (
-        f"职务：可填{'、'.join(r.ROLE_NAMES.values())}，多个以顿号分隔；党小组长领导本人所在党小组。",
-    ),
+    (f"职务：可填{r.role_names()}，多个以顿号分隔；党小组长领导本人所在党小组。",),
     (
         "导入只增加：不删除党员、不撤销职务、不修改已有党员的姓名、邮箱和手机号；同一文件再导入不作更改。",
     ),
@@ -179,22 +180,6 @@ NOTES = [
 
 def template() -> bytes:
     """The workbook to fill in: both tables with their headers and an example, and the rules."""
-    book = Workbook()
-    book.remove(book.active)
     examples = {r.UNITS: EXAMPLE_UNITS, r.MEMBERS: EXAMPLE_MEMBERS}
-    for table, (columns, _) in TABLES.items():
-        sheet = book.create_sheet(table)
-        sheet.append(list(columns))
-        for row in examples[table]:
-            sheet.append(list(row))
-        for index, column in enumerate(columns):
-            letter = sheet.cell(row=1, column=index + 1).column_letter
-            sheet.column_dimensions[letter].width = 24 if column == r.EMAIL else 14
-        sheet.freeze_panes = "A2"
-    notes = book.create_sheet("说明")
-    for line in NOTES:
-        notes.append(list(line))
-    notes.column_dimensions["A"].width = 100
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    tables = [(table, columns, examples[table]) for table, (columns, _) in TABLES.items()]
+    return workbook([*tables, (NOTES[0][0], NOTES[0], NOTES[1:])])

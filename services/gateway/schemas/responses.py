@@ -20,14 +20,17 @@ def Many(schema: type[Schema] | Schema) -> fields.List:
 
 
 class Error(Schema):
-    code = Str(required=True, metadata={"description": "stable, machine-readable"})
-    message = Str(required=True)
+    code = Str(required=True, metadata={"description": "stable, machine-readable, English"})
+    message = Str(
+        required=True,
+        metadata={"description": "what the code means, in Chinese, for the person to read"},
+    )
     fields_ = fields.Dict(
         keys=Str(),
         required=True,
         data_key="fields",
         attribute="fields",
-        metadata={"description": "field → errors (may be nested)"},
+        metadata={"description": "field or header, as the request named it → errors (may nest)"},
     )
 
 
@@ -92,10 +95,15 @@ class Group(Schema):
     members = fields.List(Str())
 
 
+class FormerMember(Schema):
+    member_id, name = Str(), Str()
+
+
 class Branch(Schema):
     branch_id, institution_id, name, timezone = Str(), Str(), Str(), Str()
     groups = Many(Group)
     members = Many(Member)
+    former_members = Many(FormerMember)  # who left: named where they acted (items, reviews)
 
 
 class Goal(Schema):

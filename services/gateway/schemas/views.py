@@ -1,4 +1,4 @@
-"""What the aggregated views answer (see views/measures.py for how each measure is computed)."""
+"""What the aggregated views answer (the ledger computes every measure: its domain/measures.py)."""
 
 from __future__ import annotations
 
@@ -32,9 +32,12 @@ class MeetingType(Schema):
     rate = Maybe(Float)
 
 
-class Meetings(Schema):
+class BriefMeetings(Schema):
     due, held, due_but_not_held = Int(), Int(), Int()
     rate = Maybe(Float)
+
+
+class Meetings(BriefMeetings):
     by_type = Many(MeetingType)
 
 
@@ -50,9 +53,12 @@ class GoalProgress(Schema):
     progress = Maybe(Float)
 
 
-class Goals(Schema):
+class BriefGoals(Schema):
     goals = Int()
     average_progress = Maybe(Float)
+
+
+class Goals(BriefGoals):
     items = Many(GoalProgress)
 
 
@@ -61,12 +67,21 @@ class Overdue(Schema):
     entries = Many(Entry)
 
 
-class Summary(Schema):
+class BriefSummary(Schema):
+    """A branch's figures as the institution overview shows them: its dashboard has the detail
+    (completion per level, kind and cadence; meetings per type; each goal's progress)."""
+
     branch_id, today = Str(), Str()
     year, overdue = Int(), Int()
+    completion = fields.Nested(Counts)
+    meetings = fields.Nested(BriefMeetings)
+    study = fields.Nested(Study)
+    goals = fields.Nested(BriefGoals)
+
+
+class Summary(BriefSummary):
     completion = fields.Nested(Completion)
     meetings = fields.Nested(Meetings)
-    study = fields.Nested(Study)
     goals = fields.Nested(Goals)
 
 
@@ -144,7 +159,7 @@ class MemberView(Schema):
     inbox = Maybe(fields.Nested, nested=InboxSummary, metadata=THEMSELF)
 
 
-class RankedBranch(Summary):
+class RankedBranch(BriefSummary):
     name = Str()
     score = Maybe(Float)
     ranks = fields.Dict(keys=Str(), values=Int())

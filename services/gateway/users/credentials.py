@@ -33,8 +33,16 @@ _ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
 ONE_TIME_LENGTH = 12
 
 
-def one_time_password() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(ONE_TIME_LENGTH))
+def one_time_password(seed: bytes | None = None) -> str:
+    """At random; or drawn from `seed`, secret bytes (64: far more than the password holds),
+    the same password for the same seed: an administrator's reset retried with its key is
+    answered the password the first attempt stored the hash of, which nothing kept."""
+    number = int.from_bytes(secrets.token_bytes(64) if seed is None else seed, "big")
+    characters = []
+    for _ in range(ONE_TIME_LENGTH):
+        number, digit = divmod(number, len(_ALPHABET))
+        characters.append(_ALPHABET[digit])
+    return "".join(characters)
 
 
 def hash_one_time(passwords: list[str]) -> list[str]:
@@ -59,6 +67,7 @@ class Claims:
     subject: str  # the person id
     username: str
     admin: bool
+    token_id: str = ""  # the token's own id (`jti`), by which signing out ends it (sessions.py)
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ class TokenIssuer:
             "iss": ISSUER,
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
+            "jti": secrets.token_hex(16),
         }
         return {
             "access_token": jwt.encode(payload, self.key, algorithm=ALGORITHM),
@@ -90,17 +100,21 @@ class TokenIssuer:
         }
 
     def read(self, token: str) -> Claims | None:
-        """The token's claims, or None when it is forged, expired or malformed."""
+        """The token's claims, or None when it is forged, expired or malformed (a token without
+        an id, of a release before sessions could end, among them: it could not be signed out)."""
         try:
             payload = jwt.decode(
                 token,
                 self.key,
                 algorithms=[ALGORITHM],
                 issuer=ISSUER,
-                options={"require": ["sub", "exp", "iat", "iss"]},
+                options={"require": ["sub", "exp", "iat", "iss", "jti"]},
             )
         except jwt.PyJWTError:
             return None
         return Claims(
-            str(payload["sub"]), str(payload.get("username", "")), payload.get("admin") is True
+            str(payload["sub"]),
+            str(payload.get("username", "")),
+            payload.get("admin") is True,
+            str(payload["jti"]),
         )

@@ -1,5 +1,8 @@
 """Registering users, signing in (throttled where the attempt comes from), changing a password,
-an administrator's reset to a one-time password."""
+an administrator's reset to a one-time password.
+
+A command commits through services/common/handlers.commit, so that under a command key (the
+gateway's commands.py) its record is stored with its events."""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ import math
 from datetime import datetime
 from typing import Any
 
-from eventlog import ConcurrencyConflict, Metadata
+from eventlog import ConcurrencyConflict, Metadata, utcnow
 from eventlog.model import StoredEvent
 from services.common import handlers as common
 from services.common.errors import InvalidTransition
+from services.common.handlers import Outcome
 
 from ..errors import HttpError, unauthorised
 from . import domain, throttle
@@ -27,10 +31,10 @@ def load(store: Any, username: str) -> tuple[domain.User, int]:
     return common.load(store, domain.stream_id(username), domain.evolve, domain.User())
 
 
-def register(store: Any, cmd: domain.RegisterUser, actor_id: str) -> list[StoredEvent]:
+def register(store: Any, cmd: domain.RegisterUser, actor_id: str) -> Outcome:
     state, version = load(store, cmd.username)
     events = domain.decide_register(state, cmd)
-    return _append(store, cmd.username, events, version, actor_id)
+    return _commit(store, cmd.username, events, version, actor_id)
 
 
 def register_all(store: Any, cmds: list[domain.RegisterUser], actor_id: str) -> list[StoredEvent]:
@@ -43,10 +47,12 @@ def register_all(store: Any, cmds: list[domain.RegisterUser], actor_id: str) -> 
     return store.append_batch(appends, metadata=Metadata(actor_id=actor_id))
 
 
-def reset_password(store: Any, username: str, password_hash: str, reason: str, actor_id: str):
+def reset_password(
+    store: Any, username: str, password_hash: str, reason: str, actor_id: str
+) -> Outcome:
     state, version = load(store, username)
     events = domain.decide_reset(state, password_hash, reason)
-    _append(store, username, events, version, actor_id)
+    return _commit(store, username, events, version, actor_id)
 
 
 def sign_in(
@@ -85,15 +91,15 @@ def change_password(
     now: datetime,
     origin: throttle.Origin,
     one_time_only: bool = False,
-) -> domain.User:
-    """`one_time_only`: the change of a one-time password, the one thing its holder may do."""
+) -> tuple[domain.User, Outcome]:
+    """The user, signed in with the old password, and the change. `one_time_only`: the change
+    of a one-time password, the one thing its holder may do."""
     state = sign_in(store, username, old, now, origin)
     if one_time_only and not state.one_time:
         raise InvalidTransition("这不是一次性密码：登录后请用 POST /api/v1/auth/password 修改")
     _, version = load(store, username)
     events = domain.decide_change_password(state, hash_password(new))
-    _append(store, username, events, version, state.person_id)
-    return state
+    return state, _commit(store, username, events, version, state.person_id)
 
 
 def _buckets(store: Any, origin: throttle.Origin) -> Buckets:
@@ -111,8 +117,8 @@ def _refuse_while_waiting(buckets: Buckets, now: datetime) -> None:
     wait = throttle.wait(buckets[0][0], buckets[1][0], now)
     if wait:
         seconds = str(math.ceil(wait.total_seconds()))
-        message = f"too many failed sign-ins from here: try again in {seconds} s"
-        raise HttpError(429, "too_many_attempts", message, headers={"Retry-After": seconds})
+        detail = f"too many failed sign-ins from here: try again in {seconds} s"
+        raise HttpError(429, "too_many_attempts", detail, headers={"Retry-After": seconds})
 
 
 def _record(store: Any, origin, buckets: Buckets, user, password_ok: bool, now) -> None:
@@ -126,6 +132,8 @@ def _record(store: Any, origin, buckets: Buckets, user, password_ok: bool, now) 
     store.append_batch(appends, metadata=Metadata(actor_id=actor))
 
 
-def _append(store: Any, username: str, events, version: int, actor_id: str):
-    meta = Metadata(actor_id=actor_id)
-    return store.append(domain.stream_id(username), events, version, metadata=meta)
+def _commit(store: Any, username: str, events, version: int, actor_id: str) -> Outcome:
+    stream = domain.stream_id(username)
+    return common.commit(
+        store, stream, events, version, actor_id=actor_id, branch_id=None, now=utcnow(), id=username
+    )

@@ -68,7 +68,7 @@ def _as_of(
         **plain({"owner_id": owner_id, "group_id": group_id}),
     )
     rows = [
-        {**entry, "level": level, "branch_id": branch_id}
+        {"group_id": group_id, **entry, "level": level, "branch_id": branch_id}
         for entry in answer["entries"]
         if all(filters.get(k) is None or entry[k] == filters[k] for k in LOCAL_FILTERS)
     ]

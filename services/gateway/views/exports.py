@@ -1,116 +1,149 @@
-"""Lists as files: CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese right) or XLSX
-(openpyxl, a sheet per table). The filtered ledger here; the appraisal's in appraisal_exports.
+"""The filtered ledger as a file, laid out as branches keep their 台账: 序号 / 工作任务 / 类别 /
+责任人 / 完成时限 / 完成情况 / 备注, one row per occurrence, in Chinese and with names; then the
+ids beside them (the appraisal's files are in appraisal_exports; the writing of files in sheets).
 
-Every export writes its cells through `csv_file` and `xlsx_file`, which make what members wrote
-inert: text that starts like a formula stays text (OWASP's CSV injection: a title "=HYPERLINK(…)"
-would run in the spreadsheet of whoever opens the file), and characters XLSX cannot hold, which a
-note may (Word's line break is a vertical tab), no longer fail the whole export.
+An item's level shows in who is responsible: a member's item names the member, a group's the
+group, the branch's the branch (each with the person who owns it, when one does).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.worksheet.worksheet import Worksheet
 from werkzeug.wrappers import Response
 
+from services.common.labels import label
+from services.common.written import day, period
+
 from .entries import every
+from .sheets import Rows, csv_file, xlsx_file
 
-COLUMNS = (
-    "item_id",
-    "title",
-    "level",
-    "kind",
-    "cadence",
-    "group_id",
-    "owner_id",
-    "period",
-    "due_date",
-    "status",
-    "overdue",
-    "completed_on",
-    "on_time",
-    "last_note",
-)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A spreadsheet reads a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# XML 1.0, and so XLSX, holds no control character but tab, line feed and carriage return, nor
-# U+FFFE and U+FFFF. Vertical tab and form feed (line and page breaks) become line breaks.
-_BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})
-_UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
-
-Rows = list[list[Any]]
-Sheet = tuple[str, Sequence[str], Rows]  # title, columns, rows
+LAYOUT = ("序号", "工作任务", "类别", "责任人", "完成时限", "完成情况", "备注")
+# Two members may share a name: the ids a secretary matches rows to people and to the API by
+# (an occurrence is its item and period key), after the layout so that it stays as kept.
+IDS = ("事项编号", "期次", "责任人编号")
+COLUMNS = (*LAYOUT, *IDS)
+SHEET = "台账"
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    disposition = f'attachment; filename="{filename}"'
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+@dataclass(frozen=True)
+class Directory:
+    """A branch's names, of those who left it too: what a file shows in place of ids."""
+
+    name: str
+    timezone: str
+    members: Mapping[str, str]
+    groups: Mapping[str, str]
+    member_groups: Mapping[str, str | None]  # member id → their group's id
+
+    @classmethod
+    def of(cls, branch: Mapping[str, Any]) -> Directory:
+        return cls(
+            branch["name"],
+            branch["timezone"],
+            # A ledger of the release before names no former members (a rolling upgrade).
+            {
+                m["member_id"]: m["name"]
+                for m in [*branch.get("former_members", ()), *branch["members"]]
+            },
+            {g["group_id"]: g["name"] for g in branch["groups"]},
+            {m["member_id"]: m["group_id"] for m in branch["members"]},
+        )
+
+    def member(self, member_id: str | None) -> str:
+        """By name; by id only someone the branch never had (a service, say)."""
+        return "" if not member_id else self.members.get(member_id, member_id)
+
+    def group(self, group_id: str | None) -> str:
+        return "" if not group_id else self.groups.get(group_id, "")
+
+    def group_of(self, member_id: str) -> str:
+        return self.group(self.member_groups.get(member_id))
+
+    def local_day(self, moment: str | None) -> date | None:
+        """A stored time (ISO, with its zone) as the branch's day."""
+        if not moment:
+            return None
+        return datetime.fromisoformat(moment).astimezone(ZoneInfo(self.timezone)).date()
 
 
-def writable(text: str) -> str:
-    """The text as every export writes it: without what XLSX cannot hold."""
-    return _UNWRITABLE.sub("", text.translate(_BREAKS))
+def directory(ctx, actor_id: str, branch_id: str) -> Directory:
+    return Directory.of(ctx.rpc("ledger").branch(actor_id=actor_id, branch_id=branch_id))
 
 
-def _csv_cell(value: Any) -> Any:
-    """A quote before a formula's start: spreadsheets read it as "text", and do not show it."""
-    if not isinstance(value, str):
-        return value
-    text = writable(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def task(entry: Mapping[str, Any]) -> str:
+    """The title, with the period for an occurrence of a recurring item."""
+    when = period(entry["period"])
+    return f"{entry['title']}（{when}）" if when else entry["title"]
 
 
-def _xlsx_cell(sheet: Worksheet, value: Any) -> Any:
-    """Text typed as text (openpyxl writes a string starting with "=" as a formula), quote-
-    prefixed when it starts like one, so that editing the cell in Excel keeps it text."""
-    if not isinstance(value, str):
-        return value
-    text = writable(value)
-    cell = Cell(sheet, value=text)
-    cell.data_type = "s"
-    cell.quotePrefix = text.startswith(FORMULA_STARTS)
-    return cell
+def responsible(entry: Mapping[str, Any], names: Directory) -> str:
+    person = names.member(entry.get("owner_id"))
+    if entry["level"] == "member":
+        return person
+    unit = names.group(entry.get("group_id")) if entry["level"] == "group" else names.name
+    return f"{unit}（{person}）" if person else unit
 
 
-def csv_file(columns: Sequence[str], rows: Rows, filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
-    return _download(("\ufeff" + out.getvalue()).encode(), "text/csv", filename)
+def progress(entry: Mapping[str, Any]) -> str:
+    """完成情况: the state in words, with the day it was done."""
+    status = entry["status"]
+    if status == "done":
+        # On time: done on or before the due date, compared here (a ledger as of a past day
+        # carries no on_time).
+        done = entry.get("completed_on") or ""
+        when = "按时完成" if done <= entry["due_date"] else "逾期完成"
+        return f"{when}（{day(done)}）"
+    if status != "cancelled" and entry.get("overdue"):
+        return f"{label('status', status)}，已逾期"
+    return label("status", status)
 
 
-def xlsx_file(sheets: Sequence[Sheet], filename: str) -> Response:
-    book = Workbook()
-    book.remove(book.active)
-    for title, columns, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append(list(columns))
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return _download(out.getvalue(), XLSX, filename)
+def remarks(entry: Mapping[str, Any]) -> str:
+    lines = []
+    if entry.get("cancel_reason"):
+        lines.append(f"取消原因：{entry['cancel_reason']}")
+    note = entry.get("outcome_note") or entry.get("last_note")
+    if note:
+        lines.append(note)
+    if entry.get("evidence"):
+        lines.append("佐证：" + "；".join(entry["evidence"]))
+    return "\n".join(lines)
 
 
-def _rows(ctx, actor_id: str, branch_id: str, query: dict[str, Any]) -> Rows:
+def ledger_rows(entries: list[Mapping[str, Any]], names: Directory) -> Rows:
+    return [
+        [
+            number,
+            task(entry),
+            f"{label('kind', entry['kind'])}（{label('cadence', entry['cadence'])}）",
+            responsible(entry, names),
+            date.fromisoformat(entry["due_date"]),
+            progress(entry),
+            remarks(entry),
+            entry["item_id"],
+            entry["period"],
+            entry.get("owner_id"),
+        ]
+        for number, entry in enumerate(entries, start=1)
+    ]
+
+
+def _ledger(ctx, actor_id: str, branch_id: str, query: dict[str, Any]) -> tuple[Rows, str]:
+    names = directory(ctx, actor_id, branch_id)
     entries = every(ctx, actor_id, branch_id, **query)["entries"]
-    return [[entry.get(column) for column in COLUMNS] for entry in entries]
+    return ledger_rows(entries, names), f"{names.name}{SHEET}"
 
 
 def ledger_csv(ctx, actor_id: str, branch_id: str, **query) -> Response:
-    return csv_file(COLUMNS, _rows(ctx, actor_id, branch_id, query), f"ledger-{branch_id}.csv")
+    rows, name = _ledger(ctx, actor_id, branch_id, query)
+    return csv_file(COLUMNS, rows, f"{name}.csv", f"ledger-{branch_id}.csv")
 
 
 def ledger_xlsx(ctx, actor_id: str, branch_id: str, **query) -> Response:
-    sheet = ("ledger", COLUMNS, _rows(ctx, actor_id, branch_id, query))
-    return xlsx_file([sheet], f"ledger-{branch_id}.xlsx")
+    rows, name = _ledger(ctx, actor_id, branch_id, query)
+    return xlsx_file([(SHEET, COLUMNS, rows)], f"{name}.xlsx", f"ledger-{branch_id}.xlsx")

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request, Response
 
 from services.common.labels import ERROR, FIELD
+from services.common.periods import DEFAULT_TIMEZONE
 
 from .. import dispatch
 from ..access import BRANCH_ADMIN
@@ -25,8 +26,9 @@ from ..errors import HttpError, to_http
 from . import render
 
 BY_NAME = {endpoint.name: endpoint for endpoint in ENDPOINTS}
-# Where a form may send the browser back to: a page of the app, never another site.
-LOCAL = re.compile(r"/app/[\w\-/]*\Z")
+# Where a form may send the browser back to: a page of the app, never another site (ids may hold
+# `.` and `:`, as the demo's items do).
+LOCAL = re.compile(r"/app/[\w\-.:/]*\Z")
 KEY_FIELD = "idempotency_key"
 MEMBER_PAGES = (("我的台账", "/ledger"), ("学习", "/study"), ("评议", "/appraisal"))
 
@@ -51,10 +53,14 @@ class Page:
             self._cache[cached] = json.loads(response.data) if endpoint.response else response
         return self._cache[cached]
 
-    def act(self, name: str, fields: dict[str, Any], **path: Any) -> dict[str, Any]:
-        """A command, under the form's idempotency key: a form sent twice acts once."""
+    def act(
+        self, name: str, fields: dict[str, Any], if_match: str | None = None, **path: Any
+    ) -> dict[str, Any]:
+        """A command, under the form's idempotency key: a form sent twice acts once.
+        `if_match`: the ETag the form's page was read at (the command is refused with 412 if
+        what it changes has changed since)."""
         key = self.form.get(KEY_FIELD) or None
-        response = self._run(BY_NAME[name], path, fields, key)
+        response = self._run(BY_NAME[name], path, fields, key, if_match)
         answer = json.loads(response.data)
         if response.status_code >= 400:  # the first attempt's refusal, replayed
             raise HttpError(
@@ -62,16 +68,18 @@ class Page:
             )
         return answer
 
-    def _run(self, endpoint, path: dict[str, Any], given: dict[str, Any], key: str | None):
+    def _run(self, endpoint, path, given: dict[str, Any], key: str | None, if_match=None):
         url = endpoint.url.format(**path)
-        return dispatch.run(self.ctx, endpoint, path, given, key, url)
+        return dispatch.run(self.ctx, endpoint, path, given, key, url, if_match)
 
-    def perform(self, name: str, fields: dict[str, Any], **path: Any) -> Response:
+    def perform(
+        self, name: str, fields: dict[str, Any], if_match: str | None = None, **path: Any
+    ) -> Response:
         """A form's command, then back to the page it came from: with `ok`, or the error's code
         and the fields to correct (their names only: what the page shows is its own Chinese)."""
         back = self.back()
         try:
-            self.act(name, fields, **path)
+            self.act(name, fields, if_match, **path)
         except Exception as exc:
             error = to_http(exc)
             # A page's own failures are the error page; a refusal of what the form asked (a
@@ -86,9 +94,26 @@ class Page:
         return given if LOCAL.match(given) else "/app/"
 
     def names(self, branch_id: str) -> dict[str, str]:
-        """Member id → name in the branch: what every page shows instead of an id."""
+        """Person id → name, for everyone a page of the branch may show: its members, those who
+        left it (who owned an item, wrote a review) and the institution's committee (who may act
+        in it). What every page shows instead of an id."""
         branch = self.api("branch", branch_id=branch_id)
-        return {m["member_id"]: m["name"] for m in branch["members"]}
+        institution = self.api("institution", institution_id=branch["institution_id"])
+        people = {p["person_id"]: p["name"] for p in institution["committee"]}
+        # A ledger of the release before names no former members (a rolling upgrade).
+        people |= {m["member_id"]: m["name"] for m in branch.get("former_members", ())}
+        return people | {m["member_id"]: m["name"] for m in branch["members"]}
+
+    def groups(self, branch_id: str) -> dict[str, str]:
+        """Group id → name in the branch."""
+        branch = self.api("branch", branch_id=branch_id)
+        return {g["group_id"]: g["name"] for g in branch["groups"]}
+
+    def zone(self, branch_id: str | None) -> str:
+        """The time zone the page's times are shown in: the branch's (its people's day)."""
+        if branch_id is None:
+            return DEFAULT_TIMEZONE
+        return self.api("branch", branch_id=branch_id)["timezone"]
 
     def me(self) -> dict[str, Any]:
         return self.api("me")
@@ -108,6 +133,14 @@ class Page:
         """Secretary or committee member of the branch, or on the institution committee."""
         return bool(self.roles(branch_id) & {*BRANCH_ADMIN, "institution_committee"})
 
+    def manages(self, item: dict[str, Any]) -> bool:
+        """May change the item's plan (cancel, reopen, reassign, move its due date): the API's
+        rule (access.Access.manages), to show only the forms that will be accepted."""
+        if item["level"] == "branch":
+            return self.runs(item["branch_id"])
+        led = item["group_id"] in self.led_groups(item["branch_id"])
+        return led or self.runs(item["branch_id"])
+
     def led_groups(self, branch_id: str) -> list[str]:
         for row in self.me()["branches"]:
             if row["branch_id"] == branch_id:
@@ -123,7 +156,7 @@ class Page:
             links += [(label, b + page) for label, page in MEMBER_PAGES]
             links += [("党小组", f"{b}/groups/{g}") for g in self.led_groups(row["branch_id"])]
             if self.runs(row["branch_id"]):
-                links.append(("支部看板", b + "/dashboard"))
+                links += [("支部看板", b + "/dashboard"), ("支部台账", b + "/items")]
         links.append(("消息", "/app/inbox"))
         links += [("机关党委", f"/app/i/{i}") for i in me["institution_committee"]]
         return links
@@ -145,6 +178,7 @@ class Page:
             error=error,
             bad_fields=bad,
             signed_in=True,
+            zone=self.zone(values.get("branch_id")),
             **values,
         )
 

@@ -12,11 +12,21 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from werkzeug.wrappers import Response
 
+from services.common import written
 from services.common.labels import label
+from services.common.periods import DEFAULT_TIMEZONE
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -38,14 +48,19 @@ def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.0f}%"
 
 
-def short_time(value: str | None) -> str:
-    """An ISO time as the day and minute (the server's zone is UTC; the day is what matters)."""
+@pass_context
+def moment(context: Context, value: str | None) -> str:
+    """A stored time (ISO, with its zone) as the page's people read it: 2026年3月9日 18:05, in
+    the zone the page gives (the branch's)."""
     if not value:
         return ""
-    try:
-        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return value
+    zone = ZoneInfo(context.get("zone") or DEFAULT_TIMEZONE)
+    return written.moment(datetime.fromisoformat(value).astimezone(zone))
+
+
+def cycle(found: dict[str, Any]) -> str:
+    """An appraisal cycle by its name: 2026年第一季度评议."""
+    return written.cycle_name(found["kind"], found["period"])
 
 
 ENV = Environment(
@@ -57,7 +72,10 @@ ENV = Environment(
 )
 ENV.filters["label"] = lambda code, table: label(table, code)
 ENV.filters["percent"] = percent
-ENV.filters["time"] = short_time
+ENV.filters["moment"] = moment
+ENV.filters["day"] = written.day
+ENV.filters["period"] = written.period
+ENV.filters["cycle"] = cycle
 ENV.filters["seg"] = lambda value: quote(str(value), safe="")  # one segment of a path
 ENV.globals["today"] = date.today
 

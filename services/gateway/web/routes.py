@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .app import Route
-from .pages import account, appraisal, branch, goals, group, institution, member
+from .pages import account, appraisal, branch, goals, group, institution, items, life, member
 
 B = "/b/<branch_id>"
 CYCLE = B + "/appraisal/<cycle_id>"
@@ -44,12 +44,21 @@ ROUTES = [
     Route("results_export", "GET", CYCLE + "/results.<fmt>", branch.export_results),
     Route("archive", "GET", B + "/archive", appraisal.archive),
     Route("archive_export", "GET", B + "/archive/<member_id>.<fmt>", branch.export_archive),
+    # the ledger's items: the list, one item's page, and its managers' changes
+    Route("items", "GET", B + "/items", items.ledger_list),
+    Route("item", "GET", "/items/<item_id>", items.item),
+    Route("cancel", "POST", "/items/<item_id>/cancel", items.cancel),
+    Route("reopen", "POST", "/items/<item_id>/reopen", items.reopen),
+    Route("reassign", "POST", "/items/<item_id>/reassign", items.reassign),
+    Route("due_date", "POST", "/items/<item_id>/due-date", items.change_due),
     # the branch and its groups
     Route("dashboard", "GET", B + "/dashboard", branch.dashboard),
     Route("plan_form", "GET", B + "/plan", branch.plan_form),
     Route("plan", "POST", B + "/plan", branch.plan),
     Route("meeting_form", "GET", B + "/meetings", branch.meeting_form),
     Route("meeting", "POST", B + "/meetings", branch.record_meeting),
+    Route("meeting_record", "GET", B + "/meetings/<meeting_id>", life.meeting),
+    Route("org_life", "GET", B + "/org-life", life.org_life),
     Route("export", "GET", B + "/ledger.<fmt>", branch.export),
     Route("group", "GET", B + "/groups/<group_id>", group.group),
     Route("goals", "GET", B + "/goals", goals.goals),

@@ -2,7 +2,8 @@
 
 The session is the API's own bearer token (users/credentials.py), kept in a cookie the page's
 scripts cannot read (HttpOnly), sent only with the site's own navigation (SameSite=Lax), and over
-HTTPS only when TAIZHANG_COOKIE_SECURE=1 (behind TLS). It expires with the token.
+HTTPS only when TAIZHANG_COOKIE_SECURE=1 (behind TLS). It ends when its holder signs out (the
+token's session is ended in the log: users/sessions.py), or when the token expires.
 
 Every form carries a CSRF token: an HMAC, under the key that signs the tokens, of a random value
 in a cookie of its own. Another site can make a browser send the cookie but cannot read it, so it

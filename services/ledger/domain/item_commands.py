@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog.model import UPCASTERS, NewEvent
 from services.common import periods
 
 from ..exceptions import BadInput, InvalidTransition
@@ -60,6 +60,7 @@ class CompleteOccurrence:
     item_id: str
     period: str
     note: str = ""
+    evidence: tuple[str, ...] = ()  # links to what shows it done (a report, minutes, photos)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class ReassignItem:
     actor_id: str
     item_id: str
     owner_id: str
+    reason: str = ""  # why, when the manager says (the item's history shows it)
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,14 @@ def decide_complete(state: Item, cmd: CompleteOccurrence) -> list[NewEvent]:
     allowed = ("planned", "in_progress")
     if state.status(cmd.period) not in allowed:
         raise InvalidTransition(f"occurrence {cmd.period} is {state.status(cmd.period)}")
-    return [*started, NewEvent("ItemCompleted", {"period": cmd.period, "note": cmd.note})]
+    done = {"period": cmd.period, "note": cmd.note, "evidence": list(cmd.evidence)}
+    return [*started, NewEvent("ItemCompleted", done, schema_version=2)]
+
+
+@UPCASTERS.register("ItemCompleted", 1)
+def _completed_without_evidence(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 carried no evidence (links came with progress notes only)."""
+    return {**data, "evidence": []}
 
 
 def decide_cancel(state: Item, cmd: CancelItem) -> list[NewEvent]:
@@ -145,7 +154,14 @@ def decide_reopen(state: Item, cmd: ReopenItem) -> list[NewEvent]:
 def decide_reassign(state: Item, cmd: ReassignItem) -> list[NewEvent]:
     if state.plan["owner_id"] == cmd.owner_id:
         raise InvalidTransition(f"{cmd.owner_id} already owns item {cmd.item_id}")
-    return [NewEvent("ItemReassigned", {"owner_id": cmd.owner_id})]
+    data = {"owner_id": cmd.owner_id, "reason": cmd.reason}
+    return [NewEvent("ItemReassigned", data, schema_version=2)]
+
+
+@UPCASTERS.register("ItemReassigned", 1)
+def _reassigned_without_reason(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no reason: none was given."""
+    return {**data, "reason": ""}
 
 
 def decide_change_due(state: Item, cmd: ChangeDueDate) -> list[NewEvent]:

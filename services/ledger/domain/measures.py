@@ -12,6 +12,10 @@ day `today`, of the occurrences counted:
 
 Only whether a cell's due date is before, on or after `today` matters here, so a query may sum
 the cells on each side of today before they reach `tally` (see `sides`).
+
+A branch's other measures, which its dashboard and its column in the institution overview
+compare: meetings held against those due (`meetings`), study months that met the 1–5 rule
+(`study`), the goals' average progress (`goals`); and the branches ranked by them (`rank`).
 """
 
 from __future__ import annotations
@@ -62,3 +66,92 @@ def tally_by(cells: Iterable[Cell], today: date, *keys: str) -> dict[tuple, dict
     for cell in cells:
         groups.setdefault(tuple(cell[k] for k in keys), []).append(cell)
     return {key: tally(group, today) for key, group in sorted(groups.items())}
+
+
+def meetings(slots: Iterable[Cell], group_id: str | None = None) -> dict[str, Any]:
+    """Meetings held against those due (periods that ended, or were met), per meeting type."""
+    by_type: dict[str, dict[str, int]] = {}
+    for slot in slots:
+        if (group_id is None or slot["group_id"] == group_id) and slot["status"] in (
+            "held",
+            "not_held",
+        ):
+            counts = by_type.setdefault(slot["meeting_type"], {"due": 0, "held": 0})
+            counts["due"] += 1
+            counts["held"] += slot["status"] == "held"
+    due = sum(c["due"] for c in by_type.values())
+    held = sum(c["held"] for c in by_type.values())
+    return {
+        "due": due,
+        "held": held,
+        "due_but_not_held": due - held,
+        "rate": rate(held, due),
+        "by_type": [
+            {"meeting_type": kind, **c, "rate": rate(c["held"], c["due"])}
+            for kind, c in sorted(by_type.items())
+        ],
+    }
+
+
+def study(members: Iterable[Cell]) -> dict[str, Any]:
+    """Finished member-months that met the 1–5 rule, and the shortfalls (`members`: rows of the
+    study log, each with its months)."""
+    members = list(members)
+    judged = [month for m in members for month in m["months"] if month["finished"]]
+    met = sum(month["meets_rule"] for month in judged)
+    return {
+        "members": len(members),
+        "member_months": len(judged),
+        "meeting_rule": met,
+        "shortfalls": sum(m["shortfalls"] for m in members),
+        "rate": rate(met, len(judged)),
+    }
+
+
+def goals(rows: Iterable[Cell]) -> dict[str, Any]:
+    """The goals with their progress, and its average over those that have any."""
+    rows = list(rows)
+    progress = [g["progress"] for g in rows if g["progress"] is not None]
+    return {
+        "goals": len(rows),
+        "average_progress": round(sum(progress) / len(progress), 4) if progress else None,
+        "items": [
+            {key: goal[key] for key in ("goal_id", "code", "title", "standard", "progress")}
+            for goal in rows
+        ],
+    }
+
+
+# A summary's detail, per measure: an institution's overview shows each branch's figures
+# without it (the branch's dashboard has it).
+DETAIL = {"completion": "by_level_kind_cadence", "meetings": "by_type", "goals": "items"}
+
+
+def brief(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The summary without its detail."""
+    return {
+        name: {k: v for k, v in value.items() if k != DETAIL[name]} if name in DETAIL else value
+        for name, value in summary.items()
+    }
+
+
+# The rates the branches are compared by; their mean is a branch's score.
+RANKED = {
+    "completion": lambda s: s["completion"]["rate"],
+    "meetings": lambda s: s["meetings"]["rate"],
+    "study": lambda s: s["study"]["rate"],
+    "goals": lambda s: s["goals"]["average_progress"],
+}
+
+
+def rank(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Branches side by side: a rank per measure, and overall by the mean of their rates."""
+    for summary in summaries:
+        known = [r for r in (measure(summary) for measure in RANKED.values()) if r is not None]
+        summary["score"] = round(sum(known) / len(known), 4) if known else None
+        summary["ranks"] = {}
+    for name, measure in {**RANKED, "score": lambda s: s["score"]}.items():
+        ordered = sorted(summaries, key=lambda s: (measure(s) is None, -(measure(s) or 0)))
+        for place, summary in enumerate(ordered, start=1):
+            summary["ranks"][name] = place
+    return sorted(summaries, key=lambda s: s["ranks"]["score"])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from eventlog.model import NewEvent
+from services.common.labels import ROLE
 
 from . import branch as b
 from .organisation import Branch, evolve_branch
@@ -27,7 +28,6 @@ from .roster_rows import (
     MEMBERS,
     NAME,
     PHONE,
-    ROLE_NAMES,
     ROLES,
     UNITS,
     MemberRow,
@@ -174,7 +174,7 @@ def _grant(cmd, row: MemberRow, branch_id: str, role: str, group_id, result: Pla
         return
     grant = b.GrantRole(cmd.actor_id, branch_id, row.login, role, group_id)
     result.add(branch_id, b.decide_grant(state, grant))
-    report.changes.append(f"{row.name}任{ROLE_NAMES[role]}")
+    report.changes.append(f"{row.name}任{ROLE[role]}")
 
 
 def _member_elsewhere(result: Plan, login: str, state: Branch | None) -> str | None:

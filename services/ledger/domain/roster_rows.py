@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError, validate
 
+from services.common.labels import ROLE, role_code
 from services.common.schemas import ID_RULE, PHONE_RULE
 
 UNITS, MEMBERS = "支部与党小组", "党员"  # the two tables (sheets) of a roster
@@ -20,23 +21,16 @@ BRANCH, GROUP, NAME, LOGIN, EMAIL, PHONE, ROLES = (
     "手机号",
     "职务",
 )
-# A role as a roster writes it → the ledger's role. 党小组长 leads the member's own group.
-ROLE_LABELS = {
-    "书记": "secretary",
-    "支部书记": "secretary",
-    "专职党务干部": "full_time_officer",
-    "班子成员": "leadership_member",
-    "支委": "committee_member",
-    "支部委员": "committee_member",
-    "党小组长": "group_leader",
-}
-ROLE_NAMES = {
-    "secretary": "书记",
-    "full_time_officer": "专职党务干部",
-    "leadership_member": "班子成员",
-    "committee_member": "支委",
-    "group_leader": "党小组长",
-}
+# The roles a roster may give (every person in it is a member already); 党小组长 leads the
+# member's own group. Written as the labels table names them, or as services.common.labels
+# knows them otherwise spelt (书记).
+ROSTER_ROLES = (
+    "secretary",
+    "full_time_officer",
+    "leadership_member",
+    "committee_member",
+    "group_leader",
+)
 ROLE_SEPARATORS = ("、", ",", "，", ";", "；", "/", " ")
 _EMAIL = validate.Email()
 
@@ -99,14 +93,18 @@ def roles(row: MemberRow, report: RowReport) -> list[str]:
     for separator in ROLE_SEPARATORS:
         text = text.replace(separator, " ")
     roles = []
-    for label in text.split():
-        role = ROLE_LABELS.get(label)
-        if role is None:
-            known = "、".join(ROLE_NAMES.values())
-            report.error(ROLES, f"未知职务“{label}”：可填{known}")
+    for written in text.split():
+        role = role_code(written)
+        if role not in ROSTER_ROLES:
+            report.error(ROLES, f"未知职务“{written}”：可填{role_names()}")
         elif role not in roles:
             roles.append(role)
     return roles
+
+
+def role_names() -> str:
+    """The roles a roster may give, as a secretary reads them."""
+    return "、".join(ROLE[role] for role in ROSTER_ROLES)
 
 
 def filled(report: RowReport, column: str, value: str) -> bool:

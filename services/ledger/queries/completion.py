@@ -8,6 +8,7 @@ today (`measures.sides`), so what reaches Python is a few rows per group.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -105,12 +106,21 @@ def branch_measures(
     }
 
 
-def institution_measures(
-    db: ReadDatabase, now: datetime, actor_id: str, institution_id: str, year: int
-) -> dict[str, Any]:
-    """Every branch's completion over the year, from one query over their cells."""
+@dataclass(frozen=True)
+class InstitutionReader:
+    institution_id: str
+    name: str
+    timezone: str
+
+    def today(self, now: datetime) -> date:
+        return local_date(now, self.timezone)
+
+
+def institution_reader(db: ReadDatabase, actor_id: str, institution_id: str) -> InstitutionReader:
+    """The institution, if the actor may read all of its branches: its committee, a member of
+    one of its branches, or one of our services."""
     found = db.fetch_one(
-        "SELECT i.timezone, EXISTS (SELECT 1 FROM ledger.committee c"
+        "SELECT i.name, i.timezone, EXISTS (SELECT 1 FROM ledger.committee c"
         " WHERE c.institution_id = i.institution_id AND c.person_id = %(actor)s) AS committee,"
         " EXISTS (SELECT 1 FROM ledger.members m JOIN ledger.branches b USING (branch_id)"
         " WHERE b.institution_id = i.institution_id AND m.member_id = %(actor)s AND m.active)"
@@ -123,24 +133,4 @@ def institution_measures(
         found["committee"] or found["member"] or is_service(actor_id),
         "member of a branch of the institution, or institution_committee",
     )
-    branches = [
-        row["branch_id"]
-        for row in db.fetch_all(
-            "SELECT branch_id FROM ledger.branches WHERE institution_id = %s ORDER BY branch_id",
-            (institution_id,),
-        )
-    ]
-    today = local_date(now, found["timezone"])
-    rows = cells(db, branches, *_year(year), today, ("branch_id", "level", "kind", "cadence"))
-    by_branch: dict[str, list[dict[str, Any]]] = {branch: [] for branch in branches}
-    for row in rows:
-        by_branch[row["branch_id"]].append(row)
-    return {
-        "institution_id": institution_id,
-        "year": year,
-        "today": today.isoformat(),
-        "branches": [
-            {"branch_id": branch, "completion": completion(theirs, today)}
-            for branch, theirs in by_branch.items()
-        ],
-    }
+    return InstitutionReader(institution_id, found["name"], found["timezone"])

@@ -8,7 +8,7 @@ from typing import Any
 from services.common.queries import ReadDatabase, iso
 
 from ..domain import measures
-from .common import item_row, reader
+from .common import Reader, item_row, reader
 from .completion import cells
 
 # Each filter a caller may pass, as a condition on ledger.entries (`today` is the branch's date).
@@ -44,6 +44,8 @@ def list_entries(
     today = reader(db, branch_id, actor_id).today(now)
     given = {name: value for name, value in filters.items() if value is not None}
     where = " AND ".join(["branch_id = %(branch_id)s", *(FILTERS[name] for name in given)])
+    if given.get("overdue"):  # said again as a range, so the branch's due-date index finds them
+        where += " AND due_date < %(today)s"
     params = {**given, "branch_id": branch_id, "today": today, "limit": limit, "offset": offset}
     total = db.fetch_one(f"SELECT count(*) AS n FROM ledger.entries WHERE {where}", params)
     rows = db.fetch_all(
@@ -84,7 +86,12 @@ FROM ledger.goals g WHERE g.branch_id = %(branch)s AND g.year = %(year)s ORDER B
 def goal_set(db: ReadDatabase, now: datetime, actor_id: str, branch_id: str, year: int) -> dict:
     """The 8+X goals with progress: done ÷ all non-cancelled occurrences due in the year
     (counted as every measure is: domain/measures.py)."""
-    today = reader(db, branch_id, actor_id).today(now)
+    return goal_set_of(db, reader(db, branch_id, actor_id), now, year)
+
+
+def goal_set_of(db: ReadDatabase, branch: Reader, now: datetime, year: int) -> dict[str, Any]:
+    """goal_set of a branch the caller may read."""
+    branch_id, today = branch.branch_id, branch.today(now)
     start, end = date(year, 1, 1), date(year, 12, 31)
     goals = db.fetch_all(_GOALS, {"branch": branch_id, "year": year, "start": start, "end": end})
     rows = cells(db, [branch_id], start, end, today, ("goal_id",))

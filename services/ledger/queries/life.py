@@ -8,7 +8,7 @@ from typing import Any
 from services.common.periods import months_between
 from services.common.queries import ReadDatabase, iso
 
-from ..domain import orglife, study
+from ..domain import measures, orglife, study
 from .common import Reader, reader
 
 
@@ -27,7 +27,12 @@ def requirements(db: ReadDatabase, branch_id: str) -> dict[str, orglife.Requirem
 
 def org_life(db: ReadDatabase, now: datetime, actor_id: str, branch_id: str, year: int) -> dict:
     """Required vs held per period (and group), with attendance of every meeting held."""
-    today = reader(db, branch_id, actor_id).today(now)
+    return org_life_of(db, reader(db, branch_id, actor_id), now, year)
+
+
+def org_life_of(db: ReadDatabase, branch: Reader, now: datetime, year: int) -> dict[str, Any]:
+    """org_life of a branch the caller may read."""
+    branch_id, today = branch.branch_id, branch.today(now)
     needed = requirements(db, branch_id)
     meetings = db.fetch_all(
         "SELECT m.meeting_id, m.meeting_type, m.held_on, m.group_id, m.title, m.recorded_by,"
@@ -93,9 +98,15 @@ def study_log(
     member_id: str | None = None,
 ) -> dict[str, Any]:
     """Per member and month of the year that is theirs (see study.members_months): articles
-    posted and whether the 1–5 rule is met."""
-    branch = reader(db, branch_id, actor_id)
-    today = branch.today(now)
+    posted and whether the 1–5 rule is met; and the measure of it all (measures.study)."""
+    return study_log_of(db, reader(db, branch_id, actor_id), now, year, member_id)
+
+
+def study_log_of(
+    db: ReadDatabase, branch: Reader, now: datetime, year: int, member_id: str | None = None
+) -> dict[str, Any]:
+    """study_log of a branch the caller may read."""
+    branch_id, today = branch.branch_id, branch.today(now)
     members = db.fetch_all(
         "SELECT member_id, name FROM ledger.members WHERE branch_id = %s AND active"
         " AND (%s::text IS NULL OR member_id = %s) ORDER BY member_id",
@@ -109,7 +120,13 @@ def study_log(
         rows = study.compliance(counts.get(member["member_id"], {}), mine, today)
         member["months"] = rows
         member["shortfalls"] = sum(row["shortfall"] for row in rows)
-    return {"branch_id": branch_id, "year": year, "today": today.isoformat(), "members": members}
+    return {
+        "branch_id": branch_id,
+        "year": year,
+        "today": today.isoformat(),
+        "members": members,
+        "measures": measures.study(members),
+    }
 
 
 def articles(db: ReadDatabase, actor_id: str, branch_id: str, member_id: str, month: str) -> dict:

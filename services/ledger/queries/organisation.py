@@ -36,7 +36,8 @@ def institution(db: ReadDatabase, institution_id: str) -> dict[str, Any]:
 
 
 def branch(db: ReadDatabase, actor_id: str, branch_id: str) -> dict[str, Any]:
-    """The branch with its groups, current members and their current roles."""
+    """The branch with its groups, current members and their current roles, and the names of
+    those who left (a file of the branch's past names them: its items, its appraisals)."""
     found = reader(db, branch_id, actor_id)
     groups = db.fetch_all(
         "SELECT group_id, name FROM ledger.groups WHERE branch_id = %s ORDER BY group_id",
@@ -51,6 +52,11 @@ def branch(db: ReadDatabase, actor_id: str, branch_id: str) -> dict[str, Any]:
         " ORDER BY m.member_id",
         (branch_id,),
     )
+    former = db.fetch_all(
+        "SELECT member_id, name FROM ledger.members WHERE branch_id = %s AND NOT active"
+        " ORDER BY member_id",
+        (branch_id,),
+    )
     for group in groups:
         group["members"] = [m["member_id"] for m in members if m["group_id"] == group["group_id"]]
     return {
@@ -60,6 +66,7 @@ def branch(db: ReadDatabase, actor_id: str, branch_id: str) -> dict[str, Any]:
         "timezone": found.timezone,
         "groups": groups,
         "members": members,
+        "former_members": former,
     }
 
 

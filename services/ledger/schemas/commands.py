@@ -202,17 +202,22 @@ class StartItem(Occurrence):
     command = ic.StartItem
 
 
-class NoteProgress(Occurrence):
-    command = ic.NoteProgress
-    note = Text()
+class WithEvidence(Occurrence):
+    """An occurrence's command that may carry evidence links (at most 20)."""
+
     evidence = fields.List(fields.Url(), load_default=list, validate=validate.Length(max=20))
 
     @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> ic.NoteProgress:
-        return ic.NoteProgress(**{**data, "evidence": tuple(data["evidence"])})
+    def make(self, data: dict[str, Any], **_: Any) -> Any:
+        return self.command(**{**data, "evidence": tuple(data["evidence"])})
 
 
-class CompleteOccurrence(Occurrence):
+class NoteProgress(WithEvidence):
+    command = ic.NoteProgress
+    note = Text()
+
+
+class CompleteOccurrence(WithEvidence):
     command = ic.CompleteOccurrence
     note = Text(required=False)
 
@@ -231,6 +236,7 @@ class ReopenItem(CancelItem):
 class ReassignItem(Command):
     command = ic.ReassignItem
     actor_id, item_id, owner_id = Id(**ACTOR), Id(required=True), Id(required=True)
+    reason = Text(required=False)
 
 
 class ChangeDueDate(Command):

@@ -53,7 +53,11 @@ class BranchMeasuresQuery(YearQuery):
     group_id, owner_id = (Id(load_default=None, allow_none=True) for _ in range(2))
 
 
-class InstitutionMeasuresQuery(InstitutionQuery):
+class BranchSummaryQuery(YearQuery):
+    group_id = Id(load_default=None, allow_none=True)
+
+
+class InstitutionYearQuery(InstitutionQuery):
     actor_id = Id(required=True)
     year = Integer(required=True, validate=YEAR)
 

@@ -11,15 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from services.common.labels import label
+from services.common.written import cycle_name, moment
+
 from .inputs import BranchInputs, Row
 from .reminders import Reminder
-
-STEP_NAMES = {
-    "self_review": "自评",
-    "peer_review": "互评",
-    "leader_review": "点评",
-    "finalisation": "定档",
-}
 
 
 def appraisal_reminders(inputs: BranchInputs, now: datetime) -> list[Reminder]:
@@ -33,7 +29,7 @@ def appraisal_reminders(inputs: BranchInputs, now: datetime) -> list[Reminder]:
         if closes - now <= soon:
             rules.append(("appraisal_closing", step["closes_at"]))
         reminders += [
-            _reminder(inputs.branch_id, step, rule, period, who, inputs.timezone)
+            _reminder(inputs, step, rule, period, who)
             for rule, period in rules
             for who in step["pending_member_ids"]
         ]
@@ -44,16 +40,26 @@ def _at(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def _reminder(
-    branch_id: str, step: Row, rule: str, period: str, who: str, timezone: str
-) -> Reminder:
-    name = STEP_NAMES.get(step["step"], step["step"])
-    closes = _at(step["closes_at"]).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-    if rule == "appraisal_open":
-        title = f"评议提醒：{name}已开始，{closes} 截止"
-        body = f"本轮评议（{step['cycle_id']}）的{name}已开放，请在 {closes} 前提交。"
-    else:
-        title = f"评议提醒：{name}即将截止（{closes}）"
-        body = f"本轮评议（{step['cycle_id']}）的{name}将于 {closes} 截止，您尚未提交。"
+def _reminder(inputs: BranchInputs, step: Row, rule: str, period: str, who: str) -> Reminder:
     subject = f"{step['cycle_id']}/{step['step']}"
-    return Reminder(rule, subject, period, who, branch_id, title, body)
+    title, body = _text(inputs, step, rule)
+    return Reminder(rule, subject, period, who, inputs.branch_id, title, body)
+
+
+def _text(inputs: BranchInputs, step: Row, rule: str) -> tuple[str, str]:
+    """The step and the cycle by name (2026年第一季度评议), the closing time the Chinese way
+    in the institution's time zone."""
+    name = label("step", step["step"])
+    closes = moment(_at(step["closes_at"]).astimezone(ZoneInfo(inputs.timezone)))
+    # An appraisal service of the release before answers without them (a rolling upgrade).
+    known = step.get("kind") and step.get("period")
+    cycle = cycle_name(step["kind"], step["period"]) if known else "本轮评议"
+    if rule == "appraisal_open":
+        return (
+            f"评议提醒：{name}已开始，{closes}截止",
+            f"{inputs.branch_name}{cycle}的{name}已开放，请在{closes}前提交。",
+        )
+    return (
+        f"评议提醒：{name}即将截止（{closes}）",
+        f"{inputs.branch_name}{cycle}的{name}将于{closes}截止，您尚未提交。",
+    )

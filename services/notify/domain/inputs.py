@@ -30,10 +30,15 @@ class People:
     group_leaders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # group id → ids
     officers: tuple[str, ...] = ()  # full-time officers: supervision by role
     names: Mapping[str, str] = field(default_factory=dict)  # member id → name
+    groups: Mapping[str, str] = field(default_factory=dict)  # group id → name
 
     def name_of(self, person_id: str) -> str:
         """How a reminder names someone: by name (by id only if the name is not known yet)."""
         return self.names.get(person_id) or person_id
+
+    def group_name(self, group_id: str) -> str:
+        """A group by name (by id only if the name is not known yet)."""
+        return self.groups.get(group_id) or group_id
 
     def urging_for(self, goal_id: str | None, group_id: str | None) -> tuple[str, ...]:
         """The goal's urging holders; else the item's group leaders and the committee members."""
@@ -58,6 +63,11 @@ class BranchInputs:
     study: tuple[Row, ...] = ()  # study_log members (only near a month's end)
     slots: tuple[Row, ...] = ()  # org_life meeting slots (only near a period's end)
     steps: tuple[Row, ...] = ()  # the branch's open appraisal steps
+    name: str = ""  # the branch's, as reminders name it
+
+    @property
+    def branch_name(self) -> str:
+        return self.name or self.branch_id
 
     def today(self, now: datetime) -> date:
         """Rules count days in the institution's time zone, never the server's."""

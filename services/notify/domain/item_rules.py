@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.common.labels import label
+from services.common.written import day, period
+
 from .inputs import BranchInputs, Row
 from .reminders import Reminder
 
@@ -42,31 +45,49 @@ def _for_entry(inputs: BranchInputs, entry: Row, today: date) -> list[Reminder]:
         stages.append(("overdue_urging", people.urging_for(entry["goal_id"], entry["group_id"])))
     if late >= limits.escalate_after_days + limits.escalate_again_after_days:
         stages.append(("overdue_supervision", people.supervision_for(entry["goal_id"])))
-    owner = people.name_of(entry["owner_id"]) if entry.get("owner_id") else "支部"
     return [
-        _reminder(inputs.branch_id, entry, rule, who, owner, due, late)
+        Reminder(
+            rule,
+            entry["item_id"],
+            entry["period"],
+            who,
+            inputs.branch_id,
+            *_text(rule, inputs, entry, due, late),
+        )
         for rule, recipients in stages
         for who in recipients
     ]
 
 
-def _reminder(branch_id: str, entry: Row, rule, who: str, owner: str, due, late) -> Reminder:
-    title, body = _text(rule, entry, owner, due, late)
-    return Reminder(rule, entry["item_id"], entry["period"], who, branch_id, title, body)
+def _named(entry: Row) -> tuple[str, str]:
+    """The item by its title and period (for a title), and with its kind and cadence in words
+    too (for a body): 「工作要点」（2026年3月）, 「工作要点」（党建工作 · 每月 · 2026年3月）."""
+    when = period(entry["period"])
+    words = (label("kind", entry.get("kind")), label("cadence", entry.get("cadence")), when)
+    about = f"「{entry['title']}」（{' · '.join(w for w in words if w)}）"
+    return f"「{entry['title']}」" + (f"（{when}）" if when else ""), about
 
 
-def _text(rule: str, entry: Row, owner: str, due: date, late: int) -> tuple[str, str]:
-    """`owner`: the name of who owns the item (the branch when no one does)."""
-    item = f"「{entry['title']}」（{entry['period']}）"
+def _text(rule: str, inputs: BranchInputs, entry: Row, due: date, late: int) -> tuple[str, str]:
+    """Title and body, naming the owner and the branch (an item no one owns is the branch's:
+    its secretaries hear of it)."""
+    item, about = _named(entry)
+    branch, owned = inputs.branch_name, bool(entry.get("owner_id"))
+    yours = "您负责的" if owned else f"{branch}的"
     if rule == "due_soon":
         return (
-            f"台账提醒：{item}将于 {due} 到期",
-            f"{item}应于 {due} 前完成，请及时推进并记录进展。",
+            f"台账提醒：{item}将于{day(due)}到期",
+            f"{yours}{about}应于{day(due)}前完成，请及时推进并记录进展。",
         )
     if rule == "overdue":
-        return f"台账逾期：{item}已逾期 {late} 天", f"{item}应于 {due} 完成，现已逾期，请尽快完成。"
+        return (
+            f"台账逾期：{item}已逾期{late}天",
+            f"{yours}{about}应于{day(due)}完成，现已逾期{late}天，请尽快完成。",
+        )
     duty = "督促" if rule == "overdue_urging" else "监督"
+    owner = inputs.people.name_of(entry["owner_id"]) if owned else branch
+    whose = f"{branch} {owner}负责的" if owned else f"{branch}的"
     return (
-        f"{duty}提醒：{owner} 的{item}已逾期 {late} 天",
-        f"{owner} 负责的{item}应于 {due} 完成，已逾期 {late} 天。请履行{duty}责任。",
+        f"{duty}提醒：{owner}的{item}已逾期{late}天",
+        f"{whose}{about}应于{day(due)}完成，已逾期{late}天。请履行{duty}责任。",
     )

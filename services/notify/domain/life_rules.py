@@ -14,18 +14,12 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date
 
+from services.common.labels import label
 from services.common.periods import period_bounds
+from services.common.written import day, period
 
-from .inputs import BranchInputs
+from .inputs import BranchInputs, Row
 from .reminders import Reminder
-
-MEETING_NAMES = {
-    "branch_general_meeting": "支部党员大会",
-    "committee_meeting": "支委会",
-    "group_meeting": "党小组会",
-    "party_lecture": "党课",
-    "activity_day": "主题党日",
-}
 
 
 def days_to_month_end(today: date) -> int:
@@ -47,8 +41,10 @@ def study_reminders(inputs: BranchInputs, today: date) -> list[Reminder]:
         return []
     month = f"{today:%Y-%m}"
     end = today.replace(day=monthrange(today.year, today.month)[1])
-    title = f"学习提醒：{month} 尚未提交学习文章"
-    body = f"本月（{month}）您还没有提交学习文章，请在 {end} 前至少提交 1 篇（每月 1–5 篇）。"
+    title = f"学习提醒：{period(month)}尚未提交学习文章"
+    body = (
+        f"本月（{period(month)}）您还没有提交学习文章，请在{day(end)}前至少提交1篇（每月1–5篇）。"
+    )
     return [
         Reminder(
             "study_shortfall",
@@ -72,12 +68,20 @@ def meeting_reminders(inputs: BranchInputs, today: date) -> list[Reminder]:
         if slot["held"] or not starts <= today <= ends or (ends - today).days > limit:
             continue
         subject = slot["meeting_type"] + (f"@{slot['group_id']}" if slot["group_id"] else "")
-        name = MEETING_NAMES.get(slot["meeting_type"], slot["meeting_type"])
-        where = f"（小组 {slot['group_id']}）" if slot["group_id"] else ""
-        title = f"组织生活提醒：{slot['period']} 的{name}{where}尚未召开"
-        body = f"{name}{where}本期（{slot['period']}）应召开而尚未召开，本期至 {ends} 结束。"
+        title, body = _meeting_text(inputs, slot, ends)
         reminders += [
             Reminder("meeting_due", subject, slot["period"], who, inputs.branch_id, title, body)
             for who in inputs.people.secretaries
         ]
     return reminders
+
+
+def _meeting_text(inputs: BranchInputs, slot: Row, ends: date) -> tuple[str, str]:
+    """The meeting and its period in words, the branch and the group by name."""
+    name, when = label("meeting_type", slot["meeting_type"]), period(slot["period"])
+    group = inputs.people.group_name(slot["group_id"]) if slot["group_id"] else ""
+    return (
+        f"组织生活提醒：{group}{when}的{name}尚未召开",
+        f"{inputs.branch_name}{group}的{name}本期（{when}）应召开而尚未召开，"
+        f"本期至{day(ends)}结束。",
+    )

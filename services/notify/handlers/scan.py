@@ -15,7 +15,6 @@ from .. import metrics
 from ..domain import rules
 from ..domain.inputs import BranchInputs
 from ..domain.life_rules import meetings_due, study_due
-from ..domain.preferences import Thresholds
 from ..queries import organisation
 from .common import Log
 from .issue import issue
@@ -67,16 +66,16 @@ def scan(log: Log, ledger: Ledger, appraisal: Appraisal, now: datetime) -> dict[
 
 
 def base_inputs(
-    log: Log, branch: tuple[str, str, Thresholds], steps: list[dict[str, Any]], now: datetime
+    log: Log, branch: organisation.KnownBranch, steps: list[dict[str, Any]], now: datetime
 ) -> BranchInputs:
-    """What notify knows of a branch itself: its people, thresholds and appraisal steps."""
-    branch_id, timezone, thresholds = branch
+    """What notify knows of a branch itself: its name, people, thresholds, appraisal steps."""
     return BranchInputs(
-        branch_id,
-        timezone,
-        thresholds,
-        organisation.people(log.db, branch_id),
-        steps=tuple(step for step in steps if step["branch_id"] == branch_id),
+        branch.branch_id,
+        branch.timezone,
+        branch.thresholds,
+        organisation.people(log.db, branch.branch_id),
+        name=branch.name,
+        steps=tuple(step for step in steps if step["branch_id"] == branch.branch_id),
     )
 
 

@@ -4,7 +4,7 @@ and how each member is reached."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from services.common.actors import is_service
 from services.common.errors import Forbidden, NotFound
@@ -20,8 +20,16 @@ ADMIN_NEEDS = (
 )
 
 
+class KnownBranch(NamedTuple):
+    branch_id: str
+    name: str  # the id until the read model has the name
+    timezone: str
+    thresholds: Thresholds
+
+
 _BRANCHES = """
-SELECT b.branch_id, coalesce(i.timezone, %(tz)s) AS timezone, t.branch_id IS NOT NULL AS own,
+SELECT b.branch_id, coalesce(b.name, b.branch_id) AS name,
+       coalesce(i.timezone, %(tz)s) AS timezone, t.branch_id IS NOT NULL AS own,
        t.due_soon_days, t.escalate_after_days, t.escalate_again_after_days,
        t.study_days_before_month_end, t.meetings_days_before_period_end
 FROM notify.branches b
@@ -32,16 +40,21 @@ ORDER BY b.branch_id
 """
 
 
-def branches(db: ReadDatabase, branch_id: str | None = None) -> list[tuple[str, str, Thresholds]]:
-    """(branch id, time zone, thresholds) of every branch known, or of one."""
+def branches(db: ReadDatabase, branch_id: str | None = None) -> list[KnownBranch]:
+    """Every branch known, or one."""
     rows = db.fetch_all(_BRANCHES, {"tz": DEFAULT_TIMEZONE, "branch": branch_id})
     return [
-        (row["branch_id"], row["timezone"], Thresholds.from_row(row if row["own"] else None))
+        KnownBranch(
+            row["branch_id"],
+            row["name"],
+            row["timezone"],
+            Thresholds.from_row(row if row["own"] else None),
+        )
         for row in rows
     ]
 
 
-def branch(db: ReadDatabase, branch_id: str) -> tuple[str, str, Thresholds]:
+def branch(db: ReadDatabase, branch_id: str) -> KnownBranch:
     found = branches(db, branch_id)
     if not found:
         raise NotFound(f"branch {branch_id} is not known to notify")
@@ -58,6 +71,9 @@ def people(db: ReadDatabase, branch_id: str) -> People:
     names = db.fetch_all(
         "SELECT member_id, name FROM notify.members WHERE branch_id = %s AND name IS NOT NULL",
         (branch_id,),
+    )
+    groups = db.fetch_all(
+        "SELECT group_id, name FROM notify.groups WHERE branch_id = %s", (branch_id,)
     )
     duties = db.fetch_all(
         "SELECT goal_id, supervision, urging FROM notify.responsibilities WHERE branch_id = %s",
@@ -78,6 +94,7 @@ def people(db: ReadDatabase, branch_id: str) -> People:
         group_leaders=leaders,
         officers=holders["full_time_officer"],
         names={row["member_id"]: row["name"] for row in names},
+        groups={row["group_id"]: row["name"] for row in groups},
     )
 
 
@@ -121,8 +138,8 @@ def thresholds(db: ReadDatabase, actor_id: str, branch_id: str) -> dict[str, Any
     """The thresholds the rules use for the branch (its own, or the defaults)."""
     if not is_branch_admin(db, branch_id, actor_id):
         raise Forbidden(ADMIN_NEEDS)
-    _, timezone, chosen = branch(db, branch_id)
-    return {"branch_id": branch_id, "timezone": timezone, **asdict(chosen)}
+    found = branch(db, branch_id)
+    return {"branch_id": branch_id, "timezone": found.timezone, **asdict(found.thresholds)}
 
 
 def preferences(db: ReadDatabase, actor_id: str, member_id: str) -> dict[str, Any]:

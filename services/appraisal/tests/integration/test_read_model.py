@@ -102,6 +102,7 @@ def test_queries_show_status_and_debts_but_never_authorship(db, ledger_store, ap
     steps = cycles.open_steps(db, key, "service:notify", OCT[5])
     mine = [s for s in steps if s["cycle_id"] == cycle]
     assert [s["step"] for s in mine] == ["self_review", "peer_review", "leader_review"]
+    assert {(s["kind"], s["period"]) for s in mine} == {("quarterly", "2026-Q3")}
     assert mine[2]["pending_member_ids"] == sorted([gl, sec])  # gl owes m2's and sec's
     with pytest.raises(Forbidden):
         cycles.open_steps(db, key, m1, OCT[5])

@@ -15,6 +15,7 @@ import pytest
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
 
+from eventlog import PostgresEventStore
 from services.appraisal.service import AppraisalService
 from services.gateway.service import GatewayService
 from services.ledger.service import LedgerService
@@ -22,6 +23,8 @@ from services.notify.service import NotifyService
 from tests.support import free_port
 
 from .addresses import client, loopback
+from .browser import Browser, chromium
+from .web_world import BROWSER_RPC_TIMEOUT, chinese_world
 from .world import PASSWORD, World, register_users, seed
 from .world_services import open_cycles, scan
 
@@ -53,6 +56,8 @@ class Cluster:
             open_cycles(self.call, self.world)
             scan(self.call, self.world)
             register_users(db, self.world)
+            # The gateway's own streams (users, idempotency keys), as the tests read and write them.
+            self.gateway_log = PostgresEventStore(db, source="gateway")
         except BaseException:
             # Left running, its containers would consume the services' queues beside the next
             # module's (whose silent ledger would then still answer).
@@ -102,3 +107,13 @@ def cluster(settings, db):
     running = Cluster(settings, db)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def web(settings, db):
+    """A cluster of the world in Chinese (web_world.py), and headless Chromium to browse it."""
+    cluster = Cluster(settings, db, chinese_world, rpc_timeout=BROWSER_RPC_TIMEOUT)
+    driver = chromium()
+    yield cluster, Browser(driver, cluster.url)
+    driver.quit()
+    cluster.stop()

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from eventlog import PostgresEventStore
 from services.appraisal.config import appraisal_key
 from services.appraisal.domain.pseudonym import pseudonym
+from services.common import labels
 from services.gateway import idempotency
 from tests.support import NOT_YET, wait_for
 
@@ -160,9 +161,24 @@ def test_results_archive_and_exports(cluster, cycle):
     assert "study" in own[0]["breakdown"]["missing"]
     csv = cluster.get(_at(cluster, cycle, "/exports/results.csv"), "secretary")
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("member_id,name,score,grade,self_value") and len(lines) == 5
+    assert lines[0].startswith("序号,姓名,成员编号,党小组,自评得分,互评得分") and len(lines) == 5
     xlsx = cluster.get(_at(cluster, cycle, "/exports/results.xlsx"), "secretary")
-    assert load_workbook(io.BytesIO(xlsx.content))["results"].max_row == 5
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["评议结果", "计分明细"] and book["评议结果"].max_row == 5
+    table = list(book["评议结果"].iter_rows(values_only=True))
+    header = table[0]
+    by_name = {row[header.index("姓名")]: dict(zip(header, row, strict=True)) for row in table[1:]}
+    # Names (the world names each person after their role), each with its id; grades in Chinese.
+    assert set(by_name) == {"secretary", "leader", "member", "member2"}
+    assert {name: row["成员编号"] for name, row in by_name.items()} == {
+        role: w.people[role] for role in by_name
+    }
+    assert header.index("成员编号") == header.index("姓名") + 1
+    details = list(book["计分明细"].iter_rows(values_only=True))
+    assert details[0][:3] == ("姓名", "成员编号", "项目")
+    assert {row[:2] for row in details[1:]} <= {(role, w.people[role]) for role in by_name}
+    assert by_name["member"]["点评得分"] == 88 and by_name["member"]["党小组"] == "一组"
+    assert {row["等次"] for row in by_name.values()} - {None} <= set(labels.GRADE.values())
     archive = _member(cluster)
 
     def planned():
@@ -180,9 +196,18 @@ def test_results_archive_and_exports(cluster, cycle):
     book = load_workbook(
         io.BytesIO(cluster.get(archive + "/exports/archive.xlsx", "secretary").content)
     )
-    assert book.sheetnames == ["cycles", "rectifications"] and book["rectifications"].max_row == 2
+    assert book.sheetnames == ["历次评议", "整改事项"] and book["整改事项"].max_row == 2
+    rectification = dict(zip(*book["整改事项"].iter_rows(values_only=True), strict=True))
+    # Raised by the leader: by name, and by id beside it; its id is its ledger item's.
+    assert (rectification["整改事项"], rectification["事项编号"]) == (
+        "加强理论学习",
+        ledger["entries"][0]["item_id"],
+    )
+    assert (rectification["提出人"], rectification["提出人编号"]) == ("leader", w.people["leader"])
+    assert (rectification["评议编号"], book["历次评议"]["C2"].value) == (cycle, cycle)
+    assert book["历次评议"]["D2"].is_date  # 开始日期
     rows = cluster.get(archive + "/exports/archive.csv", "member").content.decode("utf-8-sig")
-    assert "加强理论学习 (planned" in rows
+    assert "加强理论学习（未开始）" in rows
 
 
 def test_peer_reviews_about_a_member_name_no_author(cluster, cycle):

@@ -10,15 +10,19 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
+from services.common.labels import ERROR
+
 pytestmark = pytest.mark.servers
 
 JSON = {"Content-Type": "application/json"}
 
 
 def refused(answer, status: int, code: str) -> dict:
+    """The fields of an error answer, once its status, code and Chinese message are checked."""
     assert (answer.status_code, answer.headers["Content-Type"]) == (status, "application/json")
     body = answer.json()
     assert set(body) == {"code", "message", "fields"} and body["code"] == code, body
+    assert body["message"] == ERROR[code], body
     return body["fields"]
 
 
@@ -115,9 +119,11 @@ def test_exports_hold_hostile_text_as_inert_text(cluster):
     w = cluster.world
     branch, run = w.branches["own"], uuid.uuid4().hex[:6]
     formulas = [f"=1+1 {run}", f"+1 {run}", f"-1 {run}", f"@SUM(A1) {run}", f"\t=2 {run}"]
+    # An id may start with "-" too, and is written as any other text.
+    ids = {title: f"-{n}{run}" for n, title in enumerate(formulas)}
     for title in formulas:
         plan = {"level": "branch", "kind": "reform", "cadence": "once", "title": title}
-        plan["due_date"] = f"{w.year}-12-31"
+        plan |= {"due_date": f"{w.year}-12-31", "item_id": ids[title]}
         planned = cluster.post(f"/api/v1/branches/{branch}/items", "secretary", json=plan)
         assert planned.status_code == 200, planned.text
     item = w.items["branch"]
@@ -128,18 +134,22 @@ def test_exports_hold_hostile_text_as_inert_text(cluster):
     assert xlsx.status_code == 200, xlsx.text
     rows = _read_xlsx(xlsx.content)
     columns = [cell.value for cell in rows[0]]
-    cells = {row[columns.index("title")].value: row for row in rows[1:]}
+    cells = {row[columns.index("工作任务")].value: row for row in rows[1:]}
     for title in formulas:
-        cell = cells[title][columns.index("title")]
+        cell = cells[title][columns.index("工作任务")]
         assert (cell.value, cell.data_type) == (title, "s")  # text as written, not a formula
-    noted = next(row for row in rows[1:] if row[columns.index("item_id")].value == item)
-    assert noted[columns.index("last_note")].value == f"第一行\n第二行 {run}"
+        cell = cells[title][columns.index("事项编号")]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (ids[title], "s", True)
+    noted = cells["branch 调研"]  # the title of the item noted
+    assert noted[columns.index("备注")].value == f"第一行\n第二行 {run}"
 
     text = cluster.get(f"/api/v1/branches/{branch}/exports/ledger.csv", "secretary")
     table = list(csv.DictReader(io.StringIO(text.content.decode("utf-8-sig"))))
-    titles = {row["title"] for row in table}
+    titles = {row["工作任务"] for row in table}
     assert {f"'{title}" for title in formulas} <= titles
+    assert {f"'{ids[title]}" for title in formulas} <= {row["事项编号"] for row in table}
     assert not any(title.startswith(tuple("=+-@\t\r")) for title in titles)
     assert (
-        next(row for row in table if row["item_id"] == item)["last_note"] == f"第一行\n第二行 {run}"
+        next(row for row in table if row["工作任务"] == "branch 调研")["备注"]
+        == f"第一行\n第二行 {run}"
     )

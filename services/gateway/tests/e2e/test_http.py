@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import io
+from datetime import date
+from urllib.parse import quote
+
 import pytest
+from openpyxl import load_workbook
+
+from services.gateway.views import exports
+from services.gateway.views.sheets import XLSX
 
 pytestmark = pytest.mark.servers
 
@@ -77,7 +85,7 @@ def test_a_taken_username_is_a_conflict(cluster):
     assert taken.status_code == 409, taken.text
     assert taken.json() == {
         "code": "invalid_transition",
-        "message": f"user {w.username('member')} already exists",
+        "message": "当前状态下不能这样操作（可能已完成或已取消）。",
         "fields": {},
     }
 
@@ -135,6 +143,32 @@ def test_lists_views_and_exports(cluster):
     assert [b["ranks"]["score"] for b in overview["branches"]] == [1, 2]
     csv = cluster.get(f"/api/v1/branches/{branch}/exports/ledger.csv", "member")
     assert csv.headers["Content-Type"].startswith("text/csv")
-    assert csv.content.decode("utf-8-sig").splitlines()[0].startswith("item_id,title")
-    xlsx = cluster.get(f"/api/v1/branches/{branch}/exports/ledger.xlsx", "member")
-    assert xlsx.content[:2] == b"PK"  # a zip: the workbook
+    assert csv.content.decode("utf-8-sig").splitlines()[0] == ",".join(exports.COLUMNS)
+
+
+def test_the_ledgers_workbook_is_in_chinese_with_names_labels_and_date_cells(cluster):
+    w = cluster.world
+    branch = w.branches["own"]
+    xlsx = cluster.get(f"/api/v1/branches/{branch}/exports/ledger.xlsx", "secretary")
+    assert xlsx.headers["Content-Type"] == XLSX
+    assert quote("own支部台账.xlsx") in xlsx.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["台账"]
+    sheet = book["台账"]
+    header = [cell.value for cell in sheet[1]]
+    assert header == [
+        *("序号", "工作任务", "类别", "责任人", "完成时限", "完成情况", "备注"),
+        *("事项编号", "期次", "责任人编号"),
+    ]
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    own = rows["own 调研"]
+    # The member's name (the world names each person after their role), their id at the end.
+    assert own[3].value == "member" and w.people["member"] not in str(own[3].value)
+    assert [cell.value for cell in own[7:]] == [w.items["own"], "once", w.people["member"]]
+    assert own[2].value == "改革（业务）工作（一次性）"  # labels, not reform / once
+    assert own[4].is_date and own[4].value.date() < date.today()
+    # Due a month ago: overdue, or done late once another test has completed it.
+    assert own[5].value == "未开始，已逾期" or own[5].value.startswith("逾期完成（")
+    january = rows[f"每月学习（{w.year}年1月）"]
+    assert january[3].value == "own支部" and "完成（" in january[5].value
+    assert (january[8].value, january[9].value) == (f"{w.year}-01", None)  # the branch's item

@@ -8,6 +8,7 @@ import time
 import pytest
 import requests
 
+from services.common.labels import ERROR
 from services.gateway.users.throttle import ACCOUNT
 
 from .addresses import client, loopback
@@ -47,7 +48,7 @@ def test_repeated_failures_from_one_address_wait_longer_each_time(cluster):
         assert early.status_code == 429, early.text
         assert early.json() == {
             "code": "too_many_attempts",
-            "message": early.json()["message"],
+            "message": ERROR["too_many_attempts"],
             "fields": {},
         }
         waits.append(int(early.headers["Retry-After"]))

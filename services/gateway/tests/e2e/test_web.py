@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from functools import partial
 
 import pytest
 import requests
@@ -14,55 +13,13 @@ from selenium.webdriver.common.by import By
 
 from tests.support import NOT_YET, wait_for
 
-from .browser import Browser, chromium
-from .conftest import Cluster
-from .world import PASSWORD, seed
+from .web_world import NAMES, readable, sign_in
+from .world import PASSWORD
 
 pytestmark = pytest.mark.servers
 
-# The pages show people by name: the world's, in Chinese.
-NAMES = {
-    "委员": "李委员",
-    "secretary": "张书记",
-    "leader": "王组长",
-    "member": "赵党员",
-    "member2": "钱党员",
-    "foreign": "孙书记",
-}
 XSS = "<script>alert(1)</script>"
-# A page is several calls at once (the overview: four per branch), on a machine busy with the
-# browser besides: more time than the API's tests give a single call.
-BROWSER_RPC_TIMEOUT = 10
 COMMENT_ROW = "//h3[text()='点评']/following-sibling::ul[1]/li[starts-with(., '赵党员：')]"
-
-
-def chinese(call, method: str, **payload):
-    if method == "admit_member":
-        payload["name"] = NAMES[payload["name"]]
-    if method == "register_branch":
-        payload["name"] = payload["name"].replace("own", "第一").replace("foreign", "第二")
-    if method == "plan_item":
-        payload["title"] = payload["title"].replace("own 调研", "走访调研报告")
-    return call(method, **payload)
-
-
-def chinese_world(call, world):
-    return seed(partial(chinese, call), world)
-
-
-@pytest.fixture(scope="module")
-def web(settings, db):
-    cluster = Cluster(settings, db, chinese_world, rpc_timeout=BROWSER_RPC_TIMEOUT)
-    driver = chromium()
-    yield cluster, Browser(driver, cluster.url)
-    driver.quit()
-    cluster.stop()
-
-
-def sign_in(web, role: str) -> Browser:
-    cluster, browser = web
-    browser.sign_in(cluster.world.username(role), PASSWORD)
-    return browser
 
 
 def test_member_completes_an_occurrence_and_posts_an_article(web):
@@ -77,9 +34,14 @@ def test_member_completes_an_occurrence_and_posts_an_article(web):
     done = overdue.find_element(By.XPATH, ".//details[summary[text()='完成']]")
     done.find_element(By.TAG_NAME, "summary").click()
     done.find_element(By.NAME, "note").send_keys("已报送支部")
+    done.find_element(By.NAME, "evidence").send_keys("https://example.org/report.pdf")
     browser.submit(done.find_element(By.XPATH, ".//button[text()='标记完成']"))
     assert "已保存" in browser.text()
     assert "没有逾期事项" in browser.text()
+    browser.open(f"/app/items/{cluster.world.items['own']}")
+    proof = browser.driver.find_element(By.LINK_TEXT, "材料1")
+    assert proof.get_attribute("href") == "https://example.org/report.pdf"
+    assert "完成 · 赵党员" in browser.text() and "说明：已报送支部" in browser.text()
 
     browser.open(f"/app/b/{b}/study")
     before = browser.driver.find_element(By.CSS_SELECTOR, ".stat").text
@@ -162,11 +124,13 @@ def test_member_writes_a_peer_review(web, caplog):
 
 def test_a_foreign_branch_is_the_404_page(web):
     cluster, browser = web
-    foreign = cluster.world.branches["foreign"]
+    w = cluster.world
+    foreign = w.branches["foreign"]
     browser = sign_in(web, "member")
-    for page in ("dashboard", "ledger", "appraisal"):
-        browser.open(f"/app/b/{foreign}/{page}")
-        assert "找不到页面" in browser.text()
+    pages = ["dashboard", "ledger", "appraisal", "items", "org-life", f"meetings/mt{w.run}"]
+    for path in [*(f"/app/b/{foreign}/{p}" for p in pages), f"/app/items/{w.items['foreign']}"]:
+        browser.open(path)
+        assert "找不到页面" in browser.text(), path
     browser.screenshot("not-found")
     cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
     answer = requests.get(f"{cluster.url}/app/b/{foreign}/dashboard", cookies=cookies, timeout=30)
@@ -197,32 +161,36 @@ def test_an_xss_title_is_text(web):
         browser.driver.switch_to.alert.text  # noqa: B018 (reading it is the check)
 
 
-def test_every_page_fits_a_phone(web):
+def test_every_page_fits_a_phone_in_chinese_with_names(web):
     cluster, browser = web
-    b, g = cluster.world.branches["own"], cluster.world.groups["own"]
+    w = cluster.world
+    b, g = w.branches["own"], w.groups["own"]
+    branch_pages = ["ledger", "study", "appraisal", "archive", "items", "org-life"]
     pages = {
         "secretary": [
-            "ledger",
-            "study",
-            "appraisal",
+            *branch_pages,
             "dashboard",
             "plan",
             "meetings",
+            f"meetings/mt{w.run}",
             "goals",
             f"groups/{g}",
         ],
-        "member": ["ledger", "study", "appraisal", "archive"],
+        "member": branch_pages,
+        "committee": ["dashboard", "items", "org-life", "appraisal", "study"],
     }
     for role, paths in pages.items():
         browser = sign_in(web, role)
         browser.phone(True)
+        own = [f"/app/b/{b}/{p}" for p in paths]
+        own += [f"/app/i/{w.institution}"] if role == "committee" else []
         try:
-            for path in [*(f"/app/b/{b}/{p}" for p in paths), "/app/inbox", "/app/password"]:
+            for path in [*own, f"/app/items/{w.items['own']}", "/app/inbox", "/app/password"]:
                 browser.open(path)
-                assert "出错了" not in browser.text(), path
+                readable(browser, w)
                 assert not browser.scrolls_sideways(), path
                 name = path.strip("/").replace("/", "-").replace(b, "b").replace(g, "g")
-                browser.screenshot(f"phone-{role}-{name}")
+                browser.screenshot(f"phone-{role}-{name.replace(w.run, '')}")
         finally:
             browser.phone(False)
 
@@ -277,9 +245,19 @@ def test_sessions_forms_and_headers(web):
         answers = [session.post(cluster.url + path, data=sent, timeout=30) for _ in range(2)]
         assert [answer.url.endswith(f"{path}?{shown}") for answer in answers] == [True, True]
     assert session.get(cluster.url + path, timeout=30).text.count("提交两次的文章") == 1
+    kept = session.cookies["tz_session"]  # as someone who copied the cookie would keep it
+    other = cluster.token("member")  # the same person's session elsewhere
     out = session.post(f"{cluster.url}/app/logout", data={"csrf_token": token}, timeout=30)
     assert "登录台账" in out.text
     assert session.get(f"{cluster.url}/app/inbox", timeout=30).url.endswith("/app/login")
+    # Signed out for real: the old cookie is refused by the pages and its token by the API.
+    again = requests.get(
+        f"{cluster.url}/app/inbox", cookies={"tz_session": kept}, allow_redirects=False, timeout=30
+    )
+    assert again.status_code == 303 and again.headers["Location"] == "/app/login"
+    bearer = {"Authorization": f"Bearer {kept}"}
+    assert requests.get(f"{cluster.url}/api/v1/me", headers=bearer, timeout=30).status_code == 401
+    assert cluster.get("/api/v1/me", headers={"Authorization": f"Bearer {other}"}).ok
 
 
 def _hidden_fields(page: str, action: str) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """Idempotency keys on the in-memory store: first answer kept, reuse and overlap refused, a dead
 attempt's claim taken over once stale."""
 
+import hashlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,7 +11,8 @@ from eventlog import InMemoryEventStore, utcnow
 from services.gateway import idempotency
 from services.gateway.errors import HttpError
 
-REQUEST = {"method": "POST", "path": "/api/v1/x", "body_hash": idempotency.body_hash({"a": 1})}
+KEY = "k" * 32  # the gateway's
+REQUEST = {"method": "POST", "path": "/api/v1/x", "body_hash": idempotency.body_hash({"a": 1}, KEY)}
 STALE = timedelta(seconds=10)
 
 
@@ -30,7 +33,7 @@ def test_a_request_in_progress_or_another_body_is_refused():
     with pytest.raises(HttpError) as running:
         claim(store)
     assert running.value.status == 409 and running.value.code == "request_in_progress"
-    other = {**REQUEST, "body_hash": idempotency.body_hash({"a": 2})}
+    other = {**REQUEST, "body_hash": idempotency.body_hash({"a": 2}, KEY)}
     with pytest.raises(HttpError) as reused:
         claim(store, request=other)
     assert reused.value.status == 422 and reused.value.code == "idempotency_key_reused"
@@ -60,4 +63,12 @@ def test_every_retry_sends_the_same_command_key():
 
 
 def test_the_body_hash_ignores_key_order_and_spacing():
-    assert idempotency.body_hash({"a": 1, "b": [1]}) == idempotency.body_hash({"b": [1], "a": 1})
+    given = idempotency.body_hash({"a": 1, "b": [1]}, KEY)
+    assert given == idempotency.body_hash({"b": [1], "a": 1}, KEY)
+
+
+def test_the_body_hash_is_keyed_so_a_password_in_the_body_cannot_be_guessed_from_the_log():
+    body = {"username": "ann", "password": "guessable 2026"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    plain = hashlib.sha256(canonical.encode()).hexdigest()
+    assert idempotency.body_hash(body, KEY) not in {plain, idempotency.body_hash(body, "o" * 32)}

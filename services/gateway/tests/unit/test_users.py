@@ -3,6 +3,7 @@ handlers over the in-memory store)."""
 
 from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 from eventlet.greenpool import GreenPool
 
@@ -10,8 +11,16 @@ from eventlog import ConcurrencyConflict, InMemoryEventStore, Metadata, NewEvent
 from eventlog.model import UPCASTERS
 from services.common.errors import InvalidTransition, NotFound
 from services.gateway.errors import HttpError, to_http
-from services.gateway.users import domain, handlers, throttle
-from services.gateway.users.credentials import Claims, TokenIssuer, hash_password
+from services.gateway.users import credentials, domain, handlers, throttle
+from services.gateway.users.credentials import (
+    ALGORITHM,
+    ISSUER,
+    Claims,
+    TokenIssuer,
+    hash_password,
+    one_time_password,
+)
+from services.gateway.users.sessions import Sessions
 
 NOW = datetime(2026, 5, 1, 8, tzinfo=UTC)
 KEY = "k" * 32
@@ -143,7 +152,8 @@ def test_the_streams_name_neither_the_address_nor_the_user():
 
 def test_an_unknown_user_is_refused_like_a_wrong_password(store):
     unknown = refused(store, "whatever", username="nobody")
-    assert unknown.status == 401 and unknown.message == handlers.WRONG
+    assert (unknown.status, unknown.detail) == (401, handlers.WRONG)
+    assert unknown.message == "用户名或密码不正确。"
 
 
 def test_a_sign_in_the_log_cannot_record_is_refused_whatever_the_password(store, monkeypatch):
@@ -161,10 +171,10 @@ def test_a_username_is_registered_once(store, password_hash):
     with pytest.raises(InvalidTransition, match="already exists") as again:
         handlers.register(store, domain.RegisterUser("ann", "p2", password_hash), "admin")
     answer = to_http(again.value)
-    assert answer.status == 409
+    assert (answer.status, answer.detail) == (409, "user ann already exists")
     assert answer.body() == {
         "code": "invalid_transition",
-        "message": "user ann already exists",
+        "message": "当前状态下不能这样操作（可能已完成或已取消）。",
         "fields": {},
     }
 
@@ -173,20 +183,43 @@ def test_tokens_carry_the_person_and_expire():
     issuer = TokenIssuer("k" * 32, timedelta(minutes=5))
     now = datetime.now(UTC)
     token = issuer.issue(Claims("p1", "ann", False), now)["access_token"]
-    assert issuer.read(token) == Claims("p1", "ann", False)
+    read = issuer.read(token)
+    assert (read.subject, read.username, read.admin) == ("p1", "ann", False)
+    assert len(read.token_id) == 32
     assert TokenIssuer("other" * 8, timedelta(minutes=5)).read(token) is None
     stale = issuer.issue(Claims("p1", "ann", False), now - timedelta(hours=1))["access_token"]
     assert issuer.read(stale) is None
+
+
+def test_a_signed_out_session_is_refused_and_no_other():
+    sessions = Sessions(TokenIssuer(KEY, timedelta(minutes=5)), InMemoryEventStore("gateway"))
+    now = datetime.now(UTC)
+    phone, desk = (sessions.issue(Claims("p1", "ann", False), now)["access_token"] for _ in "ab")
+    claims = sessions.read(phone)
+    sessions.end(claims, now)
+    sessions.end(claims, now)  # a second sign-out (another tab) changes nothing
+    assert sessions.read(phone) is None
+    assert sessions.read(desk).token_id != claims.token_id
+    ended = sessions.store.read_stream(f"session-{claims.token_id}")
+    assert [(e.type, e.actor_id) for e in ended] == [("SignedOut", "p1")]
+
+
+def test_a_token_without_an_id_is_refused():
+    issuer = TokenIssuer(KEY, timedelta(minutes=5))
+    now = int(datetime.now(UTC).timestamp())
+    payload = {"sub": "p1", "iss": ISSUER, "iat": now, "exp": now + 60}
+    assert issuer.read(jwt.encode(payload, KEY, algorithm=ALGORITHM)) is None
+    assert issuer.read(jwt.encode({**payload, "jti": "t1"}, KEY, algorithm=ALGORITHM))
 
 
 def test_a_reset_password_is_one_time_until_its_holder_changes_it(store):
     handlers.reset_password(store, "ann", hash_password("one time pw"), "忘记密码", "admin")
     assert sign_in(store, "one time pw").one_time
     origin = throttle.origin(KEY, HOME, "ann")
-    changed = handlers.change_password(
+    changed, outcome = handlers.change_password(
         store, "ann", "one time pw", "mine now 2026", NOW, origin, one_time_only=True
     )
-    assert changed.person_id == "p1"
+    assert changed.person_id == "p1" and outcome.as_dict()["events"] == ["PasswordChanged"]
     assert not sign_in(store, "mine now 2026").one_time
     types = [e.type for e in store.read_stream("user-ann")]
     assert types[1:] == [
@@ -204,6 +237,14 @@ def test_only_a_one_time_password_is_replaced_without_a_token(store):
         handlers.change_password(
             store, "ann", "right password", "another 2026", NOW, origin, one_time_only=True
         )
+
+
+def test_a_one_time_password_drawn_from_the_same_seed_is_the_same():
+    seed, other = bytes(range(64)), bytes(range(1, 65))
+    password = one_time_password(seed)
+    assert password == one_time_password(seed) != one_time_password(other)
+    assert len(password) == 12 and set(password) <= set(credentials._ALPHABET)
+    assert one_time_password() != one_time_password()  # at random without one
 
 
 def test_no_one_is_reset_who_is_not_a_user(store):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from services.appraisal.domain import cycle
-from services.common import labels, periods
+from services.common import labels, periods, written
 from services.gateway.errors import MAPPED_ERRORS
 from services.gateway.web import app, render, session
 from services.gateway.web.pages import charts
@@ -43,6 +45,32 @@ def test_a_code_without_a_label_shows_as_itself():
     assert labels.label("status", "in_progress") == "进行中"
     assert labels.label("status", "someday") == "someday"
     assert labels.label("status", None) == ""
+
+
+@pytest.mark.parametrize(
+    ("key", "written_as"),
+    [
+        ("2026", "2026年"),
+        ("2026-H1", "2026年上半年"),
+        ("2026-H2", "2026年下半年"),
+        ("2026-Q3", "2026年第三季度"),
+        ("2026-05", "2026年5月"),
+        ("2026-05-07", "2026年5月7日"),
+        ("once", ""),
+        ("2026-13", "2026-13"),  # not a period: as it is
+    ],
+)
+def test_every_period_of_the_ledger_is_written_in_chinese(key, written_as):
+    assert written.period(key) == written_as
+
+
+def test_dates_and_cycles_are_written_the_chinese_way():
+    assert written.day("2026-12-03") == written.day(date(2026, 12, 3)) == "2026年12月3日"
+    assert written.moment(datetime(2026, 3, 9, 18, 5)) == "2026年3月9日 18:05"
+    assert written.cycle_name("quarterly", "2026-Q1") == "2026年第一季度评议"
+    assert written.cycle_name("half_year", "2026-H2") == "2026年下半年评议"
+    assert written.cycle_name("year_end", "2026") == "2026年年终评议"
+    assert written.cycle_name("quarterly", "2026") == "2026年季度评议"
 
 
 def request(cookies: dict[str, str], form: dict[str, str]) -> Request:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
+from eventlog import utcnow
+
 from ...errors import to_http
 from .. import render, session
 from ..page import Page
@@ -34,6 +36,12 @@ def login(page: Page) -> Response:
 
 
 def logout(page: Page) -> Response:
+    """Ends the session in the log, so that its token is refused from now on wherever it is
+    kept (a copied cookie, a bearer header), then drops the cookie."""
+    tokens = page.ctx.service.tokens
+    claims = tokens.read(session.session_token(page.request))
+    if claims is not None:
+        tokens.end(claims, utcnow())
     answer = render.redirect("/app/login")
     session.end_session(answer)
     return answer

@@ -25,6 +25,7 @@ def overview(page: Page, branch_id: str) -> Response:
     cycles = page.api("appraisal_cycles", branch_id=branch_id)["cycles"]
     member = page.is_member(branch_id)
     runs = page.runs(branch_id)
+    me = page.me()["person_id"]
     shown = []
     for cycle in cycles:
         path = {"branch_id": branch_id, "cycle_id": cycle["cycle_id"]}
@@ -35,17 +36,37 @@ def overview(page: Page, branch_id: str) -> Response:
                 "mine": page.api("my_reviews", **path) if open_ and member else None,
                 "plan": page.api("cycle", **path) if open_ and runs else None,
                 "results": None if open_ else page.api("results", **path),
+                "received": None
+                if open_ or not member
+                else page.api("peer_reviews_about", **path, member_id=me),
             }
         )
     return page.render(
         "appraisal.html",
         branch_id=branch_id,
         cycles=shown,
+        member=member,
         runs=runs,
         names=page.names(branch_id),
         dimensions=DIMENSION,
+        choices=cycle_choices(date.today().year),
         default_period=period_key("quarterly", date.today()),
     )
+
+
+def cycle_choices(year: int) -> list[dict[str, str]]:
+    """The cycles a secretary may open, by name: this year's and next year's quarters, halves
+    and year's end."""
+    return [
+        {"kind": kind, "period": key}
+        for y in (year, year + 1)
+        for kind, keys in (
+            ("quarterly", [f"{y}-Q{n}" for n in range(1, 5)]),
+            ("half_year", [f"{y}-H1", f"{y}-H2"]),
+            ("year_end", [str(y)]),
+        )
+        for key in keys
+    ]
 
 
 def _scores(page: Page) -> dict[str, Any]:
@@ -120,9 +141,10 @@ def _window(opens: str, closes: str) -> dict[str, str] | str:
 def open_cycle(page: Page, branch_id: str) -> Response:
     form = page.form
     window = _window(form.get("opens_on", ""), form.get("closes_on", ""))
+    kind, _, key = form.get("cycle", "").partition(":")
     fields = {
-        "kind": form.get("kind", ""),
-        "period": form.get("period", ""),
+        "kind": kind,
+        "period": key,
         "peer_scope": form.get("peer_scope", "group"),
         "windows": {step: window for step in STEPS},
     }

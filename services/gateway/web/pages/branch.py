@@ -12,7 +12,7 @@ from services.common.labels import CADENCE, KIND, LEVEL, MEETING_TYPE
 
 from ...errors import HttpError
 from ..page import Page
-from . import charts
+from . import charts, items
 
 EXPORTS = {"csv": "export_csv", "xlsx": "export_xlsx"}
 
@@ -30,6 +30,7 @@ def dashboard(page: Page, branch_id: str) -> Response:
         study=study,
         month=month,
         names=page.names(branch_id),
+        groups=page.groups(branch_id),
         charts={
             "completion": charts.completion(view["completion"]),
             "meetings": charts.meetings(view["meetings"]),
@@ -39,14 +40,25 @@ def dashboard(page: Page, branch_id: str) -> Response:
 
 
 def plan_form(page: Page, branch_id: str) -> Response:
+    """The form offers what the caller may plan: who runs the branch, anything; a group leader,
+    their group's items and its members' (`?group=` narrows the owners to one group)."""
     branch = page.api("branch", branch_id=branch_id)
     goals = page.api("goal_set", branch_id=branch_id, year=date.today().year)["goals"]
+    runs = page.runs(branch_id)
+    groups = [g for g in branch["groups"] if runs or g["group_id"] in page.led_groups(branch_id)]
+    group_id = page.request.args.get("group")
+    owners = branch["members"]
+    if group_id or not runs:
+        within = {m for g in groups if group_id in (None, g["group_id"]) for m in g["members"]}
+        owners = [m for m in owners if m["member_id"] in within]
     return page.render(
         "plan.html",
         branch_id=branch_id,
         branch=branch,
+        groups=groups,
+        owners=owners,
         goals=goals,
-        levels=LEVEL,
+        levels=LEVEL if runs else {k: v for k, v in LEVEL.items() if k != "branch"},
         kinds={k: v for k, v in KIND.items() if k != "rectification"},
         cadences=CADENCE,
         chosen=page.request.args,
@@ -65,8 +77,11 @@ def plan(page: Page, branch_id: str) -> Response:
 
 
 def meeting_form(page: Page, branch_id: str) -> Response:
+    """A meeting of the branch, or of a group (`?group=`; a group leader who does not run the
+    branch records their group's meetings only)."""
     branch = page.api("branch", branch_id=branch_id)
-    group_id = page.request.args.get("group") or None
+    runs, led = page.runs(branch_id), page.led_groups(branch_id)
+    group_id = page.request.args.get("group") or (None if runs else next(iter(led), None))
     group = next((g for g in branch["groups"] if g["group_id"] == group_id), None)
     people = group["members"] if group else [m["member_id"] for m in branch["members"]]
     return page.render(
@@ -76,7 +91,7 @@ def meeting_form(page: Page, branch_id: str) -> Response:
         group=group,
         people=people,
         names=page.names(branch_id),
-        types=MEETING_TYPE,
+        types=MEETING_TYPE if runs else {"group_meeting": MEETING_TYPE["group_meeting"]},
     )
 
 
@@ -100,8 +115,7 @@ def record_meeting(page: Page, branch_id: str) -> Response:
 def export(page: Page, branch_id: str, fmt: str) -> Response:
     if fmt not in EXPORTS:
         raise HttpError(404, "not_found", "no such export")
-    query = {k: v for k, v in page.request.args.items() if k in ("overdue", "kind", "level")}
-    return page.api(EXPORTS[fmt], query, branch_id=branch_id)
+    return page.api(EXPORTS[fmt], items.chosen(page, branch_id), branch_id=branch_id)
 
 
 def export_results(page: Page, branch_id: str, cycle_id: str, fmt: str) -> Response:

@@ -29,6 +29,7 @@ def ledger(page: Page, branch_id: str) -> Response:
         this_month=open_now,
         month=month,
         names=page.names(branch_id),
+        groups=page.groups(branch_id),
     )
 
 
@@ -36,14 +37,18 @@ def start(page: Page, item_id: str) -> Response:
     return page.perform("start_item", {"period": page.form.get("period", "")}, item_id=item_id)
 
 
+def _evidence(page: Page) -> list[str]:
+    """The evidence links a form lists, one after another (spaces or lines between them)."""
+    return page.form.get("evidence", "").split()
+
+
 def progress(page: Page, item_id: str) -> Response:
-    evidence = [link for link in page.form.get("evidence", "").split() if link]
     fields = {"period": page.form.get("period", ""), "note": page.form.get("note", "")}
-    return page.perform("note_progress", {**fields, "evidence": evidence}, item_id=item_id)
+    return page.perform("note_progress", {**fields, "evidence": _evidence(page)}, item_id=item_id)
 
 
 def complete(page: Page, item_id: str) -> Response:
-    fields = {"period": page.form.get("period", "")}
+    fields = {"period": page.form.get("period", ""), "evidence": _evidence(page)}
     if page.form.get("note", "").strip():
         fields["note"] = page.form["note"]
     return page.perform("complete_occurrence", fields, item_id=item_id)

@@ -13,6 +13,7 @@ from services.ledger.handlers import organisation as org
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 FOUNDED = datetime(2025, 12, 1, 2, 0, tzinfo=UTC)  # the branch and its members, before 2026
+EVIDENCE = "https://example.org/minutes-2026-01"  # what m1's January completion shows
 
 
 def build(store) -> dict[str, str]:
@@ -60,7 +61,7 @@ def build(store) -> dict[str, str]:
         due_day=20,
     )
     outcomes.append(h.plan_item(plan, store, datetime(2026, 1, 2, tzinfo=UTC)))
-    done = c.CompleteOccurrence(ids["m1"], ids["item"], "2026-01", "ok")
+    done = c.CompleteOccurrence(ids["m1"], ids["item"], "2026-01", "ok", (EVIDENCE,))
     outcomes.append(h.complete_occurrence(done, store, datetime(2026, 1, 15, tzinfo=UTC)))
     late = c.CompleteOccurrence(ids["m1"], ids["item"], "2026-02", "late")
     outcomes.append(h.complete_occurrence(late, store, datetime(2026, 2, 25, tzinfo=UTC)))

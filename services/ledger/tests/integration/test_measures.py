@@ -9,7 +9,7 @@ import pytest
 
 from services.ledger.domain import item_commands as c
 from services.ledger.handlers import items as h
-from services.ledger.queries import completion, measures
+from services.ledger.queries import completion, measures, summaries
 
 from .scenario import NOW, build
 
@@ -89,5 +89,49 @@ def test_the_dashboard_and_the_appraisal_count_alike(ledger_store, db, runner):
     }  # fmt: skip
     branch = completion.branch_measures(db, NOW, ids["sec"], ids["branch"], 2026)
     assert [(m["member_id"], m["due"], m["done"]) for m in branch["members"]] == [(ids["m1"], 4, 3)]
-    overview = completion.institution_measures(db, NOW, ids["sec"], ids["inst"], 2026)
-    assert [b["completion"] for b in overview["branches"]] == [branch["completion"]]
+    overview = summaries.institution_summaries(db, NOW, ids["sec"], ids["inst"], 2026)
+    brief = {k: v for k, v in branch["completion"].items() if k != "by_level_kind_cadence"}
+    assert [b["completion"] for b in overview["branches"]] == [brief]
+
+
+def test_the_overview_reads_the_same_briefs_as_it_sums(ledger_store, db, runner):
+    """Summed afresh (measures.brief) or read from what was kept (PostgreSQL takes the detail
+    out), a branch in the overview reads the same."""
+    ids = build(ledger_store)
+    runner.apply(ids["events"])
+
+    def overview() -> dict:
+        return summaries.institution_summaries(db, NOW, ids["sec"], ids["inst"], 2026)
+
+    summed = overview()
+    assert "items" not in summed["branches"][0]["goals"]
+    assert overview() == summed
+
+
+def test_a_kept_summary_is_never_shown_after_its_branch_changed(ledger_store, db, runner):
+    """Each change of the branch moves its stamp: the summary shown after it is the one summed
+    afresh (the kept ones forgotten), and before the next change it is read from what was kept."""
+    ids = build(ledger_store)
+    runner.apply(ids["events"])
+    sec, item, branch = ids["sec"], ids["item"], ids["branch"]
+
+    def shown() -> dict:
+        return summaries.branch_summary(db, NOW, sec, branch, 2026)
+
+    def afresh() -> dict:
+        db.execute("DELETE FROM ledger.branch_summaries")
+        return shown()
+
+    steps = [
+        (h.complete_occurrence, c.CompleteOccurrence(sec, item, "2026-03", "提前")),
+        (h.reopen_item, c.ReopenItem(sec, item, "重做", "2026-03")),
+        (h.cancel_item, c.CancelItem(sec, item, "不需要", "2026-04")),
+    ]
+    before = shown()
+    for handle, cmd in steps:
+        runner.apply(handle(cmd, ledger_store, NOW).events)
+        after = shown()
+        assert after != before, cmd
+        assert after == afresh(), cmd
+        assert shown() == after
+        before = after

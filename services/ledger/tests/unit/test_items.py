@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
+from eventlog import NewEvent
 from services.common.handlers import load
 from services.ledger.domain import item_commands as c
 from services.ledger.domain.items import Item, evolve, is_overdue
@@ -137,7 +138,29 @@ def test_reassigning_keeps_a_member_item_inside_its_group(store):
     plan(store)
     with pytest.raises(BadInput):
         h.reassign_item(c.ReassignItem("sec", "it1", "m2"), store, NOW)
-    h.reassign_item(c.ReassignItem("sec", "it1", "gl1"), store, NOW)
+    h.reassign_item(c.ReassignItem("sec", "it1", "gl1", "m1 调岗"), store, NOW)
+    assert state_of(store).plan["owner_id"] == "gl1"
+    reassigned = store.read_stream(h.stream_id("it1"))[-1]
+    assert reassigned.data == {"owner_id": "gl1", "reason": "m1 调岗"}
+
+
+def test_completing_with_evidence_keeps_the_links_and_an_old_completion_has_none(store):
+    plan(store)
+    links = ("https://example.org/report.pdf",)
+    h.complete_occurrence(c.CompleteOccurrence("m1", "it1", "2026-01", "交了", links), store, NOW)
+    done = store.read_stream(h.stream_id("it1"))[-1]
+    assert (done.type, done.data["evidence"]) == ("ItemCompleted", list(links))
+    old = NewEvent("ItemCompleted", {"period": "2026-02", "note": ""}, schema_version=1)
+    store.append(h.stream_id("it1"), [NewEvent("ItemStarted", {"period": "2026-02"}), old], None)
+    assert store.read_stream(h.stream_id("it1"))[-1].data["evidence"] == []
+    assert state_of(store).status("2026-02") == "done"
+
+
+def test_a_reassignment_of_the_release_before_reads_without_a_reason(store):
+    plan(store)
+    old = NewEvent("ItemReassigned", {"owner_id": "gl1"}, schema_version=1)
+    store.append(h.stream_id("it1"), [old], 1)
+    assert store.read_stream(h.stream_id("it1"))[-1].data == {"owner_id": "gl1", "reason": ""}
     assert state_of(store).plan["owner_id"] == "gl1"
 
 

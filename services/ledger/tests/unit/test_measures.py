@@ -68,3 +68,45 @@ def test_tally_by_groups_on_keys():
     ]
     by_owner = measures.tally_by(cells, TODAY, "owner")
     assert {key: counts["due"] for key, counts in by_owner.items()} == {("a",): 2, ("b",): 2}
+
+
+def test_meetings_count_ended_periods_only():
+    slots = [
+        {"meeting_type": "m", "group_id": None, "status": s}
+        for s in ("held", "not_held", "open", "upcoming")
+    ]
+    counted = measures.meetings(slots)
+    assert (counted["due"], counted["held"], counted["rate"]) == (2, 1, 0.5)
+
+
+def test_branches_rank_by_the_mean_of_their_rates():
+    def branch(name, rate):
+        return {
+            "branch_id": name,
+            "completion": {"rate": rate},
+            "meetings": {"rate": rate},
+            "study": {"rate": None},
+            "goals": {"average_progress": rate},
+        }
+
+    ranked = measures.rank([branch("low", 0.2), branch("high", 0.9), branch("none", None)])
+    assert [b["branch_id"] for b in ranked] == ["high", "low", "none"]
+    assert ranked[0]["ranks"]["completion"] == ranked[0]["ranks"]["score"] == 1
+    assert ranked[-1]["score"] is None
+
+
+def test_a_brief_summary_has_the_figures_without_their_detail():
+    summary = {
+        "branch_id": "b1",
+        "completion": {"rate": 0.5, "by_level_kind_cadence": [{}]},
+        "meetings": {"rate": 1.0, "by_type": [{}]},
+        "study": {"rate": None},
+        "goals": {"average_progress": 0.2, "items": [{}]},
+    }
+    assert measures.brief(summary) == {
+        "branch_id": "b1",
+        "completion": {"rate": 0.5},
+        "meetings": {"rate": 1.0},
+        "study": {"rate": None},
+        "goals": {"average_progress": 0.2},
+    }

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from services.common.labels import ROLE
 from services.ledger.domain import roster as r
-from services.ledger.domain.roster_rows import MemberRow, UnitRow
+from services.ledger.domain.roster_rows import (
+    ROSTER_ROLES,
+    MemberRow,
+    RowReport,
+    UnitRow,
+    role_names,
+    roles,
+)
 from services.ledger.exceptions import Forbidden
 from services.ledger.handlers import roster
 
@@ -131,3 +139,18 @@ def test_a_member_in_another_group_is_moved_and_keeps_no_lead_of_the_old(store):
 def test_only_the_institution_committee_imports(store):
     with pytest.raises(Forbidden):
         run(store, actor="sec")
+
+
+def test_roles_are_read_as_the_labels_table_and_the_template_write_them():
+    """The template says 支部书记 (the labels table's); a secretary's own sheet often 书记."""
+    written = "、".join(ROLE[role] for role in ROSTER_ROLES)
+    report = RowReport("党员", 2)
+    assert roles(MemberRow(2, "b", "n", "l", roles=written), report) == list(ROSTER_ROLES)
+    assert roles(MemberRow(2, "b", "n", "l", roles="书记 支部委员"), report) == [
+        "secretary",
+        "committee_member",
+    ]
+    assert report.errors == {}
+    roles(MemberRow(2, "b", "n", "l", roles="党员"), report)  # every row is a member already
+    assert report.errors == {"职务": [f"未知职务“党员”：可填{role_names()}"]}
+    assert role_names() == "支部书记、专职党务干部、班子成员、支委、党小组长"

@@ -73,8 +73,22 @@ def test_an_escalation_names_the_owner_by_name(log, ledger_runner, world):
         " AND rule = 'overdue_urging' AND subject_id = %s",
         (world["branch"], world["it1"]),
     )
-    assert len(rows) == 1 and rows[0]["title"].startswith("督促提醒：m1 的")  # m1's name: "m1"
+    assert len(rows) == 1 and rows[0]["title"].startswith("督促提醒：m1的")  # m1's name: "m1"
+    assert rows[0]["body"].startswith("一支部 m1负责的")  # and the branch's: "一支部"
     assert world["m1"] not in rows[0]["title"] + rows[0]["body"]
+
+
+def test_a_meeting_reminder_names_the_branch_from_the_read_model(log, ledger_runner, world):
+    run_scan(log, ledger_runner, "month_end")
+    [row] = log.db.fetch_all(
+        "SELECT title, body FROM notify.reminders WHERE branch_id = %s AND rule = 'meeting_due'",
+        (world["branch"],),
+    )
+    assert row["body"].startswith("一支部的党课本期（") and world["branch"] not in row["body"]
+    groups = log.db.fetch_all(
+        "SELECT name FROM notify.groups WHERE branch_id = %s", (world["branch"],)
+    )
+    assert [g["name"] for g in groups] == ["一组"]
 
 
 def test_a_second_decision_is_refused_by_the_log(log, world):

@@ -17,12 +17,15 @@ PEOPLE = People(
     group_leaders={"grp1": ("gl1",)},
     officers=("fto", "fto2"),
     names={"m1": "张三", "com": "李四"},
+    groups={"grp1": "第一党小组"},
 )
 
 
 def entry(item="it1", due="2026-03-20", status="planned", owner="m1", goal="g-S1", **more):
     return {
         "item_id": item,
+        "kind": "reform",
+        "cadence": "once",
         "period": "once",
         "title": "调研报告",
         "due_date": due,
@@ -38,7 +41,7 @@ DEFAULTS = Thresholds()
 
 
 def inputs(timezone="Asia/Shanghai", thresholds=DEFAULTS, **rows) -> BranchInputs:
-    return BranchInputs("b1", timezone, thresholds, PEOPLE, **rows)
+    return BranchInputs("b1", timezone, thresholds, PEOPLE, name="第一支部", **rows)
 
 
 def at(day: str, hour: int = 2) -> datetime:

@@ -58,13 +58,46 @@ def test_without_goal_holders_escalation_follows_the_roles():
     assert {who for rule, _, who in found if rule == "overdue_supervision"} == {"fto", "fto2"}
 
 
-def test_an_escalation_names_the_owner_by_name():
+def test_an_escalation_names_the_owner_and_the_branch_by_name():
     found = rules.due(inputs(entries=(entry(),)), at("2026-03-23"))
     urging = next(r for r in found if r.rule == "overdue_urging")
-    assert urging.title == "督促提醒：张三 的「调研报告」（once）已逾期 3 天"
-    assert "m1" not in urging.body
+    assert urging.title == "督促提醒：张三的「调研报告」已逾期3天"
+    assert urging.body == (
+        "第一支部 张三负责的「调研报告」（改革（业务）工作 · 一次性）应于2026年3月20日完成，"
+        "已逾期3天。请履行督促责任。"
+    )
+    supervision = rules.due(inputs(entries=(entry(),)), at("2026-03-30"))
+    assert any(r.body.endswith("请履行监督责任。") for r in supervision)
     unnamed = rules.due(inputs(entries=(entry(owner="m9"),)), at("2026-03-23"))
-    assert "m9 的" in next(r for r in unnamed if r.rule == "overdue_urging").title
+    assert "m9的" in next(r for r in unnamed if r.rule == "overdue_urging").title
+
+
+def test_an_owner_reads_the_item_its_kind_cadence_and_period_in_words():
+    monthly = entry(kind="party_building", cadence="monthly", period="2026-03")
+    [soon] = rules.due(inputs(entries=(monthly,)), at("2026-03-18"))
+    assert soon.title == "台账提醒：「调研报告」（2026年3月）将于2026年3月20日到期"
+    assert soon.body == (
+        "您负责的「调研报告」（党建工作 · 每月 · 2026年3月）应于2026年3月20日前完成，"
+        "请及时推进并记录进展。"
+    )
+    [late] = rules.due(inputs(entries=(entry(),)), at("2026-03-21"))
+    assert late.title == "台账逾期：「调研报告」已逾期1天"
+    assert late.body.startswith("您负责的「调研报告」（改革（业务）工作 · 一次性）")
+
+
+def test_the_branchs_own_item_is_named_as_the_branchs():
+    [soon] = rules.due(inputs(entries=(entry(owner=None),)), at("2026-03-18"))
+    assert soon.body.startswith("第一支部的「调研报告」")
+    found = rules.due(inputs(entries=(entry(owner=None),)), at("2026-03-23"))
+    urging = next(r for r in found if r.rule == "overdue_urging")
+    assert urging.title == "督促提醒：第一支部的「调研报告」已逾期3天"
+
+
+def test_no_reminder_shows_an_id_or_an_english_code():
+    rows = (entry(), entry(item="it2", owner=None, cadence="quarterly", period="2026-Q1"))
+    texts = [r.title + r.body for r in rules.due(inputs(entries=rows), at("2026-03-30"))]
+    for code in ("it1", "it2", "m1", "b1", "grp1", "g-S1", "reform", "once", "quarterly", "Q1"):
+        assert not any(code in text for text in texts), code
 
 
 def test_an_item_with_no_owner_is_the_secretarys():

@@ -75,3 +75,21 @@ def test_meetings_wait_for_the_threshold():
     three = Thresholds(meetings_days_before_period_end=3)
     assert rules.due(inputs(thresholds=three, slots=SLOTS), at("2026-03-27")) == []
     assert len(rules.due(inputs(thresholds=three, slots=SLOTS), at("2026-03-28"))) == 3
+
+
+def test_a_study_reminder_says_the_month_and_its_last_day_in_chinese():
+    [first, *_] = rules.due(inputs(study=STUDY), at("2026-03-26"))
+    assert first.title == "学习提醒：2026年3月尚未提交学习文章"
+    assert "请在2026年3月31日前至少提交1篇" in first.body
+
+
+def test_a_meeting_reminder_names_the_meeting_the_period_the_branch_and_the_group():
+    found = {r.subject_id: r for r in rules.due(inputs(slots=SLOTS), at("2026-03-24"))}
+    group = found["group_meeting@grp1"]
+    assert group.title == "组织生活提醒：第一党小组2026年3月的党小组会尚未召开"
+    assert group.body == (
+        "第一支部第一党小组的党小组会本期（2026年3月）应召开而尚未召开，本期至2026年3月31日结束。"
+    )
+    lecture = found["party_lecture"]
+    assert lecture.title == "组织生活提醒：2026年第一季度的党课尚未召开"
+    assert "grp1" not in group.title + group.body
