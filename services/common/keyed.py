@@ -18,12 +18,12 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from eventlog.definitions import new_event
 from eventlog.model import ConcurrencyConflict, Metadata, NewEvent, StoredEvent
 
 from .errors import BadInput
+from .events import CommandRecorded
 from .handlers import Outcome
-
-RECORDED = "CommandRecorded"
 
 
 def record_stream(source: str, key: str) -> str:
@@ -41,7 +41,7 @@ class KeyedStore:
 
     def __init__(self, store: Any, stream_id: str, command: str, arguments: str):
         self._store, self.stream_id = store, stream_id
-        self._record = {"command": command, "arguments": arguments}
+        self.command, self.arguments = command, arguments
         self._committed = False
 
     def __getattr__(self, name: str) -> Any:
@@ -59,10 +59,15 @@ class KeyedStore:
         if not events:
             return []
         if self._committed:  # a second record would conflict with the first: say so instead
-            raise RuntimeError(f"{self._record['command']} commits twice: keyed commands once")
-        ids = [str(event.event_id) for event in events]
-        data = {**self._record, "id": id, "stream_id": stream_id, "events": ids}
-        appends = [(stream_id, version, events), (self.stream_id, 0, [NewEvent(RECORDED, data)])]
+            raise RuntimeError(f"{self.command} commits twice: keyed commands once")
+        record = CommandRecorded(
+            command=self.command,
+            arguments=self.arguments,
+            id=id,
+            stream_id=stream_id,
+            events=[str(event.event_id) for event in events],
+        )
+        appends = [(stream_id, version, events), (self.stream_id, 0, [new_event(record)])]
         stored = self._store.append_batch(appends, metadata=metadata)
         self._committed = True
         return [event for event in stored if event.stream_id == stream_id]
@@ -97,9 +102,9 @@ def replay(store: Any, stream: str, command: str, arguments: str) -> Outcome | N
     records = store.read_stream(stream)
     if not records:
         return None
-    record = records[0].data
-    if (record["command"], record["arguments"]) != (command, arguments):
+    record = CommandRecorded.of(records[0])
+    if (record.command, record.arguments) != (command, arguments):
         raise BadInput({"command_key": ["already used for another command or other arguments"]})
-    ids = set(record["events"])
-    events = [e for e in store.read_stream(record["stream_id"]) if str(e.event_id) in ids]
-    return Outcome(record["id"], events[-1].version, events)
+    ids = set(record.events)
+    events = [e for e in store.read_stream(record.stream_id) if str(e.event_id) in ids]
+    return Outcome(record.id, events[-1].version, events)

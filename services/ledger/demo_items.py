@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from .domain import item_commands as c
+from .domain import items as c
 from .domain.items import schedule
 from .handlers import items as h
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
+from services.appraisal.events import RectificationRaised
 from services.common.messaging import event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.rpc import add_command_methods
@@ -84,7 +85,7 @@ class LedgerService:
     def on_event(self, body: dict[str, Any]) -> None:
         self.read_model.handle(body)
 
-    @event_handler("appraisal", "RectificationRaised")
+    @event_handler("appraisal", RectificationRaised.type)
     def on_rectification(self, body: dict[str, Any]) -> None:
         self.rectifications.handle(body)
 

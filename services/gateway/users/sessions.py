@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from eventlog import ConcurrencyConflict, Metadata, NewEvent
+from eventlog import ConcurrencyConflict, Metadata, new_event
 
+from ..events import SignedOut
 from .credentials import Claims, TokenIssuer
 
 
@@ -46,7 +47,7 @@ class Sessions:
 
     def end(self, claims: Claims, now: datetime) -> None:
         """The session of `claims` ended: its token is refused from now on."""
-        event = NewEvent("SignedOut", {"username": claims.username, "at": now.isoformat()})
+        event = new_event(SignedOut(username=claims.username, at=now.isoformat()))
         # A conflict: ended already, signed out in another tab at the same moment.
         with suppress(ConcurrencyConflict):
             self.store.append(

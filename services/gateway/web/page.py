@@ -18,9 +18,9 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.labels import ERROR, FIELD
 from services.common.periods import DEFAULT_TIMEZONE
+from services.common.roles import INSTITUTION_COMMITTEE, runs_branch
 
 from .. import dispatch
-from ..access import BRANCH_ADMIN
 from ..endpoints import ENDPOINTS
 from ..errors import HttpError, to_http
 from . import render
@@ -124,14 +124,15 @@ class Page:
         for row in self.me()["branches"]:
             if row["branch_id"] == branch_id:
                 return {"member", *(r["role"] for r in row["roles"])}
-        return {"institution_committee"} if self.me()["institution_committee"] else set()
+        return {INSTITUTION_COMMITTEE} if self.me()["institution_committee"] else set()
 
     def is_member(self, branch_id: str) -> bool:
         return "member" in self.roles(branch_id)
 
     def runs(self, branch_id: str) -> bool:
         """Secretary or committee member of the branch, or on the institution committee."""
-        return bool(self.roles(branch_id) & {*BRANCH_ADMIN, "institution_committee"})
+        roles = self.roles(branch_id)
+        return runs_branch(roles, committee=INSTITUTION_COMMITTEE in roles)
 
     def manages(self, item: dict[str, Any]) -> bool:
         """May change the item's plan (cancel, reopen, reassign, move its due date): the API's

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog import Event
 
+from ..events import EVENTS, ArticlePosted, ArticleRecommended
 from ..exceptions import InvalidTransition, NotFound, StudyQuotaExceeded
 
 MONTHLY_MIN = 1
@@ -54,18 +55,18 @@ class RecommendArticle:
     note: str = ""
 
 
-def evolve(state: StudyLog, event: Any) -> StudyLog:
-    data = event.data
-    if event.type == "ArticlePosted":
-        article = Article(data["branch_id"], data["month"])
-        return replace(state, articles={**state.articles, data["article_id"]: article})
-    if event.type == "ArticleRecommended":
-        article = replace(state.articles[data["article_id"]], recommended_by=data["recommended_by"])
-        return replace(state, articles={**state.articles, data["article_id"]: article})
+def evolve(state: StudyLog, event: object) -> StudyLog:
+    match EVENTS.read(event):
+        case ArticlePosted(article_id=article_id, branch_id=branch_id, month=month):
+            article = Article(branch_id, month)
+            return replace(state, articles={**state.articles, article_id: article})
+        case ArticleRecommended(article_id=article_id, recommended_by=by):
+            article = replace(state.articles[article_id], recommended_by=by)
+            return replace(state, articles={**state.articles, article_id: article})
     return state
 
 
-def decide_post(state: StudyLog, cmd: PostArticle) -> list[NewEvent]:
+def decide_post(state: StudyLog, cmd: PostArticle) -> list[Event]:
     """Posts an article, refusing a sixth one in the same month.
 
     The seed's rule is "1–5 articles a month". Five is enforced as a cap, not merely reported:
@@ -76,25 +77,14 @@ def decide_post(state: StudyLog, cmd: PostArticle) -> list[NewEvent]:
     month = f"{cmd.posted_on:%Y-%m}"
     if state.count(month) >= MONTHLY_MAX:
         raise StudyQuotaExceeded(f"{cmd.member_id} has posted {MONTHLY_MAX} articles in {month}")
-    data = {
-        "article_id": cmd.article_id,
-        "branch_id": cmd.branch_id,
-        "member_id": cmd.member_id,
-        "title": cmd.title,
-        "link": cmd.link,
-        "text": cmd.text,
-        "posted_on": cmd.posted_on.isoformat(),
-        "month": month,
-    }
-    return [NewEvent("ArticlePosted", data)]
+    return [ArticlePosted.taking(cmd, month=month)]
 
 
-def decide_recommend(state: StudyLog, cmd: RecommendArticle) -> list[NewEvent]:
+def decide_recommend(state: StudyLog, cmd: RecommendArticle) -> list[Event]:
     article = require_article(state, cmd.article_id)
     if article.recommended_by is not None:
         raise InvalidTransition(f"article {cmd.article_id} is already recommended")
-    data = {"article_id": cmd.article_id, "recommended_by": cmd.actor_id, "note": cmd.note}
-    return [NewEvent("ArticleRecommended", data)]
+    return [ArticleRecommended.taking(cmd, recommended_by=cmd.actor_id)]
 
 
 def require_article(state: StudyLog, article_id: str) -> Article:

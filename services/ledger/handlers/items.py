@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
-from services.common.handlers import EventStore, Outcome, commit, load
+from eventlog import Event
+from services.common.handlers import EventStore, Outcome, load
 
 from ..domain import goals
-from ..domain import item_commands as c
+from ..domain import items as c
 from ..domain.items import Item, evolve, require_item
 from ..domain.permissions import require_manager, require_planner
 from ..exceptions import BadInput, NotFound
-from .common import Scope, scope_of
+from .common import Scope, commit_as, scope_of
+
+Handler = Callable[[Any, EventStore, datetime], Outcome]
 
 
 def stream_id(item_id: str) -> str:
@@ -29,28 +34,25 @@ def plan_item(cmd: c.PlanItem, store: EventStore, now: datetime) -> Outcome:
     return _commit(store, c.decide_plan(state, cmd), version, cmd, cmd.branch_id, now)
 
 
-def start_item(cmd: c.StartItem, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_start, owner_may=True)
+def _acting(decide: Callable[[Item, Any], list[Event]], owner_may: bool) -> Handler:
+    """A command on an item: its owner works on it (`owner_may`); its managers may also change
+    its plan."""
+
+    def handle(cmd: Any, store: EventStore, now: datetime) -> Outcome:
+        state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
+        if not (owner_may and state.plan["owner_id"] == cmd.actor_id):
+            require_manager(scope.who, state.plan["level"], state.plan["group_id"], owner_may)
+        return _commit(store, decide(state, cmd), version, cmd, scope.branch.branch_id, now)
+
+    return handle
 
 
-def note_progress(cmd: c.NoteProgress, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_note, owner_may=True)
-
-
-def complete_occurrence(cmd: c.CompleteOccurrence, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_complete, owner_may=True)
-
-
-def cancel_item(cmd: c.CancelItem, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_cancel, owner_may=False)
-
-
-def reopen_item(cmd: c.ReopenItem, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_reopen, owner_may=False)
-
-
-def change_due_date(cmd: c.ChangeDueDate, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_change_due, owner_may=False)
+start_item = _acting(c.decide_start, owner_may=True)
+note_progress = _acting(c.decide_note, owner_may=True)
+complete_occurrence = _acting(c.decide_complete, owner_may=True)
+cancel_item = _acting(c.decide_cancel, owner_may=False)
+reopen_item = _acting(c.decide_reopen, owner_may=False)
+change_due_date = _acting(c.decide_change_due, owner_may=False)
 
 
 def reassign_item(cmd: c.ReassignItem, store: EventStore, now: datetime) -> Outcome:
@@ -62,14 +64,6 @@ def reassign_item(cmd: c.ReassignItem, store: EventStore, now: datetime) -> Outc
     if state.plan["level"] == "member" and owner.group_id != state.plan["group_id"]:
         raise BadInput({"owner_id": [f"a member of group {state.plan['group_id']}"]})
     return _commit(store, c.decide_reassign(state, cmd), version, cmd, scope.branch.branch_id, now)
-
-
-def _act(cmd, store: EventStore, now: datetime, decide, owner_may: bool) -> Outcome:
-    """Owners work on their own items; the item's managers may also change its plan."""
-    state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
-    if not (owner_may and state.plan["owner_id"] == cmd.actor_id):
-        require_manager(scope.who, state.plan["level"], state.plan["group_id"], owner_may)
-    return _commit(store, decide(state, cmd), version, cmd, scope.branch.branch_id, now)
 
 
 def _item_scope(store: EventStore, item_id: str, actor_id: str) -> tuple[Item, int, Scope]:
@@ -105,13 +99,5 @@ def _check_goal(store: EventStore, cmd: c.PlanItem) -> None:
 
 
 def _commit(store, events, version, cmd, branch_id, now) -> Outcome:
-    return commit(
-        store,
-        stream_id(cmd.item_id),
-        events,
-        version,
-        actor_id=cmd.actor_id,
-        branch_id=branch_id,
-        now=now,
-        id=cmd.item_id,
-    )
+    stream = stream_id(cmd.item_id)
+    return commit_as(cmd, store, stream, events, version, now, id=cmd.item_id, branch_id=branch_id)

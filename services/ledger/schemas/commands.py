@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import fields, post_load, validate, validates_schema
 
 from services.common import periods
+from services.common.roles import BRANCH_ROLES
 from services.common.schemas import (
     ID_RULE,
     YEAR,
@@ -24,9 +25,8 @@ from services.common.schemas import (
 
 from ..domain import branch as b
 from ..domain import goals as g
-from ..domain import item_commands as ic
+from ..domain import institution as o
 from ..domain import items, orglife, study
-from ..domain import organisation as o
 from ..exceptions import BadInput
 
 ACTOR = {"required": True}
@@ -128,7 +128,7 @@ class RemoveMember(Command):
 class GrantRole(Command):
     command = b.GrantRole
     actor_id, branch_id, member_id = Id(**ACTOR), Id(required=True), Id(required=True)
-    role = Choice(o.BRANCH_ROLES, required=True)
+    role = Choice(BRANCH_ROLES, required=True)
     group_id = Id(load_default=None, allow_none=True)
 
 
@@ -166,7 +166,7 @@ class AssignResponsibility(OpenGoalSet):
 
 
 class PlanItem(Command):
-    command = ic.PlanItem
+    command = items.PlanItem
     actor_id, branch_id, item_id = Id(**ACTOR), Id(required=True), NewId()
     level = Choice(items.LEVELS, required=True)
     kind = Choice(items.KINDS, required=True)
@@ -199,7 +199,7 @@ class Occurrence(Command):
 
 
 class StartItem(Occurrence):
-    command = ic.StartItem
+    command = items.StartItem
 
 
 class WithEvidence(Occurrence):
@@ -213,34 +213,34 @@ class WithEvidence(Occurrence):
 
 
 class NoteProgress(WithEvidence):
-    command = ic.NoteProgress
+    command = items.NoteProgress
     note = Text()
 
 
 class CompleteOccurrence(WithEvidence):
-    command = ic.CompleteOccurrence
+    command = items.CompleteOccurrence
     note = Text(required=False)
 
 
 class CancelItem(Command):
-    command = ic.CancelItem
+    command = items.CancelItem
     actor_id, item_id = Id(**ACTOR), Id(required=True)
     period = fields.Str(load_default=None, allow_none=True, validate=ID_RULE)
     reason = Text()
 
 
 class ReopenItem(CancelItem):
-    command = ic.ReopenItem
+    command = items.ReopenItem
 
 
 class ReassignItem(Command):
-    command = ic.ReassignItem
+    command = items.ReassignItem
     actor_id, item_id, owner_id = Id(**ACTOR), Id(required=True), Id(required=True)
     reason = Text(required=False)
 
 
 class ChangeDueDate(Command):
-    command = ic.ChangeDueDate
+    command = items.ChangeDueDate
     actor_id, item_id = Id(**ACTOR), Id(required=True)
     due_date = Date(load_default=None, allow_none=True)
     due_day = Integer(load_default=None, allow_none=True, validate=validate.Range(1, 31))

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from eventlog.model import NewEvent
+from eventlog import Event
 
+from ..events import Delivered, DeliveryAttempted, DeliveryAttemptFailed, DeliveryFailed
 from .reminders import ReminderState
 
 DEFAULT_DELAYS = (60.0, 300.0, 1800.0, 7200.0)  # 1 min, 5 min, 30 min, 2 h
@@ -43,7 +44,7 @@ class Backoff:
 
 def decide_claim(
     state: ReminderState, channel: str, now: datetime, backoff: Backoff
-) -> list[NewEvent]:
+) -> list[Event]:
     """The next attempt on `channel` if one is due; a failure if the last try never reported."""
     delivery = state.deliveries.get(channel)
     if delivery is None or delivery.status != "pending":
@@ -55,11 +56,7 @@ def decide_claim(
         return [_failed(channel, delivery.attempts, error)]
     attempt = delivery.attempts + 1
     retry_at = backoff.retry_at(attempt, now).isoformat()
-    return [
-        NewEvent(
-            "DeliveryAttempted", {"channel": channel, "attempt": attempt, "retry_at": retry_at}
-        )
-    ]
+    return [DeliveryAttempted(channel=channel, attempt=attempt, retry_at=retry_at)]
 
 
 def decide_outcome(
@@ -69,7 +66,7 @@ def decide_outcome(
     error: str | None,
     now: datetime,
     backoff: Backoff,
-) -> list[NewEvent]:
+) -> list[Event]:
     """Delivered; or failed for now (retry later); or failed for good after the last try."""
     delivery = state.deliveries[channel]
     if delivery.status != "pending":
@@ -80,18 +77,13 @@ def decide_outcome(
         return []  # a newer attempt has been claimed since: its outcome will speak
     if attempt >= backoff.max_attempts:
         return [_failed(channel, attempt, error)]
-    data = {
-        "channel": channel,
-        "attempt": attempt,
-        "error": error,
-        "retry_at": backoff.retry_at(attempt, now).isoformat(),
-    }
-    return [NewEvent("DeliveryAttemptFailed", data)]
+    retry_at = backoff.retry_at(attempt, now).isoformat()
+    return [DeliveryAttemptFailed(channel=channel, attempt=attempt, error=error, retry_at=retry_at)]
 
 
-def _delivered(channel: str, attempt: int) -> NewEvent:
-    return NewEvent("Delivered", {"channel": channel, "attempt": attempt})
+def _delivered(channel: str, attempt: int) -> Event:
+    return Delivered(channel=channel, attempt=attempt)
 
 
-def _failed(channel: str, attempts: int, error: str) -> NewEvent:
-    return NewEvent("DeliveryFailed", {"channel": channel, "attempts": attempts, "error": error})
+def _failed(channel: str, attempts: int, error: str) -> Event:
+    return DeliveryFailed(channel=channel, attempts=attempts, error=error)

@@ -14,7 +14,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog import Event
+
+from ..events import (
+    EVENTS,
+    Delivered,
+    DeliveryAttempted,
+    DeliveryAttemptFailed,
+    DeliveryFailed,
+    InboxRead,
+    ReminderIssued,
+)
 
 CHANNELS = ("email", "webhook", "inbox")
 DEFAULT_CHANNELS = ("inbox", "email")
@@ -86,7 +96,7 @@ class Delivery:
 
 @dataclass(frozen=True)
 class ReminderState:
-    issued: Mapping[str, Any] = field(default_factory=dict)  # the ReminderIssued data
+    issued: Mapping[str, Any] = field(default_factory=dict)  # the ReminderIssued payload
     deliveries: Mapping[str, Delivery] = field(default_factory=dict)
     read: bool = False
 
@@ -95,28 +105,16 @@ class ReminderState:
         return self.issued.get("recipient_id")
 
 
-def decide_issue(state: ReminderState, reminder: Reminder, to: Route) -> list[NewEvent]:
+def decide_issue(state: ReminderState, reminder: Reminder, to: Route) -> list[Event]:
     if state.issued:  # the log refuses it anyway (expected version 0); say so early
         return []
-    data = {
-        "reminder_key": reminder.key,
-        "rule": reminder.rule,
-        "subject_id": reminder.subject_id,
-        "period": reminder.period,
-        "recipient_id": reminder.recipient_id,
-        "branch_id": reminder.branch_id,
-        "channels": list(to.channels),
-        "email": to.email,
-        "webhook_url": to.webhook_url,
-        "title": reminder.title,
-        "body": reminder.body,
-    }
-    return [NewEvent("ReminderIssued", data)]
+    routed = {"channels": list(to.channels), "email": to.email, "webhook_url": to.webhook_url}
+    return [ReminderIssued.taking(reminder, reminder_key=reminder.key, **routed)]
 
 
-def decide_read(state: ReminderState) -> list[NewEvent]:
+def decide_read(state: ReminderState) -> list[Event]:
     """Marking read twice is not an error: the second time changes nothing."""
-    return [] if state.read else [NewEvent("InboxRead", {})]
+    return [] if state.read else [InboxRead()]
 
 
 def _with(state: ReminderState, channel: str, **changes: Any) -> ReminderState:
@@ -125,27 +123,33 @@ def _with(state: ReminderState, channel: str, **changes: Any) -> ReminderState:
 
 
 def evolve(state: ReminderState, event: Any) -> ReminderState:
-    data, kind = event.data, event.type
-    if kind == "ReminderIssued":
-        deliveries = {c: Delivery(due_at=event.occurred_at) for c in data["channels"] if c in SENT}
-        if "inbox" in data["channels"]:
-            deliveries["inbox"] = Delivery("delivered")
-        return ReminderState(issued=dict(data), deliveries=deliveries)
-    if kind == "InboxRead":
-        return replace(state, read=True)
-    if state.deliveries[data["channel"]].status != "pending":
-        return state  # a late outcome of a superseded attempt changes nothing
-    if kind == "DeliveryAttempted":
-        return _with(state, data["channel"], attempts=data["attempt"], due_at=_at(data))
-    if kind == "DeliveryAttemptFailed":  # counted by its claim; a newer claim's lease stands
-        current = state.deliveries[data["channel"]].attempts == data["attempt"]
-        return _with(state, data["channel"], due_at=_at(data)) if current else state
-    if kind == "Delivered":
-        return _with(state, data["channel"], status="delivered")
-    if kind == "DeliveryFailed":
-        return _with(state, data["channel"], status="failed", attempts=data["attempts"])
+    """`event` as stored: an issued reminder's deliveries are due from when it was issued."""
+    match EVENTS.read(event):
+        case ReminderIssued() as issued:
+            due = {c: Delivery(due_at=event.occurred_at) for c in issued.channels if c in SENT}
+            if "inbox" in issued.channels:
+                due["inbox"] = Delivery("delivered")
+            return ReminderState(issued=issued.data, deliveries=due)
+        case InboxRead():
+            return replace(state, read=True)
+        case DeliveryAttempted() | DeliveryAttemptFailed() | Delivered() | DeliveryFailed() as got:
+            if state.deliveries[got.channel].status != "pending":
+                return state  # a late outcome of a superseded attempt changes nothing
+            return _delivering(state, got)
     return state
 
 
-def _at(data: Mapping[str, Any]) -> datetime:
-    return datetime.fromisoformat(data["retry_at"])
+def _delivering(state: ReminderState, outcome: Event) -> ReminderState:
+    match outcome:
+        case DeliveryAttempted(channel=channel, attempt=attempt, retry_at=retry_at):
+            return _with(state, channel, attempts=attempt, due_at=datetime.fromisoformat(retry_at))
+        case DeliveryAttemptFailed(channel=channel, attempt=attempt, retry_at=retry_at):
+            # Counted by its claim: a newer claim's lease stands.
+            if state.deliveries[channel].attempts != attempt:
+                return state
+            return _with(state, channel, due_at=datetime.fromisoformat(retry_at))
+        case Delivered(channel=channel):
+            return _with(state, channel, status="delivered")
+        case DeliveryFailed(channel=channel, attempts=attempts):
+            return _with(state, channel, status="failed", attempts=attempts)
+    return state

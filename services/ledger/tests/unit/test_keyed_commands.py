@@ -10,7 +10,7 @@ import pytest
 from services.common import keyed
 from services.common.errors import BadInput, PreconditionFailed
 from services.common.handlers import commit, expecting
-from services.ledger.domain import item_commands as c
+from services.ledger.domain import items as c
 from services.ledger.exceptions import InvalidTransition
 from services.ledger.handlers import items as h
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from eventlog import InMemoryEventStore
+from eventlog import InMemoryEventStore, new_event
 from services.notify.domain.delivery import Backoff, decide_claim, decide_outcome
 from services.notify.domain.reminders import (
     Reminder,
@@ -58,7 +57,7 @@ class Stream:
         self.append(decide_issue(ReminderState(), REMINDER, to), NOW)
 
     def append(self, events, at):
-        stamped = [replace(e, occurred_at=at) for e in events]
+        stamped = [new_event(e, occurred_at=at) for e in events]
         return self.store.append("reminder-k", stamped, None)
 
     @property
