@@ -9,7 +9,8 @@ versions as the newest one, are registered beside the definition they serve (`up
 A producer's decide functions return definitions; `new_event` turns one into the log's NewEvent
 where it is appended. Consumers read a stored event's payload through its definition
 (`ItemPlanned.of(event)`, or the producer's `Catalogue.read`), never from the raw `data`, so
-every field a consumer reads is one a definition has.
+every field a consumer reads is one a definition has: the contract test checks exactly that
+(eventlog/contract.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from eventlog.model import UPCASTERS, NewEvent, Upcaster
 # Payload values the log stores as text; the annotation says what the text means.
 IsoDate = Annotated[str, "ISO date"]
 IsoTime = Annotated[str, "ISO date and time, with its zone"]
+
+# Attributes every definition has beside its fields: a consumer may read them too.
+EVENT_ATTRIBUTES = frozenset({"type", "schema_version", "category", "data", "retired"})
 
 
 @typing.dataclass_transform(frozen_default=True)
@@ -111,6 +115,12 @@ class Event:
             return UPCASTERS.register(cls.type, from_version)(step)
 
         return register
+
+    @classmethod
+    def field_types(cls) -> dict[str, Any]:
+        """Each field's type, as annotated (Annotated types keep their note)."""
+        hints = typing.get_type_hints(cls, include_extras=True)
+        return {name: hints[name] for name, _ in cls.fields}
 
 
 _OMITTABLE = "omittable"

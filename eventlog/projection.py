@@ -69,9 +69,9 @@ ENVELOPE = ("owner", "at", "actor")
 class Statement:
     """A handler running one SQL statement whose named parameters are fields of one event
     type's payload (its definition's), plus `owner` (see owner_of), `at` (when it occurred)
-    and `actor` (who acted). The parameters are what it reads: `reads` names them. A field the
-    stored payload lacks takes the definition's default; a list or a map is passed as JSON (for
-    a json or jsonb column)."""
+    and `actor` (who acted). The parameters are what it reads: `reads` names them, for the
+    contract test. A field the stored payload lacks takes the definition's default; a list or
+    a map is passed as JSON (for a json or jsonb column)."""
 
     def __init__(self, definition: type[Event], sql: str):
         self.definition, self.sql = definition, sql
@@ -80,7 +80,7 @@ class Statement:
         if used & set(ENVELOPE) & set(defaults):
             raise ValueError(f"{definition.type}: a field is named as the envelope's {ENVELOPE}")
         self.reads = tuple(dict.fromkeys(n for n in _PARAMETER.findall(sql) if n not in ENVELOPE))
-        # A name the definition lacks is read as required (and fails where it is missing).
+        # A name the definition lacks is read as required: the contract test names it first.
         self._fields = [(name, defaults.get(name, REQUIRED)) for name in self.reads]
 
     def __call__(self, cur: Cursor, event: StoredEvent) -> None:
@@ -132,7 +132,7 @@ class Projection:
 
     Handlers (and reactions) are keyed by event definition (or type name). Every type of its
     categories is either handled or named in `ignored`: a type a producer adds is then a
-    decision for each reader."""
+    decision for each reader, which the contract test asks for (eventlog/contract.py)."""
 
     name: str
     categories: tuple[str, ...]
