@@ -21,6 +21,7 @@ from services.common.schemas import (
     Strict,
     Text,
     TimeZone,
+    command_table,
 )
 
 from ..domain import branch as b
@@ -292,3 +293,36 @@ class RecommendArticle(Command):
     command = study.RecommendArticle
     actor_id, member_id, article_id = Id(**ACTOR), Id(required=True), Id(required=True)
     note = Text(required=False)
+
+
+# Every command of the ledger, by its RPC name (services/common/rpc.py): the service's methods and
+# the gateway's routes to it are made from this table.
+COMMANDS = command_table(
+    RegisterInstitution,
+    AppointCommitteeMember,
+    RemoveCommitteeMember,
+    SetGoalTemplate,
+    RegisterBranch,
+    FormGroup,
+    AdmitMember,
+    MoveMember,
+    RemoveMember,
+    GrantRole,
+    RevokeRole,
+    OpenGoalSet,
+    AddGoal,
+    AssignResponsibility,
+    PlanItem,
+    StartItem,
+    NoteProgress,
+    CompleteOccurrence,
+    CancelItem,
+    ReopenItem,
+    ReassignItem,
+    ChangeDueDate,
+    SetMeetingRequirement,
+    RecordMeeting,
+    FileReport,
+    PostArticle,
+    RecommendArticle,
+)
