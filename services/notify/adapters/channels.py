@@ -1,7 +1,7 @@
 """Sending a reminder: email over SMTP, or a signed JSON POST to the member's webhook.
 
 Both carry the reminder key (the mail's Message-ID, the webhook's X-Taizhang-Reminder header),
-so a receiver can drop the one resend that at-least-once delivery allows (domain.delivery). A
+so a receiver can drop the one resend that at-least-once delivery allows (domain.reminders). A
 webhook goes only to a public address, or to a network the operator allows (adapters.targets).
 """
 

@@ -1,6 +1,6 @@
 """The delivery worker: claim a due attempt in the log, send outside any transaction, record.
 
-See domain.delivery for why the claim comes first and what that guarantees.
+See domain.reminders for why the claim comes first and what that guarantees.
 """
 
 from __future__ import annotations
@@ -13,8 +13,14 @@ from eventlog.model import ConcurrencyConflict, StoredEvent
 
 from .. import events as e
 from .. import metrics
-from ..domain.delivery import Backoff, decide_claim, decide_outcome
-from ..domain.reminders import ReminderState, evolve, stream_id
+from ..domain.reminders import (
+    Backoff,
+    ReminderState,
+    decide_claim,
+    decide_outcome,
+    evolve,
+    stream_id,
+)
 from ..queries.reminders import due_deliveries
 from .common import Log
 

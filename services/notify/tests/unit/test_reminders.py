@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 
 from eventlog import InMemoryEventStore, new_event
-from services.notify.domain.delivery import Backoff, decide_claim, decide_outcome
 from services.notify.domain.reminders import (
+    Backoff,
     Reminder,
     ReminderState,
+    decide_claim,
     decide_issue,
+    decide_outcome,
     decide_read,
     evolve,
     reminder_key,
