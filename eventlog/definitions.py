@@ -49,6 +49,7 @@ class Event:
     upcasters: ClassVar[dict[int, Upcaster]]
     # (name, default) of each field, in order; REQUIRED for a field without one.
     fields: ClassVar[tuple[tuple[str, Any], ...]]
+    names: ClassVar[frozenset[str]]
     # Fields the payload leaves out when they hold None (see `omittable`).
     omitted: ClassVar[frozenset[str]]
 
@@ -62,6 +63,7 @@ class Event:
         dataclasses.dataclass(frozen=True, kw_only=True)(cls)
         found = dataclasses.fields(cls)  # type: ignore[arg-type]
         cls.fields = tuple((f.name, _default(f)) for f in found)
+        cls.names = frozenset(f.name for f in found)
         cls.omitted = frozenset(f.name for f in found if f.metadata.get(_OMITTABLE))
 
     @property
@@ -85,13 +87,17 @@ class Event:
             raise TypeError(f"{event.type} read as {cls.type}")
         data = event.data
         typed = object.__new__(cls)
-        # As StoredEvent.assemble: frozen fields set without __setattr__, once per event read.
-        typed.__dict__.update(
-            {
-                name: data[name] if default is REQUIRED or name in data else made(default)
-                for name, default in cls.fields
-            }
-        )
+        # As StoredEvent.assemble: frozen fields set without __setattr__, once per event read (a
+        # rebuild reads every event of the log), and at once when the payload is as defined.
+        if data.keys() == cls.names:
+            typed.__dict__.update(data)
+        else:
+            typed.__dict__.update(
+                {
+                    name: data[name] if default is REQUIRED or name in data else made(default)
+                    for name, default in cls.fields
+                }
+            )
         return typed
 
     @classmethod

@@ -3,6 +3,9 @@ through upcasters, read models keyed by definitions. Pure: no servers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import pytest
 
 from eventlog import (
@@ -97,3 +100,17 @@ def test_a_statement_refuses_a_field_named_as_the_envelope():
 
     with pytest.raises(ValueError, match="envelope"):
         statement(Clocked, "UPDATE t SET x = %(at)s")
+
+
+def test_an_event_takes_a_commands_fields_of_its_names_as_the_log_stores_them():
+    @dataclass(frozen=True)
+    class Note:
+        thing_id: str
+        note: str
+        links: tuple[str, ...]
+        on: date
+        actor_id: str = "someone"
+
+    noted = Noted.taking(Note("t1", "n", ("l",), date(2026, 3, 1)), day=date(2026, 3, 2))
+    assert noted == Noted(thing_id="t1", note="n", links=["l"], day="2026-03-02")  # mood: default
+    assert Noted.taking(Note("t1", "n", (), date(2026, 3, 1)), note="other").note == "other"
