@@ -11,6 +11,8 @@ from services.common.queries import iso
 from .. import commands
 from ..access import admin_user, anyone, committee, reader
 from ..errors import bad_input, password_change_required
+from ..reach import fresh
+from ..reach import queries as reach
 from ..schemas import requests as q
 from ..schemas import responses as r
 from ..schemas import views as v
@@ -52,15 +54,17 @@ def _origin(ctx, username: str) -> throttle.Origin:
 
 
 def me(ctx, **_: Any) -> dict[str, Any]:
-    roles = ctx.rpc("ledger").member_roles(person_id=ctx.who.person_id)
+    roles, _ = reach.member_roles(ctx.service.reach.db, ctx.who.person_id)
     return {**roles, "username": ctx.claims.username, "admin": ctx.claims.admin}
 
 
 def register_user(ctx, username: str, person_id: str, password: str, admin: bool, actor_id: str):
-    """A user for a person the ledger knows: a member of a branch, or on a committee."""
-    roles = ctx.rpc("ledger").member_roles(person_id=person_id)
-    if not (roles["branches"] or roles["institution_committee"]):
-        raise bad_input({"person_id": ["not a member of any branch nor on a committee"]})
+    """A user for a person the ledger knows: a member of a branch, or on a committee (looked for
+    again once the read model has caught up: the person may have been admitted a moment ago)."""
+    if not _known(ctx, person_id):
+        fresh.catch_up(ctx.service, {})
+        if not _known(ctx, person_id):
+            raise bad_input({"person_id": ["not a member of any branch nor on a committee"]})
 
     def register(store: Any) -> Outcome:
         cmd = RegisterUser(username, person_id, hash_password(password), admin)
@@ -69,6 +73,11 @@ def register_user(ctx, username: str, person_id: str, password: str, admin: bool
     arguments = {"username": username, "person_id": person_id, "admin": admin}
     arguments["password"] = commands.sealed(ctx, username, password)
     return commands.run(ctx, "register_user", arguments, register).as_dict()
+
+
+def _known(ctx, person_id: str) -> bool:
+    roles, _ = reach.member_roles(ctx.service.reach.db, person_id)
+    return bool(roles["branches"] or roles["institution_committee"])
 
 
 def list_users(ctx, **_: Any) -> dict[str, Any]:
