@@ -209,6 +209,12 @@ def test_the_committee_overview_and_group_pages(web):
     browser.screenshot("group")
     browser.open("/app/inbox")
     browser.screenshot("inbox")
+    # A reminder links to what it is about: an item's reminder opens the item.
+    about = browser.driver.find_elements(By.CSS_SELECTOR, ".entries a[href^='/app/items/']")
+    assert about, browser.text()
+    item_title = about[0].text.split("「")[1].split("」")[0]
+    about[0].click()
+    assert "/app/items/" in browser.driver.current_url and item_title in browser.text()
 
 
 def test_sessions_forms_and_headers(web):
