@@ -172,6 +172,12 @@ CREATE TABLE IF NOT EXISTS ledger.meetings (
     recorded_by  text,
     PRIMARY KEY (branch_id, meeting_id)
 );
+-- A party lecture's lecturer ({"member_id", "name"}: one of them), a joint activity day's
+-- partner and an activity day's place. Added to a table whose meetings were recorded before
+-- there were any: NULL, which is what their events say (MeetingHeld version 1, upcast).
+ALTER TABLE ledger.meetings ADD COLUMN IF NOT EXISTS lecturer jsonb;
+ALTER TABLE ledger.meetings ADD COLUMN IF NOT EXISTS partner text;
+ALTER TABLE ledger.meetings ADD COLUMN IF NOT EXISTS place text;
 CREATE TABLE IF NOT EXISTS ledger.attendance (
     branch_id  text NOT NULL,
     meeting_id text NOT NULL,

@@ -122,6 +122,20 @@ def life(ledger: Ledger) -> None:
             )
 
 
+def _particulars(ledger: Ledger, kind: str) -> dict[str, Any]:
+    """Mostly what the type takes: a party lecture's lecturer (a member, or a name from outside),
+    an activity day's partner and place; now and then what another type takes, or none."""
+    world = ledger.world
+    lecturer = world.pick([{"member_id": ledger.member()}, {"name": "周明（分管院领导）"}])
+    partner, place = world.maybe(st.just("联系点法院党支部")), world.maybe(TEXT)
+    fits = world.pick(range(4)) != 0
+    if (kind == "party_lecture") == fits:
+        return {"lecturer": lecturer}
+    if (kind == "activity_day") == fits:
+        return {"partner": partner, "place": place}
+    return {}
+
+
 def _meeting(ledger: Ledger, meeting_id: str) -> None:
     """Mostly as the default requirements have it: a group for group meetings only."""
     world = ledger.world
@@ -140,6 +154,7 @@ def _meeting(ledger: Ledger, meeting_id: str) -> None:
         minutes=world.draw(st.just("") | TEXT),
         group_id=group,
         attendance=attendance,
+        **_particulars(ledger, kind),
     )
 
 

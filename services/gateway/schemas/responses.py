@@ -172,7 +172,21 @@ class Slot(Schema):
     due_but_not_held = Bool()
 
 
-class MeetingRow(Schema):
+class MeetingLecturer(Schema):
+    """A member of the branch (`member_id`), or someone from outside it (`name`)."""
+
+    member_id, name = Maybe(), Maybe()
+
+
+class Particulars(Schema):
+    """What a meeting of its type names: a party lecture's lecturer, an activity day's partner
+    organisation and place (null for any other, and where none was recorded)."""
+
+    lecturer = fields.Nested(MeetingLecturer, allow_none=True)
+    partner, place = Maybe(), Maybe()
+
+
+class MeetingRow(Particulars):
     meeting_id, meeting_type, held_on, title = Str(), Str(), Str(), Str()
     group_id, recorded_by = Maybe(), Maybe()
     present, on_leave, absent = Int(), Int(), Int()
@@ -186,7 +200,7 @@ class OrgLife(Schema):
     meetings = Many(MeetingRow)
 
 
-class Meeting(Schema):
+class Meeting(Particulars):
     branch_id, meeting_id, meeting_type, held_on, title, minutes = (Str() for _ in range(6))
     group_id, recorded_by = Maybe(), Maybe()
     attendance = fields.Dict(keys=Str(), values=Str())
@@ -206,6 +220,7 @@ class StudyMonth(Schema):
     month = Str()
     count = Int()
     finished, meets_rule, shortfall = Bool(), Bool(), Bool()
+    beyond_norm = Bool(metadata={"description": "more than five articles: recorded, still met"})
 
 
 class StudyMember(Schema):

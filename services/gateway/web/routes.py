@@ -59,6 +59,7 @@ ROUTES = [
     Route("meeting", "POST", B + "/meetings", branch.record_meeting),
     Route("meeting_record", "GET", B + "/meetings/<meeting_id>", life.meeting),
     Route("org_life", "GET", B + "/org-life", life.org_life),
+    Route("meetings_export", "GET", B + "/meetings.<fmt>", branch.export_meetings),
     Route("export", "GET", B + "/ledger.<fmt>", branch.export),
     Route("group", "GET", B + "/groups/<group_id>", group.group),
     Route("goals", "GET", B + "/goals", goals.goals),

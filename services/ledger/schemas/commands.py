@@ -9,6 +9,7 @@ from marshmallow import fields, post_load, validate, validates_schema
 from services.common import periods
 from services.common.schemas import (
     ID_RULE,
+    NOT_BLANK,
     YEAR,
     Choice,
     Command,
@@ -20,6 +21,7 @@ from services.common.schemas import (
     Strict,
     Text,
     TimeZone,
+    storable,
 )
 
 from ..domain import branch as b
@@ -255,6 +257,27 @@ class SetMeetingRequirement(Command):
     per_group = fields.Bool(load_default=False)
 
 
+class Lecturer(Strict):
+    """A member of the branch by id, or a person from outside it by name: one of the two."""
+
+    member_id = Id(load_default=None, allow_none=True)
+    name = fields.Str(load_default=None, allow_none=True, validate=[NOT_BLANK, storable])
+
+    @validates_schema
+    def one_of_them(self, data: dict[str, Any], **_: Any) -> None:
+        if (data["member_id"] is None) == (data["name"] is None):
+            raise BadInput({"member_id": ["a member_id, or the name of someone from outside"]})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> orglife.Lecturer:
+        return orglife.Lecturer(**data)
+
+
+def Optional(**options: Any) -> fields.Str:
+    """A short text that may be left out (None)."""
+    return fields.Str(load_default=None, allow_none=True, validate=[NOT_BLANK, storable], **options)
+
+
 class RecordMeeting(Command):
     command = orglife.RecordMeeting
     actor_id, branch_id, meeting_id = Id(**ACTOR), Id(required=True), NewId()
@@ -264,6 +287,14 @@ class RecordMeeting(Command):
     minutes = Text(required=False)
     group_id = Id(load_default=None, allow_none=True)
     attendance = fields.Dict(keys=Id(), values=Choice(orglife.ATTENDANCE), load_default=dict)
+    lecturer = fields.Nested(
+        Lecturer,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a party lecture's lecturer (required there, and only there)"},
+    )
+    partner = Optional(metadata={"description": "a joint activity day's partner organisation"})
+    place = Optional(metadata={"description": "where an activity day was held (a joint one's)"})
 
 
 class FileReport(Command):

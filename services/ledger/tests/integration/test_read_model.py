@@ -71,6 +71,7 @@ def meeting_and_articles(store, ids) -> list:
         date(2026, 2, 10),
         "党课",
         attendance={ids["sec"]: "present", ids["m1"]: "absent"},
+        lecturer=orglife.Lecturer(ids["sec"]),
     )
     outcomes = [life.record_meeting(meeting, store, NOW)]
     for n, day in enumerate((date(2026, 1, 5), date(2026, 2, 6))):
@@ -102,6 +103,60 @@ def test_a_roster_is_measured_by_a_few_queries_as_each_member_would_be(ledger_st
     m1, sec = roster["members"][:2]
     assert (m1["ledger"]["due"], m1["attendance"]["rate"], m1["study"]["articles"]) == (2, 0.0, 2)
     assert (sec["ledger"]["due"], sec["attendance"]["rate"], sec["study"]["rate"]) == (0, 1.0, 0.0)
+
+
+def test_meetings_show_their_lecturer_partner_and_place(ledger_store, db, runner):
+    ids = build(ledger_store)
+    joint = orglife.RecordMeeting(
+        ids["sec"],
+        ids["branch"],
+        f"day{ids['branch']}",
+        "activity_day",
+        date(2026, 3, 6),
+        "联建主题党日",
+        partner="中国航天五院机关党支部",
+        place="中国航天博物馆",
+    )
+    held = life.record_meeting(joint, ledger_store, NOW).events
+    runner.apply(ids["events"] + meeting_and_articles(ledger_store, ids) + held)
+    year = life_queries.org_life(db, NOW, ids["m1"], ids["branch"], 2026)
+    shown = {m["meeting_type"]: m for m in year["meetings"]}
+    assert shown["party_lecture"]["lecturer"] == {"member_id": ids["sec"], "name": None}
+    day = shown["activity_day"]
+    assert (day["partner"], day["place"], day["lecturer"]) == (
+        "中国航天五院机关党支部",
+        "中国航天博物馆",
+        None,
+    )
+    one = life_queries.meeting(db, ids["m1"], ids["branch"], f"day{ids['branch']}")
+    assert (one["partner"], one["place"]) == ("中国航天五院机关党支部", "中国航天博物馆")
+
+
+def test_a_sixth_article_is_recorded_shown_and_its_month_still_meets_the_rule(
+    ledger_store, db, runner
+):
+    ids = build(ledger_store)
+    posted = [
+        e
+        for n in range(6)
+        for e in life.post_article(
+            study.PostArticle(
+                ids["m1"], ids["branch"], ids["m1"], f"s{n}", "学习", date(2026, 2, n + 1)
+            ),
+            ledger_store,
+            NOW,
+        ).events
+    ]
+    runner.apply(ids["events"] + posted)
+    shown = life_queries.articles(db, ids["sec"], ids["branch"], ids["m1"], "2026-02")
+    assert len(shown["articles"]) == 6
+    log = life_queries.study_log(db, NOW, ids["sec"], ids["branch"], 2026, ids["m1"])
+    february = next(m for m in log["members"][0]["months"] if m["month"] == "2026-02")
+    assert (february["count"], february["meets_rule"], february["beyond_norm"]) == (6, True, True)
+    record = measures.member_measures(
+        db, NOW, ids["sec"], ids["branch"], ids["m1"], date(2026, 2, 1), date(2026, 2, 28)
+    )
+    assert (record["study"]["meeting_rule"], record["study"]["articles"]) == (1, 6)
 
 
 def test_the_months_before_joining_or_after_leaving_are_not_the_members(ledger_store, db, runner):
@@ -138,7 +193,7 @@ def test_the_months_before_joining_or_after_leaving_are_not_the_members(ledger_s
     logged = life_queries.study_log(db, december, ids["sec"], branch, 2026, dec)["members"]
     assert [(m["months"], m["shortfalls"]) for m in logged] == [
         ([{"month": "2026-12", "count": 0, "finished": False, "meets_rule": False,
-           "shortfall": False}], 0)
+           "beyond_norm": False, "shortfall": False}], 0)
     ]  # fmt: skip
     year = (date(2026, 1, 1), date(2026, 12, 31))
     asked = [dec, back, march]
