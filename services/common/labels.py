@@ -53,6 +53,15 @@ ITEM_EVENT = {
     "ItemReopened": "重新打开",
     "ItemReassigned": "改派责任人",
     "DueDateChanged": "调整完成时限",
+    "AccountabilityRecorded": "追究问责",
+}
+# What the supervision holder did about an overdue occurrence (the ledger's accountability).
+ACCOUNTABILITY_ACTION = {
+    "reminder": "督办提醒",
+    "talk": "约谈",
+    "criticism": "批评教育",
+    "written_check": "责令书面检查",
+    "notice": "通报批评",
 }
 REPORT_KIND = {
     "minutes": "会议纪要",
@@ -158,6 +167,8 @@ FIELD = {
     "urging": "督促责任人",
     "reason": "原因",
     "due_day": "每期截止日",
+    "action": "追究措施",
+    "taken_on": "采取措施日期",
     "_schema": "表单",
 }
 # The API's error codes (its `code` field), as a sentence a person can act on: the `message` of
@@ -200,6 +211,7 @@ TABLES: Mapping[str, Mapping[str, str]] = {
     "attendance": ATTENDANCE,
     "slot_status": SLOT_STATUS,
     "item_event": ITEM_EVENT,
+    "accountability_action": ACCOUNTABILITY_ACTION,
     "report_kind": REPORT_KIND,
     "role": ROLE,
     "responsibility": RESPONSIBILITY,

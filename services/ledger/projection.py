@@ -239,7 +239,7 @@ HANDLERS: dict[str, Handler] = {
 # moves it, but for those that change no figure a summary shows (and are the most frequent).
 # Stamps and summaries are not among TABLES, which a rebuild empties: a rebuild moves every
 # stamp on from where it was, so no summary kept before a rebuild is shown after it.
-_UNSUMMED = {"ItemStarted", "ProgressNoted", "ArticleRecommended"}
+_UNSUMMED = {"ItemStarted", "ProgressNoted", "ArticleRecommended", "AccountabilityRecorded"}
 _STAMP = (
     "INSERT INTO ledger.branch_stamps AS s VALUES (%s, 1)"
     " ON CONFLICT (branch_id) DO UPDATE SET stamp = s.stamp + 1"

@@ -87,6 +87,22 @@ def _occurrence(cur: Cursor, event: StoredEvent) -> None:
     execute_prepared(cur, _CHANGED[event.type], params)
 
 
+def _accountability(cur: Cursor, event: StoredEvent) -> None:
+    """What was done about an overdue occurrence: counted, and the latest kept with who did it
+    (the item's history, from the log, has every one)."""
+    data = event.data
+    latest = {name: data[name] for name in ("action", "note", "taken_on")}
+    cur.execute(
+        "UPDATE ledger.occurrences SET actions = actions + 1, last_action = %s"
+        " WHERE item_id = %s AND period = %s",
+        (
+            json.dumps({**latest, "by": event.actor_id}, ensure_ascii=False),
+            owner_of(event),
+            data["period"],
+        ),
+    )
+
+
 def _touched(handler: Handler) -> Handler:
     def handle(cur: Cursor, event: StoredEvent) -> None:
         handler(cur, event)
@@ -174,6 +190,7 @@ REPLAYED_ITEM_HANDLERS: dict[str, Handler] = {
     "ItemReopened": _occurrence,
     "ItemReassigned": _reassigned,
     "DueDateChanged": _due_changed,
+    "AccountabilityRecorded": _accountability,
 }
 _OCCURRENCE_EVENTS = (
     "ItemStarted",
@@ -189,7 +206,10 @@ ITEM_HANDLERS: dict[str, Handler] = {
         whole_item_only=name in ("ItemStarted", "ProgressNoted"),
     )
     for name, handler in REPLAYED_ITEM_HANDLERS.items()
+    if name != "AccountabilityRecorded"
 }
+# It changes no count: what it records sits beside the occurrence's status.
+ITEM_HANDLERS["AccountabilityRecorded"] = _touched(_accountability)
 
 
 def rebuilt(cur: Cursor, subscription: str) -> None:

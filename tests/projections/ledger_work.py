@@ -3,12 +3,14 @@ by one of the ledger's own commands."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from hypothesis import strategies as st
 
 from services.common.handlers import load
 from services.common.periods import CADENCES, ONCE
+from services.ledger.domain.accountability import ACTIONS
 from services.ledger.domain.items import KINDS, LEVELS, Item, schedule
 from services.ledger.domain.items import evolve as evolve_item
 from services.ledger.domain.orglife import ATTENDANCE, MEETING_CADENCES, MEETING_TYPES, REPORT_KINDS
@@ -60,6 +62,7 @@ def items(ledger: Ledger) -> None:
                 "reopen_item",
                 "reassign_item",
                 "change_due_date",
+                "record_accountability",
             ]
         )
         if op == "reopen_item":  # what is reopened was cancelled (or done) first
@@ -90,6 +93,10 @@ def _item_payload(ledger: Ledger, item: str, op: str) -> dict[str, Any]:
         new = {"due_date": world.draw(DATES).isoformat()} if once else {"due_day": world.draw(DAY)}
         return {"item_id": item, "reason": "x", **new}
     payload: dict[str, Any] = {"item_id": item, "period": period}
+    if op == "record_accountability":  # by the committee, or a member who may supervise it
+        actor = world.pick([ledger.founder, ledger.member()])
+        taken_on = world.maybe(DATES.map(date.isoformat))
+        return {**payload, "actor_id": actor, "action": world.pick(ACTIONS), "taken_on": taken_on}
     if op == "note_progress":
         payload["evidence"] = world.draw(st.lists(URLS, max_size=2))
     if op in ("note_progress", "complete_occurrence"):

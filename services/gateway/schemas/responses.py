@@ -121,6 +121,12 @@ class GoalSet(Schema):
     goals = Many(Goal)
 
 
+class ActionTaken(Schema):
+    """What was done about an overdue occurrence (accountability), by whom, on which day."""
+
+    action, note, taken_on, by = Str(), Str(), Str(), Str()
+
+
 class Entry(Schema):
     """One occurrence of a ledger item."""
 
@@ -132,6 +138,8 @@ class Entry(Schema):
     notes = Int()
     evidence = fields.List(Str())
     overdue, on_time = Maybe(Bool), Maybe(Bool)
+    actions = Int(metadata={"description": "how many accountability actions were recorded"})
+    last_action = fields.Nested(ActionTaken, allow_none=True)
 
 
 class Page(Schema):

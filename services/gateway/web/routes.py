@@ -51,6 +51,7 @@ ROUTES = [
     Route("reopen", "POST", "/items/<item_id>/reopen", items.reopen),
     Route("reassign", "POST", "/items/<item_id>/reassign", items.reassign),
     Route("due_date", "POST", "/items/<item_id>/due-date", items.change_due),
+    Route("accountability", "POST", "/items/<item_id>/accountability", items.accountability),
     # the branch and its groups
     Route("dashboard", "GET", B + "/dashboard", branch.dashboard),
     Route("plan_form", "GET", B + "/plan", branch.plan_form),

@@ -24,6 +24,7 @@ from services.common.schemas import (
     storable,
 )
 
+from ..domain import accountability as acc
 from ..domain import branch as b
 from ..domain import goals as g
 from ..domain import item_commands as ic
@@ -247,6 +248,19 @@ class ChangeDueDate(Command):
     due_date = Date(load_default=None, allow_none=True)
     due_day = Integer(load_default=None, allow_none=True, validate=validate.Range(1, 31))
     reason = Text()
+
+
+class RecordAccountability(Command):
+    command = acc.RecordAccountability
+    actor_id, item_id = Id(**ACTOR), Id(required=True)
+    period = fields.Str(required=True, validate=ID_RULE)
+    action = Choice(acc.ACTIONS, required=True)
+    note = Text(required=False)
+    taken_on = Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the day the action was taken (default today)"},
+    )
 
 
 class SetMeetingRequirement(Command):

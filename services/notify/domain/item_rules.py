@@ -87,7 +87,9 @@ def _text(rule: str, inputs: BranchInputs, entry: Row, due: date, late: int) -> 
     duty = "督促" if rule == "overdue_urging" else "监督"
     owner = inputs.people.name_of(entry["owner_id"]) if owned else branch
     whose = f"{branch} {owner}负责的" if owned else f"{branch}的"
+    # The supervision holder is whom the ledger asks what was done about it (accountability).
+    record = "，并在台账事项中记录追究问责情况" if rule == "overdue_supervision" else ""
     return (
         f"{duty}提醒：{owner}的{item}已逾期{late}天",
-        f"{whose}{about}应于{day(due)}完成，已逾期{late}天。请履行{duty}责任。",
+        f"{whose}{about}应于{day(due)}完成，已逾期{late}天。请履行{duty}责任{record}。",
     )

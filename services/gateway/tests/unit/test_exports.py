@@ -85,6 +85,8 @@ ENTRIES = [
         status="in_progress",
         overdue=True,
         evidence=["http://e/1"],
+        actions=2,
+        last_action={"action": "talk", "note": "限期一周", "taken_on": "2026-04-03", "by": "m9"},
     ),
     entry(
         item_id="i3",
@@ -134,7 +136,10 @@ def test_the_ledger_is_laid_out_as_branches_keep_it_with_names_labels_and_dates(
         "m1",
     )
     assert rows[2][1:4] == ("=1+1（2026年第一季度）", "党建工作（季度）", "第一党小组")
-    assert (rows[2][5], rows[2][6]) == ("进行中，已逾期", "佐证：http://e/1")
+    assert (rows[2][5], rows[2][6]) == (
+        "进行中，已逾期",
+        "佐证：http://e/1\n追究（共 2 次，最近一次）：约谈（2026年4月3日，李四），限期一周",
+    )
     assert rows[2][7:] == ("i2", "2026-Q1", None)  # a group's item nobody owns
     assert rows[3][1:] == (
         "调研报告（2026年3月）",

@@ -13,7 +13,7 @@ from services.common import labels, periods, written
 from services.gateway.errors import MAPPED_ERRORS
 from services.gateway.web import app, render, session
 from services.gateway.web.pages import charts
-from services.ledger.domain import items, organisation, orglife
+from services.ledger.domain import accountability, items, organisation, orglife
 
 DOMAIN_CODES = {
     "level": items.LEVELS,
@@ -23,6 +23,7 @@ DOMAIN_CODES = {
     "meeting_type": orglife.MEETING_TYPES,
     "attendance": orglife.ATTENDANCE,
     "report_kind": orglife.REPORT_KINDS,
+    "accountability_action": accountability.ACTIONS,
     "role": organisation.BRANCH_ROLES,
     "cycle_kind": cycle.KINDS,
     "peer_scope": cycle.PEER_SCOPES,

@@ -35,6 +35,11 @@ def test_queries_read_what_the_handlers_wrote(ledger_store, db, runner):
         ("2026-04", "planned", False, False),
     ]
     assert [e["evidence"] for e in page["entries"]][:2] == [[EVIDENCE], []]
+    taken = [(e["actions"], e["last_action"]) for e in page["entries"]][:2]
+    talk = {"action": "talk", "note": "已约谈", "taken_on": "2026-02-26", "by": ids["sec"]}
+    assert taken == [(0, None), (1, talk)]
+    found = ledger.item(db, NOW, ids["sec"], ids["item"])
+    assert found["version"] == 6 and found["occurrences"][1]["last_action"] == talk
     overdue = ledger.list_entries(
         db, NOW.replace(month=3, day=25), ids["sec"], ids["branch"], 10, 0, overdue=True
     )
@@ -230,7 +235,12 @@ def test_the_ledger_as_of_a_past_date_folds_the_streams(ledger_store, db, runner
         ("2026-02", "planned"),
     ]
     events = history.item_history(ledger_store, db, ids["m1"], ids["item"])["events"]
-    assert [e["type"] for e in events][-2:] == ["ItemStarted", "ItemCompleted"]
+    assert [e["type"] for e in events][-3:] == [
+        "ItemStarted",
+        "ItemCompleted",
+        "AccountabilityRecorded",
+    ]
+    assert (events[-1]["actor_id"], events[-1]["data"]["action"]) == (ids["sec"], "talk")
 
 
 def snapshot(db) -> dict[str, list]:

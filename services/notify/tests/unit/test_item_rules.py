@@ -67,7 +67,9 @@ def test_an_escalation_names_the_owner_and_the_branch_by_name():
         "已逾期3天。请履行督促责任。"
     )
     supervision = rules.due(inputs(entries=(entry(),)), at("2026-03-30"))
-    assert any(r.body.endswith("请履行监督责任。") for r in supervision)
+    assert any(
+        r.body.endswith("请履行监督责任，并在台账事项中记录追究问责情况。") for r in supervision
+    )
     unnamed = rules.due(inputs(entries=(entry(owner="m9"),)), at("2026-03-23"))
     assert "m9的" in next(r for r in unnamed if r.rule == "overdue_urging").title
 
