@@ -30,8 +30,16 @@ CADENCE = {
     "half_year": "半年",
     "quarterly": "季度",
     "monthly": "每月",
-    "daily": "日常",
+    "routine": "日常",
+    "daily": "每日（已停用）",  # items planned before routine replaced it
     "once": "一次性",
+}
+# How often a routine (日常) item is reviewed: one occurrence each such period.
+REVIEW = {
+    "monthly": "每月回顾",
+    "quarterly": "每季度回顾",
+    "half_year": "每半年回顾",
+    "annual": "每年回顾",
 }
 MEETING_TYPE = {
     "branch_general_meeting": "支部党员大会",
@@ -135,6 +143,7 @@ FIELD = {
     "level": "层级",
     "kind": "类别",
     "cadence": "周期",
+    "review": "回顾周期",
     "period": "期次",
     "note": "进展说明",
     "evidence": "佐证链接",
@@ -207,6 +216,7 @@ TABLES: Mapping[str, Mapping[str, str]] = {
     "kind": KIND,
     "status": STATUS,
     "cadence": CADENCE,
+    "review": REVIEW,
     "meeting_type": MEETING_TYPE,
     "attendance": ATTENDANCE,
     "slot_status": SLOT_STATUS,

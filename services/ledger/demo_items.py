@@ -18,7 +18,7 @@ CADENCES = (
     ("quarterly", 25),
     ("monthly", 15),
     ("once", 20),
-    ("daily", 5),
+    ("routine", 5),  # ongoing work, reviewed monthly (now and then quarterly)
 )
 KINDS = ("party_building", "reform", "special_project")
 TITLES = {
@@ -48,14 +48,13 @@ def _plan(world, branch_id, level, group, manager, owner, n) -> c.PlanItem:
     rng, year = world.rng, world.year
     cadence = rng.choices([k for k, _ in CADENCES], [w for _, w in CADENCES])[0]
     kind = rng.choice(KINDS)
-    dates: dict[str, Any] = {"starts_on": date(year, 1, 1), "ends_on": date(year, 12, 31)}
+    timing: dict[str, Any] = {"starts_on": date(year, 1, 1), "ends_on": date(year, 12, 31)}
     if cadence == "once":
-        dates = {"due_date": date(year, rng.randint(1, 12), rng.randint(1, 28))}
-    elif cadence == "daily":
-        start = date(year, rng.randint(1, 11), rng.randint(1, 20))
-        dates = {"starts_on": start, "ends_on": start + timedelta(days=6)}
+        timing = {"due_date": date(year, rng.randint(1, 12), rng.randint(1, 28))}
+    elif cadence == "routine":
+        timing["review"] = rng.choice(("monthly", "monthly", "quarterly"))
     elif cadence != "annual":
-        dates["due_day"] = rng.choice((10, 20, 25, 31))
+        timing["due_day"] = rng.choice((10, 20, 25, 31))
     item_id = f"{branch_id}.{level[0]}.{group or ''}.{owner}.{n}"
     return c.PlanItem(
         manager,
@@ -69,7 +68,7 @@ def _plan(world, branch_id, level, group, manager, owner, n) -> c.PlanItem:
         goal_id=rng.choice(world.goal_ids(branch_id)),
         group_id=group,
         owner_id=owner,
-        **dates,
+        **timing,
     )
 
 

@@ -118,11 +118,11 @@ def _reassigned(cur: Cursor, event: StoredEvent) -> None:
 def _due_changed(cur: Cursor, event: StoredEvent) -> None:
     """Re-dates unfinished occurrences, as the domain does: done ones keep their due date."""
     cur.execute(
-        "SELECT cadence, due_date::text, due_day, due_month, starts_on::text, ends_on::text"
-        " FROM ledger.items WHERE item_id = %s",
+        "SELECT cadence, review, due_date::text, due_day, due_month, starts_on::text,"
+        " ends_on::text FROM ledger.items WHERE item_id = %s",
         (owner_of(event),),
     )
-    names = ("cadence", "due_date", "due_day", "due_month", "starts_on", "ends_on")
+    names = ("cadence", "review", "due_date", "due_day", "due_month", "starts_on", "ends_on")
     plan = dict(zip(names, cur.fetchone(), strict=True))
     changed = {k: v for k, v in event.data.items() if k in ("due_date", "due_day")}
     rows = [(owner_of(event), key, due) for key, due in schedule({**plan, **changed})]

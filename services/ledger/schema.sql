@@ -98,6 +98,10 @@ CREATE TABLE IF NOT EXISTS ledger.items (
     version     integer NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_branch ON ledger.items (branch_id, level, group_id);
+-- A routine item's review period (monthly, quarterly, half_year, annual). Added to a table whose
+-- items were planned before there were routine items: NULL, as their events say (ItemPlanned
+-- version 1, upcast).
+ALTER TABLE ledger.items ADD COLUMN IF NOT EXISTS review text;
 CREATE INDEX IF NOT EXISTS items_owner ON ledger.items (owner_id);
 CREATE TABLE IF NOT EXISTS ledger.occurrences (
     item_id       text NOT NULL,
@@ -222,7 +226,7 @@ SELECT i.item_id, o.branch_id, i.level, i.kind, i.cadence, i.title, i.goal_id, i
        CASE WHEN i.cancelled AND o.status <> 'done' THEN 'cancelled' ELSE o.status END AS status,
        (o.completed_at AT TIME ZONE coalesce(inst.timezone, 'Asia/Shanghai'))::date
            AS completed_on,
-       o.actions, o.last_action
+       o.actions, o.last_action, i.review
 FROM ledger.items i
 -- Joined on the branch too, so that a branch's rows are found by both tables' branch indexes.
 JOIN ledger.occurrences o ON o.item_id = i.item_id AND o.branch_id = i.branch_id

@@ -3,15 +3,16 @@ by one of the ledger's own commands."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
 
+from eventlog import NewEvent
 from services.common.handlers import load
-from services.common.periods import CADENCES, ONCE
+from services.common.periods import CADENCES, ONCE, REVIEW_PERIODS, ROUTINE
 from services.ledger.domain.accountability import ACTIONS
-from services.ledger.domain.items import KINDS, LEVELS, Item, schedule
+from services.ledger.domain.items import KINDS, LEVELS, PLAN_FIELDS, Item, schedule
 from services.ledger.domain.items import evolve as evolve_item
 from services.ledger.domain.orglife import ATTENDANCE, MEETING_CADENCES, MEETING_TYPES, REPORT_KINDS
 
@@ -43,14 +44,35 @@ def _plan(ledger: Ledger, n: int) -> None:
         plan["due_day"] = world.maybe(DAY)
         if cadence == "annual":
             plan["due_month"] = world.maybe(st.integers(1, 12))
+        if cadence == ROUTINE:  # the default review period, or one chosen
+            plan["review"] = world.maybe(st.sampled_from(REVIEW_PERIODS))
     for event in ledger.run("plan_item", **plan):
         ledger.items[item_id] = (cadence, [key for key, _ in schedule(event.data)])
+
+
+def _daily(ledger: Ledger) -> None:
+    """A daily item as the log holds those planned before routine replaced daily (ItemPlanned
+    version 1, no review period): no command plans one now, but the log keeps them, every reader
+    must read them, and their occurrences (days) are still worked on."""
+    world, item_id = ledger.world, ledger.world.id("daily")
+    starts = world.draw(IN_YEAR)
+    plan = {name: None for name in PLAN_FIELDS if name != "review"}
+    plan |= {"item_id": item_id, "branch_id": ledger.branch, "level": "branch", "kind": "reform"}
+    plan |= {"cadence": "daily", "title": "值班", "description": "", "owner_id": ledger.member()}
+    plan |= {"starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=3)).isoformat()}
+    legacy = [NewEvent("ItemPlanned", plan, schema_version=1)]
+    stream = f"item-{item_id}"
+    meta = {"branch_id": ledger.branch, "actor_id": ledger.founder}
+    if world.decide(stream, evolve_item, Item(), lambda state: legacy, **meta):
+        ledger.items[item_id] = ("daily", [key for key, _ in schedule({**plan, "review": None})])
 
 
 def items(ledger: Ledger) -> None:
     world = ledger.world
     for n in range(world.draw(st.integers(1, 4))):
         _plan(ledger, n)
+    if world.draw(st.booleans()):
+        _daily(ledger)
     for _ in world.times(10) if ledger.items else ():
         item = world.pick(sorted(ledger.items))
         op = world.pick(

@@ -131,6 +131,7 @@ class Entry(Schema):
     """One occurrence of a ledger item."""
 
     item_id, branch_id, level, kind, cadence, title = Str(), Str(), Str(), Str(), Str(), Str()
+    review = Maybe(metadata={"description": "a routine item's review period"})
     goal_id, group_id, owner_id = Maybe(), Maybe(), Maybe()
     period, due_date, status = Str(), Str(), Str()
     started_at, completed_at, completed_on = Maybe(), Maybe(), Maybe()

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from werkzeug.wrappers import Response
 
 from services.common.labels import label
-from services.common.written import day, period
+from services.common.written import cadence, day, period
 
 from .entries import every
 from .sheets import Rows, csv_file, xlsx_file
@@ -132,7 +132,7 @@ def ledger_rows(entries: list[Mapping[str, Any]], names: Directory) -> Rows:
         [
             number,
             task(entry),
-            f"{label('kind', entry['kind'])}（{label('cadence', entry['cadence'])}）",
+            f"{label('kind', entry['kind'])}（{cadence(entry['cadence'], entry.get('review'))}）",
             responsible(entry, names),
             date.fromisoformat(entry["due_date"]),
             progress(entry),

@@ -173,7 +173,17 @@ class PlanItem(Command):
     actor_id, branch_id, item_id = Id(**ACTOR), Id(required=True), NewId()
     level = Choice(items.LEVELS, required=True)
     kind = Choice(items.KINDS, required=True)
-    cadence = Choice(periods.CADENCES, required=True)
+    cadence = Choice(
+        periods.CADENCES,
+        required=True,
+        metadata={"description": "routine (日常): ongoing work, one occurrence a review period"},
+    )
+    review = Choice(
+        periods.REVIEW_PERIODS,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a routine item's review period (default monthly)"},
+    )
     title = Text()
     description = Text(required=False)
     goal_id, group_id, owner_id = (Id(load_default=None, allow_none=True) for _ in range(3))
@@ -192,6 +202,8 @@ class PlanItem(Command):
         }
         if data.get("due_month") is not None and data["cadence"] != "annual":
             errors["due_month"] = ["only annual items have a due_month"]
+        if data.get("review") is not None and data["cadence"] != periods.ROUTINE:
+            errors["review"] = ["only routine items have a review period"]
         if errors:
             raise BadInput(errors)
 

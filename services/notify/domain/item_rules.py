@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.common.labels import label
-from services.common.written import day, period
+from services.common.written import cadence, day, period
 
 from .inputs import BranchInputs, Row
 from .reminders import Reminder
@@ -63,7 +63,8 @@ def _named(entry: Row) -> tuple[str, str]:
     """The item by its title and period (for a title), and with its kind and cadence in words
     too (for a body): 「工作要点」（2026年3月）, 「工作要点」（党建工作 · 每月 · 2026年3月）."""
     when = period(entry["period"])
-    words = (label("kind", entry.get("kind")), label("cadence", entry.get("cadence")), when)
+    how_often = cadence(entry.get("cadence"), entry.get("review"))
+    words = (label("kind", entry.get("kind")), how_often, when)
     about = f"「{entry['title']}」（{' · '.join(w for w in words if w)}）"
     return f"「{entry['title']}」" + (f"（{when}）" if when else ""), about
 

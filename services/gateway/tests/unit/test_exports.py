@@ -189,3 +189,9 @@ def test_members_who_share_a_name_are_told_apart_by_their_ids_written_as_text():
     answer = csv_file(exports.COLUMNS, rows, "表.csv", "f.csv")
     table = csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig")))
     assert [row["责任人编号"] for row in table] == ["007", "'-m2"]
+
+
+def test_a_routine_item_is_written_with_its_review_period():
+    routine = entry(cadence="routine", review="quarterly", period="2026-Q1")
+    rows = exports.ledger_rows([routine], exports.Directory.of(BRANCH))
+    assert rows[0][1:3] == ["调研报告（2026年第一季度）", "党建工作（日常 · 每季度回顾）"]

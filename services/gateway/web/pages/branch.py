@@ -8,7 +8,8 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from services.common.labels import CADENCE, KIND, LEVEL, MEETING_TYPE
+from services.common import periods
+from services.common.labels import CADENCE, KIND, LEVEL, MEETING_TYPE, REVIEW
 
 from ...errors import HttpError
 from ..page import Page
@@ -60,7 +61,8 @@ def plan_form(page: Page, branch_id: str) -> Response:
         goals=goals,
         levels=LEVEL if runs else {k: v for k, v in LEVEL.items() if k != "branch"},
         kinds={k: v for k, v in KIND.items() if k != "rectification"},
-        cadences=CADENCE,
+        cadences={code: CADENCE[code] for code in periods.CADENCES},  # daily is no more planned
+        reviews=REVIEW,
         chosen=page.request.args,
     )
 
@@ -73,6 +75,8 @@ def plan(page: Page, branch_id: str) -> Response:
     for name in ("description", "owner_id", "group_id", "goal_id", "due_date", "due_day"):
         if form.get(name, "").strip():
             fields[name] = form[name].strip()
+    if fields["cadence"] == periods.ROUTINE:  # the form's review period is a routine item's
+        fields["review"] = form.get("review") or periods.DEFAULT_REVIEW
     return page.perform("plan_item", fields, branch_id=branch_id)
 
 

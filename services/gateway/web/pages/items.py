@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Response
 
 from services.common.labels import ACCOUNTABILITY_ACTION, KIND, LEVEL, STATUS, label
-from services.common.written import day, period
+from services.common.written import cadence, day, period
 
 from ..page import Page
 
@@ -176,10 +176,8 @@ def _reason(data: dict[str, Any]) -> list[str]:
 
 
 def _planned(data: dict[str, Any], names, groups) -> list[str]:
-    kinds = " · ".join(
-        label(table, data[name])
-        for table, name in (("level", "level"), ("kind", "kind"), ("cadence", "cadence"))
-    )
+    how_often = cadence(data["cadence"], data.get("review"))
+    kinds = " · ".join((label("level", data["level"]), label("kind", data["kind"]), how_often))
     if data.get("due_date"):
         due = f"完成时限：{day(data['due_date'])}"
     else:

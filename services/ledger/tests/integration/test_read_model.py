@@ -6,14 +6,18 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from eventlog import Metadata, NewEvent
 from services.common.actors import service_actor
 from services.common.schemas import load
 from services.ledger.domain import branch as b
+from services.ledger.domain import item_commands as c
 from services.ledger.domain import orglife, study
+from services.ledger.domain.items import PLAN_FIELDS
+from services.ledger.handlers import items as h
 from services.ledger.handlers import life
 from services.ledger.handlers import organisation as org
 from services.ledger.projection import PROJECTION, TABLES
-from services.ledger.queries import calendar, history, ledger, measures, organisation
+from services.ledger.queries import calendar, completion, history, ledger, measures, organisation
 from services.ledger.queries import life as life_queries
 from services.ledger.schemas.queries import ScanInputsQuery
 
@@ -257,8 +261,58 @@ def snapshot(db) -> dict[str, list]:
     }
 
 
+def routine_and_daily(store, ids) -> list:
+    """A routine item of the member's, reviewed monthly, January's review done; and a daily
+    item planned before routine replaced daily (ItemPlanned version 1), one day of it done."""
+    routine = c.PlanItem(ids["sec"], f"rt{ids['item']}", ids["branch"], "member",
+                         "party_building", "routine", "党费收缴", owner_id=ids["m1"],
+                         starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))  # fmt: skip
+    outcomes = [h.plan_item(routine, store, NOW)]
+    legacy = {name: None for name in PLAN_FIELDS if name != "review"}
+    legacy |= {"item_id": f"dl{ids['item']}", "branch_id": ids["branch"], "level": "member",
+               "kind": "reform", "cadence": "daily", "title": "值班", "description": "",
+               "group_id": ids["group"], "owner_id": ids["m1"], "starts_on": "2026-03-01",
+               "ends_on": "2026-03-03"}  # fmt: skip
+    planned = NewEvent("ItemPlanned", legacy, schema_version=1)
+    meta = Metadata(branch_id=ids["branch"], actor_id=ids["sec"])
+    events = store.append(f"item-dl{ids['item']}", [planned], 0, metadata=meta)
+    done = [
+        c.CompleteOccurrence(ids["m1"], f"rt{ids['item']}", "2026-01", "一月已收缴"),
+        c.CompleteOccurrence(ids["m1"], f"dl{ids['item']}", "2026-03-02", "已值班"),
+    ]
+    outcomes += [h.complete_occurrence(cmd, store, NOW) for cmd in done]
+    return events + [e for outcome in outcomes for e in outcome.events]
+
+
+def test_routine_items_and_daily_ones_planned_before_are_listed_and_counted(
+    ledger_store, db, runner
+):
+    ids = build(ledger_store)
+    runner.apply(ids["events"] + routine_and_daily(ledger_store, ids))
+    routine = ledger.list_entries(db, NOW, ids["sec"], ids["branch"], 50, 0, cadence="routine")
+    assert routine["total"] == 12
+    first = routine["entries"][0]
+    assert (first["period"], first["due_date"], first["review"], first["status"]) == (
+        "2026-01",
+        "2026-01-31",
+        "monthly",
+        "done",
+    )
+    daily = ledger.list_entries(db, NOW, ids["sec"], ids["branch"], 50, 0, cadence="daily")
+    assert [(e["period"], e["status"], e["review"]) for e in daily["entries"]] == [
+        ("2026-03-01", "planned", None),
+        ("2026-03-02", "done", None),
+        ("2026-03-03", "planned", None),
+    ]
+    counted = completion.branch_measures(db, NOW, ids["sec"], ids["branch"], 2026)
+    cells = {row["cadence"]: row for row in counted["completion"]["by_level_kind_cadence"]}
+    assert (cells["routine"]["due"], cells["routine"]["done"]) == (2, 1)  # January, February
+    assert (cells["daily"]["due"], cells["daily"]["done"], cells["daily"]["overdue"]) == (3, 1, 2)
+
+
 def test_a_rebuild_from_the_log_equals_the_live_read_model(ledger_store, db, runner):
-    runner.apply(build(ledger_store)["events"])
+    ids = build(ledger_store)
+    runner.apply(ids["events"] + routine_and_daily(ledger_store, ids))
     runner.catch_up()
     live = snapshot(db)
     runner.rebuild()
