@@ -105,6 +105,8 @@ STEP = {
 }
 REVIEW_STATUS = {"submitted": "已提交", "owed": "待填写", "reopened": "已退回重填"}
 PEER_SCOPE = {"group": "本党小组内互评", "branch": "全支部互评"}
+# Whether a cycle's peer reviews name who wrote them.
+PEER_MODE = {"anonymous": "匿名互评", "open": "实名互评"}
 DIMENSION = {
     "ideological_education": "思想教育",
     "fulfilling_responsibility": "履行责任",
@@ -164,6 +166,7 @@ FIELD = {
     "score": "分数",
     "rectifications": "整改事项",
     "windows": "填写时间",
+    "peer_mode": "互评方式",
     "missing_reviews_reason": "缺评原因",
     "username": "用户名",
     "password": "密码",
@@ -230,6 +233,7 @@ TABLES: Mapping[str, Mapping[str, str]] = {
     "step": STEP,
     "review_status": REVIEW_STATUS,
     "peer_scope": PEER_SCOPE,
+    "peer_mode": PEER_MODE,
     "dimension": DIMENSION,
     "input": INPUT,
     "grade": GRADE,

@@ -28,6 +28,7 @@ DOMAIN_CODES = {
     "role": organisation.BRANCH_ROLES,
     "cycle_kind": cycle.KINDS,
     "peer_scope": cycle.PEER_SCOPES,
+    "peer_mode": cycle.PEER_MODES,
     "step": cycle.STEPS,
     "dimension": cycle.DIMENSIONS,
     "input": cycle.INPUTS,
