@@ -308,6 +308,11 @@ def test_routine_items_and_daily_ones_planned_before_are_listed_and_counted(
     cells = {row["cadence"]: row for row in counted["completion"]["by_level_kind_cadence"]}
     assert (cells["routine"]["due"], cells["routine"]["done"]) == (2, 1)  # January, February
     assert (cells["daily"]["due"], cells["daily"]["done"], cells["daily"]["overdue"]) == (3, 1, 2)
+    # The appraisal scores with the same count: the monthly item's two, routine's, daily's.
+    scored = measures.member_measures(
+        db, NOW, ids["sec"], ids["branch"], ids["m1"], date(2026, 1, 1), date(2026, 3, 31)
+    )
+    assert (scored["ledger"]["due"], scored["ledger"]["done"]) == (2 + 2 + 3, 2 + 1 + 1)
 
 
 def test_a_rebuild_from_the_log_equals_the_live_read_model(ledger_store, db, runner):

@@ -87,6 +87,13 @@ def test_an_owner_reads_the_item_its_kind_cadence_and_period_in_words():
     assert late.body.startswith("您负责的「调研报告」（改革（业务）工作 · 一次性）")
 
 
+def test_a_routine_item_is_reminded_once_a_review_period_with_its_review_in_words():
+    routine = entry(cadence="routine", review="quarterly", period="2026-Q1")
+    [soon] = rules.due(inputs(entries=(routine,)), at("2026-03-18"))
+    assert soon.title == "台账提醒：「调研报告」（2026年第一季度）将于2026年3月20日到期"
+    assert "（改革（业务）工作 · 日常 · 每季度回顾 · 2026年第一季度）" in soon.body
+
+
 def test_the_branchs_own_item_is_named_as_the_branchs():
     [soon] = rules.due(inputs(entries=(entry(owner=None),)), at("2026-03-18"))
     assert soon.body.startswith("第一支部的「调研报告」")
