@@ -7,7 +7,7 @@ the service then checks the command again against its own log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,9 +72,10 @@ class Access:
 
 
 def access_of(
-    roles: Mapping[str, Any], institutions: Iterable[Mapping[str, Any]], admin_user: bool = False
+    roles: Mapping[str, Any], overseen: Mapping[str, str], admin_user: bool = False
 ) -> Access:
-    """From the ledger's `member_roles` answer and the institutions the person is committee of."""
+    """From a person's roles, shaped as the ledger's `member_roles` answers them, and the
+    branches their committees oversee (branch id → institution id)."""
     memberships = {
         row["branch_id"]: Membership(
             row["branch_id"],
@@ -84,16 +85,11 @@ def access_of(
         )
         for row in roles["branches"]
     }
-    overseen = {
-        branch["branch_id"]: institution["institution_id"]
-        for institution in institutions
-        for branch in institution["branches"]
-    }
     return Access(
         person_id=roles["person_id"],
         admin_user=admin_user,
         committee=frozenset(roles["institution_committee"]),
-        overseen=overseen,
+        overseen=dict(overseen),
         memberships=memberships,
     )
 

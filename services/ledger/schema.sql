@@ -163,6 +163,17 @@ CREATE TABLE IF NOT EXISTS ledger.branch_summaries (
     brief     jsonb NOT NULL,  -- the summary without its detail, as the overview shows it
     PRIMARY KEY (branch_id, year)
 );
+-- An institution's overview, its branches' briefs ranked, kept under the sum and count of its
+-- branches' stamps when it was ranked: any branch's change, or a new branch, moves the pair.
+CREATE TABLE IF NOT EXISTS ledger.institution_overviews (
+    institution_id text NOT NULL,
+    year           integer NOT NULL,
+    today          date NOT NULL,
+    stamps         bigint NOT NULL,
+    branches       integer NOT NULL,
+    ranked         jsonb NOT NULL,
+    PRIMARY KEY (institution_id, year)
+);
 CREATE TABLE IF NOT EXISTS ledger.meeting_requirements (
     branch_id    text NOT NULL,
     meeting_type text NOT NULL,

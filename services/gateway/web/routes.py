@@ -40,6 +40,7 @@ ROUTES = [
     ),
     Route("comment_form", "GET", CYCLE + "/comment/<member_id>", appraisal.comment_form),
     Route("comment", "POST", CYCLE + "/comment/<member_id>", appraisal.leader_comment),
+    Route("reopen_review", "POST", CYCLE + "/reopen", appraisal.reopen),
     Route("finalise", "POST", CYCLE + "/finalise", appraisal.finalise),
     Route("results_export", "GET", CYCLE + "/results.<fmt>", branch.export_results),
     Route("archive", "GET", B + "/archive", appraisal.archive),

@@ -50,6 +50,7 @@ def overview(page: Page, branch_id: str) -> Response:
         member=member,
         runs=runs,
         names=page.names(branch_id),
+        members=page.api("branch", branch_id=branch_id)["members"] if runs else [],
         dimensions=DIMENSION,
         choices=cycle_choices(date.today().year),
         default_period=period_key("quarterly", date.today()),
@@ -154,6 +155,17 @@ def open_cycle(page: Page, branch_id: str) -> Response:
         "windows": {step: window for step in STEPS},
     }
     return page.perform("open_cycle", fields, branch_id=branch_id)
+
+
+def reopen(page: Page, branch_id: str, cycle_id: str) -> Response:
+    """A self review or a leader's commentary sent back to be written again, with the reason
+    (a peer review is reopened by its id, through the API: the page shows no reviewer)."""
+    fields = {
+        "step": page.form.get("step", ""),
+        "member_id": page.form.get("member_id", ""),
+        "reason": page.form.get("reason", "").strip(),
+    }
+    return page.perform("reopen_review", fields, branch_id=branch_id, cycle_id=cycle_id)
 
 
 def finalise(page: Page, branch_id: str, cycle_id: str) -> Response:
