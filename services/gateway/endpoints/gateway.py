@@ -21,7 +21,7 @@ from ..users import throttle
 from ..users.credentials import hash_password, new_token_id
 from ..users.domain import RegisterUser
 from ..users.sessions import claims_of
-from ..views import dashboards, entries, exports, sheets
+from ..views import dashboards, entries, exports, life_exports, sheets
 from .base import Endpoint, query
 
 B = "/branches/{branch_id}"
@@ -235,6 +235,28 @@ ENDPOINTS = [
         None,
         "The filtered ledger as an Excel workbook",
         call=exports.ledger_xlsx,
+        tag="exports",
+        content=sheets.XLSX,
+    ),
+    query(
+        "export_meetings_csv",
+        B + "/exports/meetings.csv",
+        reader,
+        q.YearView,
+        None,
+        "The year's meetings held as CSV: lecturers, partners and places, attendance counts",
+        call=life_exports.meetings_csv,
+        tag="exports",
+        content="text/csv",
+    ),
+    query(
+        "export_meetings_xlsx",
+        B + "/exports/meetings.xlsx",
+        reader,
+        q.YearView,
+        None,
+        "The year's meetings held as an Excel workbook",
+        call=life_exports.meetings_xlsx,
         tag="exports",
         content=sheets.XLSX,
     ),

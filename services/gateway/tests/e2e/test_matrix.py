@@ -30,6 +30,7 @@ ALLOWED = {
     access.the_member: {"member"},
     access.branch_member: {"secretary", "leader", "member"},
     access.commentator: {"secretary", "leader"},
+    access.supervisor: {"committee", "secretary"},
     access.member_or_admin: {"committee", "secretary", "member"},
     access.member_or_secretary: {"secretary", "member"},
     access.item_manager: {"committee", "secretary", "leader"},

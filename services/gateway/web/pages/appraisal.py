@@ -1,5 +1,6 @@
-"""评议: a member's reviews to write (self, anonymous peer), leaders' commentary, results and the
-archive; opening and finalising a cycle for who runs the branch."""
+"""评议: a member's reviews to write (self, peer: anonymous, or under their name in an open
+cycle), leaders' commentary, results and the archive; opening and finalising a cycle for who
+runs the branch."""
 
 from __future__ import annotations
 
@@ -36,9 +37,10 @@ def overview(page: Page, branch_id: str) -> Response:
                 "mine": page.api("my_reviews", **path) if open_ and member else None,
                 "plan": page.api("cycle", **path) if open_ and runs else None,
                 "results": None if open_ else page.api("results", **path),
-                "received": None
-                if open_ or not member
-                else page.api("peer_reviews_about", **path, member_id=me),
+                # an anonymous cycle's once it is finalised; an open cycle's as they come
+                "received": page.api("peer_reviews_about", **path, member_id=me)
+                if member and (not open_ or cycle["peer_mode"] == "open")
+                else None,
             }
         )
     return page.render(
@@ -84,10 +86,12 @@ def peer_form(page: Page, branch_id: str, cycle_id: str, reviewee_id: str) -> Re
     owed = {p["reviewee_id"]: p for p in mine["peer_reviews"]}
     if reviewee_id not in owed:
         raise HttpError(404, "not_found", "not yours to review")
+    cycle = page.api("cycle", branch_id=branch_id, cycle_id=cycle_id)
     return page.render(
         "peer_review.html",
         branch_id=branch_id,
         cycle_id=cycle_id,
+        open_mode=cycle["peer_mode"] == "open",
         reviewee_id=reviewee_id,
         review=owed[reviewee_id],
         names=page.names(branch_id),
@@ -147,6 +151,7 @@ def open_cycle(page: Page, branch_id: str) -> Response:
         "kind": kind,
         "period": key,
         "peer_scope": form.get("peer_scope", "group"),
+        "peer_mode": form.get("peer_mode", "anonymous"),
         "windows": {step: window for step in STEPS},
     }
     return page.perform("open_cycle", fields, branch_id=branch_id)
