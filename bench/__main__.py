@@ -52,6 +52,10 @@ FIGURES = [
     # What the gateway adds to a command: the same command sent to the ledger by RPC.
     Ratio("gateway_command_p50_vs_ledger_command_p50", "gateway_p50", "ledger_command_p50", None,
           at_most=True),
+    # What one ledger process could answer with no way to it at all: the ceiling of the
+    # gateway's commands/s against the log's appends, whatever the gateway and RPC cost.
+    Ratio("ledger_command_in_process_vs_log_appends", "ledger_in_process", "gateway_log_appends",
+          None),
 ]  # fmt: skip
 # What raw PostgreSQL itself scores against eventsourcing, with the log API's targets: where
 # even the floor is below a target, no change to the client code alone can meet it.

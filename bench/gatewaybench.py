@@ -31,6 +31,7 @@ from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import requests
@@ -39,12 +40,13 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from bench import harness
 from bench.harness import Result, Workload
 from bench.workloads import log_append
-from eventlog import Database, PostgresEventStore, Settings
+from eventlog import Database, PostgresEventStore, ProjectionRunner, Settings
 from eventlog.migrate import reset
 from services.common.messaging import rpc
 from services.gateway.users import handlers as users
 from services.gateway.users.credentials import hash_password
 from services.gateway.users.domain import RegisterUser
+from services.ledger.projection import PROJECTION
 from services.ledger.service import LedgerService
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,6 +167,31 @@ class Echo(Paced):
         self._cluster.stop()
 
 
+class PlanItemsInProcess:
+    """The ledger's own plan_item method (schema, key, handler, its read model applied) called in
+    the writer's process on the bench's database: a command's cost to the ledger without RPC or
+    HTTP, the most one ledger process could answer whatever the way to it."""
+
+    def __init__(self, database_url: str, branch: str, owner: str):
+        db = Database(database_url, max_connections=1)
+        store = PostgresEventStore(db, source="ledger")
+        read_model = ProjectionRunner(db, store, PROJECTION)
+        read_model.setup()
+        self.ledger = SimpleNamespace(log=store, read_model=read_model)
+        self.branch, self.owner = branch, owner
+
+    def step(self) -> int:
+        plan = _plan(self.owner)
+        LedgerService.plan_item(
+            self.ledger, command_key=plan["item_id"], actor_id=self.owner, branch_id=self.branch,
+            **plan,
+        )  # fmt: skip
+        return 1
+
+    def close(self) -> None:
+        self.ledger.log.db.close()
+
+
 def plan_items(url: str, token: str, writers: int, rate: float | None = None) -> Workload:
     kwargs = {"url": url, "token": token, "branch": BRANCH, "owner": SECRETARY}
     if rate:
@@ -177,6 +204,12 @@ def plan_items_by_rpc(amqp_uri: str, writers: int, rate: float) -> Workload:
     label = f"nameko RPC to the ledger: plan an item, {writers} clients at {rate:.0f}/s"
     kwargs = {"amqp_uri": amqp_uri, "branch": BRANCH, "owner": SECRETARY, "rate": rate / writers}
     return Workload("ledger_commands", label, PlanItemsByRpc, kwargs, writers)
+
+
+def plan_items_in_process(database_url: str) -> Workload:
+    label = "the ledger's plan_item called in process (no RPC, no HTTP), 1 writer"
+    kwargs = {"database_url": database_url, "branch": BRANCH, "owner": SECRETARY}
+    return Workload("ledger_in_process", label, PlanItemsInProcess, kwargs)
 
 
 def echo(amqp_uri: str, writers: int, rate: float) -> Workload:
@@ -344,7 +377,11 @@ def measure(settings: Settings) -> tuple[list[Result], list[Result], list[str]]:
     """(rates in commands or events/s, latencies in ms, a line of absolute figures)."""
     with running(settings) as (services, token):
         most = _side_by_side(
-            [plan_items(services.url, token, WRITERS), log_append(settings.database_url, 1)],
+            [
+                plan_items(services.url, token, WRITERS),
+                log_append(settings.database_url, 1),
+                plan_items_in_process(settings.database_url),
+            ],
             harness.WINDOW_SECONDS,
         )
         services.check_alive()
@@ -367,6 +404,8 @@ def measure(settings: Settings) -> tuple[list[Result], list[Result], list[str]]:
                commands),
         Result("gateway_log_appends", "log API append, 1 event per append, 1 writer",
                _rates(most[1])),
+        Result("ledger_in_process", "the ledger's plan_item called in process, 1 writer",
+               _rates(most[2])),
     ]  # fmt: skip
     timed = [
         Result("gateway_p50", f"gateway: plan an item at {rate:.0f}/s, median", gateway_p50s),

@@ -76,7 +76,8 @@ class Event:
 
     @classmethod
     def of(cls, event: Any) -> Self:
-        """The payload of a stored event of this type (or the definition itself, unchanged).
+        """The payload of a stored event of this type (or the definition itself, unchanged),
+        upcast to the definition's version if it is older.
 
         A field the stored payload lacks takes the definition's default (a field added to a type
         without a new version, which old events do not carry); one without a default must be
@@ -86,6 +87,11 @@ class Event:
         if event.type != cls.type:
             raise TypeError(f"{event.type} read as {cls.type}")
         data = event.data
+        # The log upcasts what it reads back; an event as appended (what an append answers)
+        # keeps the version it was written in, which the definition's upcasters read.
+        version = getattr(event, "schema_version", cls.schema_version)
+        if version < cls.schema_version:
+            data = UPCASTERS.upcast(cls.type, version, data)[1]
         typed = object.__new__(cls)
         # As StoredEvent.assemble: frozen fields set without __setattr__, once per event read (a
         # rebuild reads every event of the log), and at once when the payload is as defined.

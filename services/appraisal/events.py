@@ -20,7 +20,7 @@ class Window(TypedDict):
     closes_at: IsoTime
 
 
-class CycleOpened(Event, category="cycle"):
+class CycleOpened(Event, category="cycle", schema_version=2):
     """The cycle's plan, checked once when it opens: every later step trusts it."""
 
     cycle_id: str
@@ -30,6 +30,7 @@ class CycleOpened(Event, category="cycle"):
     starts_on: IsoDate
     ends_on: IsoDate
     peer_scope: str  # group or branch: whom a member peer-reviews
+    peer_mode: str  # anonymous or open: whether a peer review names its reviewer
     windows: dict[str, Window]  # by step: self_review, peer_review, leader_review, finalisation
     weights: dict[str, float]  # by input: self, peer, leader, ledger, study, attendance
     bands: dict[str, float]  # by grade: the lowest score that earns it
@@ -41,9 +42,10 @@ class SelfReviewSubmitted(Event, category="cycle"):
     problems: str
 
 
-class PeerReviewSubmitted(Event, category="cycle", schema_version=2):
+class PeerReviewSubmitted(Event, category="cycle", schema_version=3):
     review_id: str  # names neither the reviewer nor any other review of theirs
     reviewee_id: str
+    reviewer_id: str | None  # an open cycle's reviewer; None in an anonymous cycle
     scores: dict[str, float]
     comments: str
 
@@ -117,6 +119,19 @@ def _without_pseudonym(data: dict[str, Any]) -> dict[str, Any]:
         return data
     pseudonym = data.pop("reviewer_pseudonym")
     return {**data, "review_id": legacy_review_id(pseudonym, data["reviewee_id"])}
+
+
+@CycleOpened.upcaster(1)
+def _anonymous_peer_review(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no peer mode: every cycle's peer review was anonymous (whatever the
+    default of a cycle opened now)."""
+    return {**data, "peer_mode": "anonymous"}
+
+
+@PeerReviewSubmitted.upcaster(2)
+def _no_reviewer(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 was anonymous (every cycle's was): it names no reviewer."""
+    return {**data, "reviewer_id": None}
 
 
 EVENTS = Catalogue.of_module("appraisal", globals())

@@ -2,7 +2,8 @@
 
 It reads its own cycles and, from the ledger, the roster and the rectification items. Handlers
 use only their event, never the clock or the key, so a rebuild equals the live model. A peer
-review is stored under its review id, which names no reviewer (see domain/pseudonym.py).
+review is stored under its review id, which names no reviewer (see domain/pseudonym.py); an
+open cycle's names its reviewer beside it, as its event does.
 """
 
 from __future__ import annotations
@@ -84,9 +85,10 @@ CYCLE_HANDLERS: dict[type[Event], Handler] = {
     e.CycleOpened: statement(
         e.CycleOpened,
         "INSERT INTO appraisal.cycles (cycle_id, branch_id, kind, period, starts_on, ends_on,"
-        " peer_scope, windows, weights, bands, opened_by, opened_at) VALUES (%(cycle_id)s,"
-        " %(branch_id)s, %(kind)s, %(period)s, %(starts_on)s, %(ends_on)s, %(peer_scope)s,"
-        " %(windows)s, %(weights)s, %(bands)s, %(actor)s, %(at)s) ON CONFLICT DO NOTHING",
+        " peer_scope, peer_mode, windows, weights, bands, opened_by, opened_at) VALUES"
+        " (%(cycle_id)s, %(branch_id)s, %(kind)s, %(period)s, %(starts_on)s, %(ends_on)s,"
+        " %(peer_scope)s, %(peer_mode)s, %(windows)s, %(weights)s, %(bands)s, %(actor)s, %(at)s)"
+        " ON CONFLICT DO NOTHING",
     ),
     e.SelfReviewSubmitted: statement(
         e.SelfReviewSubmitted,
@@ -97,9 +99,10 @@ CYCLE_HANDLERS: dict[type[Event], Handler] = {
     ),
     e.PeerReviewSubmitted: statement(
         e.PeerReviewSubmitted,
-        "INSERT INTO appraisal.peer_reviews VALUES (%(owner)s, %(review_id)s, %(reviewee_id)s,"
-        " %(scores)s, %(comments)s, 'submitted') ON CONFLICT (cycle_id, review_id) DO UPDATE"
-        " SET scores = EXCLUDED.scores, comments = EXCLUDED.comments, status = 'submitted'",
+        "INSERT INTO appraisal.peer_reviews (cycle_id, review_id, reviewee_id, scores, comments,"
+        " status, reviewer_id) VALUES (%(owner)s, %(review_id)s, %(reviewee_id)s, %(scores)s,"
+        " %(comments)s, 'submitted', %(reviewer_id)s) ON CONFLICT (cycle_id, review_id) DO"
+        " UPDATE SET scores = EXCLUDED.scores, comments = EXCLUDED.comments, status = 'submitted'",
     ),
     e.LeaderCommentSubmitted: statement(
         e.LeaderCommentSubmitted,

@@ -108,5 +108,12 @@ ITEM_HANDLERS: dict[type[Event], Handler] = {
     ),
 }
 # The ledger's events of those streams that change nothing the appraisal keeps: groups (a
-# member's group comes with them), goal templates, progress notes and owners.
-ROSTER_IGNORED = (le.GoalTemplateSet, le.GroupFormed, le.ProgressNoted, le.ItemReassigned)
+# member's group comes with them), goal templates, progress notes, owners, and what was done
+# about an overdue item.
+ROSTER_IGNORED = (
+    le.GoalTemplateSet,
+    le.GroupFormed,
+    le.ProgressNoted,
+    le.ItemReassigned,
+    le.AccountabilityRecorded,
+)

@@ -11,7 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.common.roles import BRANCH_ADMIN, GROUP_LEADER, SECRETARY, runs_branch
+from services.common.roles import (
+    BRANCH_ADMIN,
+    FULL_TIME_OFFICER,
+    GROUP_LEADER,
+    SECRETARY,
+    runs_branch,
+)
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,13 @@ def commentator(who: Access, target: Target) -> bool:
     return who.holds(target.branch_id or "", GROUP_LEADER, *BRANCH_ADMIN)
 
 
+def supervisor(who: Access, target: Target) -> bool:
+    """Who may record what was done about an overdue item: a full-time officer (the ledger
+    checks they hold the item's supervision) or a branch admin."""
+    branch = target.branch_id or ""
+    return who.administers(branch) or who.holds(branch, FULL_TIME_OFFICER)
+
+
 def member_or_admin(who: Access, target: Target) -> bool:
     return the_member(who, target) or branch_admin(who, target)
 
@@ -174,6 +187,8 @@ RULE_NAMES: dict[Rule, str] = {
     the_member: "the member themself",
     branch_member: "a member of the branch",
     commentator: "a group leader, the secretary or a committee member of the branch",
+    supervisor: "the item's supervision holder (a full-time officer), or secretary or committee"
+    " member of the branch, or institution committee",
     member_or_admin: "the member themself, or secretary or committee member of the branch,"
     " or institution committee",
     member_or_secretary: "the member themself, or the secretary of the branch",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventlog.definitions import Catalogue, Event, IsoTime
+from eventlog.definitions import Catalogue, Event, IsoTime, omittable
 
 
 class UserRegistered(Event, category="user", schema_version=2):
@@ -36,7 +36,11 @@ class PasswordReset(Event, category="user"):
 
 
 class LoginSucceeded(Event, category="user"):
+    """A sign-in, with the session (token id) it began; none for a password checked again,
+    which issues no token, and in the sign-ins before sessions were recorded."""
+
     at: IsoTime
+    session: str | None = omittable()
 
 
 class LoginFailed(Event, category="user", retired=True):

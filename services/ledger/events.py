@@ -136,15 +136,16 @@ class ResponsibilityAssigned(Event, category="goals"):
 # Items (`item-<id>`) ------------------------------------------------------------------------
 
 
-class ItemPlanned(Event, category="item"):
+class ItemPlanned(Event, category="item", schema_version=2):
     """The plan whole: each period of its cadence (services/common/periods.py) is one
-    occurrence; a one-off item has one, `once`."""
+    occurrence; a one-off item has one, `once`, and a routine item one per review period."""
 
     item_id: str
     branch_id: str
     level: str
     kind: str
     cadence: str
+    review: str | None  # a routine item's review period (periods.REVIEW_PERIODS); else None
     title: str
     description: str
     goal_id: str | None
@@ -156,6 +157,14 @@ class ItemPlanned(Event, category="item"):
     starts_on: IsoDate | None  # recurring items: the periods from starts_on to ends_on
     ends_on: IsoDate | None
     source: dict[str, Any] | None  # what planned it: {cycle_id, raised_by} for a rectification
+
+
+@ItemPlanned.upcaster(1)
+def _planned_without_review(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no routine items, so no review period. Its daily items stay daily: their
+    occurrences are days, and every event about one names its day; folding them into monthly
+    reviews would change what was recorded (a day cancelled would cancel a month)."""
+    return {**data, "review": None}
 
 
 class ItemStarted(Event, category="item"):
@@ -210,6 +219,15 @@ class DueDateChanged(Event, category="item"):
     reason: str
 
 
+class AccountabilityRecorded(Event, category="item"):
+    """What was done about an overdue occurrence (domain/items.py, decide_accountability)."""
+
+    period: str
+    action: str  # one of domain/items.ACTIONS
+    note: str
+    taken_on: IsoDate
+
+
 # Organisational life (`orglife-<branch_id>`) ------------------------------------------------
 
 
@@ -219,7 +237,14 @@ class MeetingRequirementSet(Event, category="orglife"):
     per_group: bool
 
 
-class MeetingHeld(Event, category="orglife"):
+class Lecturer(TypedDict):
+    """A party lecture's lecturer: a member of the branch, or someone else by name."""
+
+    member_id: str | None
+    name: str | None
+
+
+class MeetingHeld(Event, category="orglife", schema_version=2):
     meeting_id: str
     meeting_type: str
     held_on: IsoDate
@@ -227,6 +252,15 @@ class MeetingHeld(Event, category="orglife"):
     title: str
     minutes: str
     attendance: dict[str, str]  # member id → present, on_leave or absent
+    lecturer: Lecturer | None  # a party lecture's
+    partner: str | None  # a joint activity day's partner organisation
+    place: str | None  # where an activity day was held
+
+
+@MeetingHeld.upcaster(1)
+def _held_without_particulars(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 named no lecturer, partner or place: none was recorded."""
+    return {**data, "lecturer": None, "partner": None, "place": None}
 
 
 class ReportFiled(Event, category="orglife"):

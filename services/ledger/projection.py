@@ -88,8 +88,9 @@ def _responsibility(cur: Cursor, event: StoredEvent) -> None:
 def _meeting_held(cur: Cursor, event: StoredEvent) -> None:
     held, branch_id = e.MeetingHeld.of(event), owner_of(event)
     cur.execute(
-        "INSERT INTO ledger.meetings VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-        " ON CONFLICT DO NOTHING",
+        "INSERT INTO ledger.meetings (branch_id, meeting_id, meeting_type, held_on, group_id,"
+        " title, minutes, recorded_by, lecturer, partner, place)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
         (
             branch_id,
             held.meeting_id,
@@ -99,6 +100,9 @@ def _meeting_held(cur: Cursor, event: StoredEvent) -> None:
             held.title,
             held.minutes,
             event.actor_id,
+            json.dumps(held.lecturer, ensure_ascii=False) if held.lecturer else None,
+            held.partner,
+            held.place,
         ),
     )
     rows = [
@@ -204,7 +208,12 @@ HANDLERS: dict[type[Event], Handler] = {
 # moves it, but for those that change no figure a summary shows (and are the most frequent).
 # Stamps and summaries are not among TABLES, which a rebuild empties: a rebuild moves every
 # stamp on from where it was, so no summary kept before a rebuild is shown after it.
-_UNSUMMED = {e.ItemStarted.type, e.ProgressNoted.type, e.ArticleRecommended.type}
+_UNSUMMED = {
+    e.ItemStarted.type,
+    e.ProgressNoted.type,
+    e.ArticleRecommended.type,
+    e.AccountabilityRecorded.type,
+}
 _STAMP = (
     "INSERT INTO ledger.branch_stamps AS s VALUES (%s, 1)"
     " ON CONFLICT (branch_id) DO UPDATE SET stamp = s.stamp + 1"

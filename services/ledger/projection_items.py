@@ -109,6 +109,22 @@ def _occurrence(cur: Cursor, event: StoredEvent) -> None:
     execute_prepared(cur, _CHANGED[event.type], params)
 
 
+def _accountability(cur: Cursor, event: StoredEvent) -> None:
+    """What was done about an overdue occurrence: counted, and the latest kept with who did it
+    (the item's history, from the log, has every one)."""
+    done = e.AccountabilityRecorded.of(event)
+    latest = {"action": done.action, "note": done.note, "taken_on": done.taken_on}
+    cur.execute(
+        "UPDATE ledger.occurrences SET actions = actions + 1, last_action = %s"
+        " WHERE item_id = %s AND period = %s",
+        (
+            json.dumps({**latest, "by": event.actor_id}, ensure_ascii=False),
+            owner_of(event),
+            done.period,
+        ),
+    )
+
+
 def _touched(handler: Handler) -> Handler:
     def handle(cur: Cursor, event: StoredEvent) -> None:
         handler(cur, event)
@@ -124,11 +140,11 @@ def _reassigned(cur: Cursor, event: StoredEvent) -> None:
 def _due_changed(cur: Cursor, event: StoredEvent) -> None:
     """Re-dates unfinished occurrences, as the domain does: done ones keep their due date."""
     cur.execute(
-        "SELECT cadence, due_date::text, due_day, due_month, starts_on::text, ends_on::text"
-        " FROM ledger.items WHERE item_id = %s",
+        "SELECT cadence, review, due_date::text, due_day, due_month, starts_on::text,"
+        " ends_on::text FROM ledger.items WHERE item_id = %s",
         (owner_of(event),),
     )
-    names = ("cadence", "due_date", "due_day", "due_month", "starts_on", "ends_on")
+    names = ("cadence", "review", "due_date", "due_day", "due_month", "starts_on", "ends_on")
     change = e.DueDateChanged.of(event)
     plan = rescheduled(dict(zip(names, cur.fetchone(), strict=True)), change)
     moved = "due_date" if change.due_date is not None else "due_day"
@@ -192,6 +208,7 @@ REPLAYED_ITEM_HANDLERS: dict[type[Event], Handler] = {
     **dict.fromkeys(_CHANGES, _occurrence),
     e.ItemReassigned: _reassigned,
     e.DueDateChanged: _due_changed,
+    e.AccountabilityRecorded: _accountability,
 }
 # As the live model applies them, each counting what it changes.
 ITEM_HANDLERS: dict[type[Event], Handler] = {
@@ -200,7 +217,10 @@ ITEM_HANDLERS: dict[type[Event], Handler] = {
         whole_item_only=event in (e.ItemStarted, e.ProgressNoted),
     )
     for event, handler in REPLAYED_ITEM_HANDLERS.items()
+    if event is not e.AccountabilityRecorded
 }
+# It changes no count: what it records sits beside the occurrence's status.
+ITEM_HANDLERS[e.AccountabilityRecorded] = _touched(_accountability)
 
 
 def rebuilt(cur: Cursor, subscription: str) -> None:

@@ -71,6 +71,14 @@ def test_reading_takes_defaults_for_what_old_payloads_lack_and_refuses_what_must
         Dropped.of(stored)
 
 
+def test_an_older_version_as_appended_is_read_through_the_upcasters_too():
+    store = InMemoryEventStore()
+    old = {"thing_id": "t1", "note": "n"}
+    appended = store.append("thing-t1", [NewEvent("Noted", old, 1)], 0)[0]
+    assert (appended.schema_version, Noted.of(appended).links) == (1, [])
+    assert Noted.of(NewEvent("Noted", old, 1)).links == []
+
+
 def test_a_catalogue_reads_its_types_and_leaves_others():
     catalogue = Catalogue.of_module("tests", globals())
     assert set(catalogue.types) == {"Noted", "Dropped"}

@@ -5,6 +5,10 @@ leaders' commentary with the rectifications it raised, the measures frozen at fi
 the results. A submitted review is locked; a ReviewReopened unlocks it until it is submitted again.
 Peer reviews are keyed by their review id, which names neither the reviewer nor any other review
 of theirs (see pseudonym.py); the upcasters in events.py give events of version 1 that shape.
+
+A cycle's peer review is anonymous (民主测评, a democratic rating: the default) or open (互评 as a
+conversation between members, 互评互查、互帮互助): an open cycle's reviews name their reviewer,
+and the reviewee sees who wrote each; an anonymous cycle's name nobody, in the log too.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from ..exceptions import InvalidTransition, NotFound
 
 KINDS = ("quarterly", "half_year", "year_end")
 PEER_SCOPES = ("group", "branch")
+PEER_MODES = ("anonymous", "open")
 STEPS = ("self_review", "peer_review", "leader_review", "finalisation")
 REVIEW_STEPS = STEPS[:3]
 DIMENSIONS = (
@@ -97,6 +102,11 @@ class Cycle:
     @property
     def branch_id(self) -> str:
         return self.plan["branch_id"]
+
+    @property
+    def open_peer_review(self) -> bool:
+        """Whether the cycle's peer reviews name who wrote them."""
+        return self.plan["peer_mode"] == "open"
 
     def window(self, step: str) -> Window:
         return Window.from_dict(self.plan["windows"][step])

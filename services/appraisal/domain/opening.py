@@ -10,7 +10,7 @@ from services.common.periods import period_bounds
 from ..events import CycleOpened
 from ..exceptions import BadInput, InvalidTransition
 from .commands import OpenCycle
-from .cycle import GRADES, REVIEW_STEPS, Cycle
+from .cycle import GRADES, PEER_MODES, REVIEW_STEPS, Cycle
 
 PERIODS = {
     "quarterly": (r"^\d{4}-Q[1-4]$", "YYYY-Qn"),
@@ -34,6 +34,8 @@ def _check(cmd: OpenCycle) -> None:
     pattern, shape = PERIODS[cmd.kind]
     if not re.match(pattern, cmd.period):
         errors["period"] = [f"a {cmd.kind} cycle's period reads {shape}"]
+    if cmd.peer_mode not in PEER_MODES:
+        errors["peer_mode"] = [f"one of {', '.join(PEER_MODES)}"]
     windows = cmd.windows
     if any(w.opens_at >= w.closes_at for w in windows.values()):
         errors["windows"] = ["each window opens before it closes"]

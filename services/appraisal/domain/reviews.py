@@ -36,9 +36,10 @@ def decide_peer(
     state: Cycle, cmd: SubmitPeerReview, roster: Roster, ids: Sequence[str], now: datetime
 ) -> list[Event]:
     """`ids`: the ids this reviewer's review of this reviewee may have (pseudonym.review_ids),
-    the current one first. The event names the review by its id only: the reviewer's id goes
-    nowhere, and nothing in it is shared with their other reviews. A review written again after
-    its reopening keeps the id it had."""
+    the current one first. In an anonymous cycle the event names the review by its id only: the
+    reviewer's id goes nowhere, and nothing in it is shared with their other reviews; in an open
+    one it names the reviewer too (`reviewer_id`). A review written again after its reopening
+    keeps the id it had."""
     require_member(roster, cmd.actor_id)
     if cmd.reviewee_id == cmd.actor_id:
         raise BadInput({"reviewee_id": ["a member does not peer-review themself"]})
@@ -47,7 +48,8 @@ def decide_peer(
         raise BadInput({"reviewee_id": [f"not a peer in your {scope}"]})
     key = next((id for id in ids if state.submission("peer_review", id) is not None), ids[0])
     _require_slot(state, "peer_review", key, now)
-    return [PeerReviewSubmitted.taking(cmd, review_id=key)]
+    reviewer = cmd.actor_id if state.open_peer_review else None
+    return [PeerReviewSubmitted.taking(cmd, review_id=key, reviewer_id=reviewer)]
 
 
 def decide_leader(

@@ -18,6 +18,7 @@ from ..access import (
     item_manager,
     item_owner,
     reader,
+    supervisor,
     the_member,
 )
 from ..schemas import responses as r
@@ -91,6 +92,11 @@ ROUTES = {
         ITEM + "/due-date",
         item_manager,
         "Change the due date (one-off) or due day (recurring)",
+    ),
+    "record_accountability": route(
+        ITEM + "/accountability",
+        supervisor,
+        "Record what was done about an overdue occurrence: the action taken, when, a note",
     ),
     "set_meeting_requirement": route(
         B + "/meeting-requirements", branch_admin, "Set how often a kind of meeting is due"

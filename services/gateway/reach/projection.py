@@ -86,7 +86,7 @@ PROJECTION = Projection(
     ),
     handlers=HANDLERS,
     # Who may act where changes with none of these: names of institutions and groups, goal
-    # templates, an item's work and dates, and a cycle's reviews and results.
+    # templates, an item's work, dates and accountability, and a cycle's reviews and results.
     ignored=(
         le.InstitutionRegistered,
         le.GoalTemplateSet,
@@ -97,6 +97,7 @@ PROJECTION = Projection(
         le.ItemCancelled,
         le.ItemReopened,
         le.DueDateChanged,
+        le.AccountabilityRecorded,
         ae.SelfReviewSubmitted,
         ae.PeerReviewSubmitted,
         ae.LeaderCommentSubmitted,

@@ -56,8 +56,10 @@ def decide_register(state: User, cmd: RegisterUser) -> list[Event]:
     return [UserRegistered.taking(cmd)]
 
 
-def signed_in(now: datetime) -> Event:
-    return LoginSucceeded(at=now.isoformat())
+def signed_in(now: datetime, session: str | None) -> Event:
+    """A sign-in, with the id of the session (token) it begins; None: a password checked again,
+    which issues no token (users/sessions.py)."""
+    return LoginSucceeded(at=now.isoformat(), session=session)
 
 
 def decide_change_password(state: User, password_hash: str) -> list[Event]:

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.labels import ERROR, FIELD
 from services.common.periods import DEFAULT_TIMEZONE
-from services.common.roles import INSTITUTION_COMMITTEE, runs_branch
+from services.common.roles import FULL_TIME_OFFICER, INSTITUTION_COMMITTEE, runs_branch
 
 from .. import dispatch
 from ..endpoints import ENDPOINTS
@@ -134,6 +134,11 @@ class Page:
         roles = self.roles(branch_id)
         return runs_branch(roles, committee=INSTITUTION_COMMITTEE in roles)
 
+    def supervises(self, branch_id: str) -> bool:
+        """May record what was done about an overdue item: the API's rule (access.supervisor);
+        the ledger then checks the item is one this full-time officer supervises."""
+        return self.runs(branch_id) or FULL_TIME_OFFICER in self.roles(branch_id)
+
     def manages(self, item: dict[str, Any]) -> bool:
         """May change the item's plan (cancel, reopen, reassign, move its due date): the API's
         rule (access.Access.manages), to show only the forms that will be accepted."""
@@ -156,7 +161,7 @@ class Page:
             b = f"/app/b/{row['branch_id']}"
             links += [(label, b + page) for label, page in MEMBER_PAGES]
             links += [("党小组", f"{b}/groups/{g}") for g in self.led_groups(row["branch_id"])]
-            if self.runs(row["branch_id"]):
+            if self.supervises(row["branch_id"]):  # who runs the branch, or supervises it
                 links += [("支部看板", b + "/dashboard"), ("支部台账", b + "/items")]
         links.append(("消息", "/app/inbox"))
         links += [("机关党委", f"/app/i/{i}") for i in me["institution_committee"]]

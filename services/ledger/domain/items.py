@@ -4,6 +4,14 @@ Each occurrence lives as services/common/roles.py says: planned → in progress 
 (with a reason) before it is done, reopened from done or cancelled. Cancelling with no period
 cancels the whole item: its unfinished occurrences then read as cancelled until it is reopened.
 "Overdue" is never stored; `is_overdue` computes it from the due date and a clock.
+
+Accountability (追究有力): what was done about an occurrence that fell overdue. An overdue
+occurrence is escalated to its goal's urging and then supervision holders (notify's reminders).
+What the supervision holder (or who runs the branch) then did about it, with whom it lies, is a
+fact of the item: the action taken (ACTIONS), on which day, with a note, recorded as
+AccountabilityRecorded on the item's stream, in its history beside the work it concerns. It may
+be recorded while the occurrence is overdue, and after it was completed late; never for one done
+on time, cancelled, or not yet due.
 """
 
 from __future__ import annotations
@@ -15,10 +23,12 @@ from typing import Any
 
 from eventlog import Event
 from services.common import periods
+from services.common.periods import local_date
 from services.common.roles import CANCELLED, DONE, FINISHED, OPEN, PLANNED, TRANSITIONS
 
 from ..events import (
     EVENTS,
+    AccountabilityRecorded,
     DueDateChanged,
     ItemCancelled,
     ItemCompleted,
@@ -32,7 +42,10 @@ from ..exceptions import BadInput, InvalidTransition, NotFound
 
 LEVELS = ("branch", "group", "member")
 KINDS = ("party_building", "reform", "special_project", "rectification")
-# A daily item over years would flood its ledger; a plan that long is a mistake, not a plan.
+# The usual measures, mildest first: a reminder to see it done, a talk, criticism, a written
+# self-examination required, a notice of criticism to the branch.
+ACTIONS = ("reminder", "talk", "criticism", "written_check", "notice")
+# A monthly item over decades would flood its ledger; a plan that long is a mistake, not a plan.
 MAX_OCCURRENCES = 400
 
 
@@ -57,10 +70,13 @@ class Item:
 
 
 def schedule(plan: Mapping[str, Any]) -> list[tuple[str, date]]:
-    """(occurrence key, due date) of every occurrence an ItemPlanned's payload describes."""
+    """(occurrence key, due date) of every occurrence an ItemPlanned's payload describes: a
+    routine item has one per review period, due at its end (or on its due_day)."""
     cadence = plan["cadence"]
     if cadence == periods.ONCE:
         return [(periods.ONCE, date.fromisoformat(plan["due_date"]))]
+    if cadence == periods.ROUTINE:
+        cadence = plan["review"]
     keys = periods.periods(
         cadence, date.fromisoformat(plan["starts_on"]), date.fromisoformat(plan["ends_on"])
     )
@@ -163,6 +179,7 @@ class PlanItem:
     cadence: str
     title: str
     description: str = ""
+    review: str | None = None  # a routine item's review period (default: monthly)
     goal_id: str | None = None
     group_id: str | None = None
     owner_id: str | None = None
@@ -235,7 +252,10 @@ class ChangeDueDate:
 def decide_plan(state: Item, cmd: PlanItem) -> list[Event]:
     if exists(state):
         raise InvalidTransition(f"item {cmd.item_id} is already planned")
-    plan = ItemPlanned.taking(cmd)
+    review = cmd.review
+    if cmd.cadence == periods.ROUTINE and review is None:
+        review = periods.DEFAULT_REVIEW
+    plan = ItemPlanned.taking(cmd, review=review)
     _check_shape(plan.data)
     return [plan]
 
@@ -295,6 +315,34 @@ def decide_change_due(state: Item, cmd: ChangeDueDate) -> list[Event]:
     return [DueDateChanged.taking(cmd, **({"due_day": None} if once else {"due_date": None}))]
 
 
+@dataclass(frozen=True)
+class RecordAccountability:
+    actor_id: str
+    item_id: str
+    period: str
+    action: str
+    note: str
+    taken_on: date | None = None  # the day the action was taken (default: today)
+
+
+def decide_accountability(
+    state: Item, cmd: RecordAccountability, today: date, timezone: str
+) -> list[Event]:
+    """`today` and `timezone`: the institution's, by which due dates and completions are judged."""
+    require_period(state, cmd.period)
+    occurrence, status = state.occurrences[cmd.period], state.status(cmd.period)
+    done_on = local_date(occurrence.completed_at, timezone) if occurrence.completed_at else None
+    late = status == DONE and done_on is not None and done_on > occurrence.due_date
+    if not (is_overdue(status, occurrence.due_date, today) or late):
+        raise InvalidTransition(
+            f"occurrence {cmd.period} is {status}, due {occurrence.due_date}: not overdue"
+        )
+    taken_on = cmd.taken_on or today
+    if not occurrence.due_date < taken_on <= today:
+        raise BadInput({"taken_on": ["after the due date, and not after today"]})
+    return [AccountabilityRecorded.taking(cmd, taken_on=taken_on)]
+
+
 def _start_if_planned(state: Item, period: str) -> list[Event]:
     if state.status(period) == PLANNED:
         require_status(state, ItemStarted, period)
@@ -302,8 +350,21 @@ def _start_if_planned(state: Item, period: str) -> list[Event]:
     return []
 
 
-def _check_shape(plan: Mapping[str, Any]) -> None:
+def _cadence_errors(plan: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A cadence a plan may choose (daily was, before routine replaced it), and a review period
+    for a routine item alone."""
     errors: dict[str, list[str]] = {}
+    if plan["cadence"] not in periods.CADENCES:
+        errors["cadence"] = [f"one of {', '.join(periods.CADENCES)} (routine, not daily)"]
+    if (plan["cadence"] == periods.ROUTINE) != (plan["review"] is not None):
+        errors["review"] = ["a routine item's review period, and only a routine item's"]
+    elif plan["review"] not in (None, *periods.REVIEW_PERIODS):
+        errors["review"] = [f"one of {', '.join(periods.REVIEW_PERIODS)}"]
+    return errors
+
+
+def _check_shape(plan: Mapping[str, Any]) -> None:
+    errors = _cadence_errors(plan)
     once = plan["cadence"] == periods.ONCE
     if once and not plan["due_date"]:
         errors["due_date"] = ["a one-off item needs a due_date"]

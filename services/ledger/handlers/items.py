@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from eventlog import Event
 from services.common.handlers import EventStore, Outcome, load
+from services.common.roles import FULL_TIME_OFFICER
 
 from ..domain import goals
 from ..domain import items as c
+from ..domain.branch import Branch
 from ..domain.items import Item, evolve, require_item
-from ..domain.permissions import require_manager, require_planner
+from ..domain.permissions import require_manager, require_planner, require_supervisor
 from ..exceptions import BadInput, NotFound
 from .common import Scope, commit_as, scope_of
 
@@ -64,6 +66,27 @@ def reassign_item(cmd: c.ReassignItem, store: EventStore, now: datetime) -> Outc
     if state.plan["level"] == "member" and owner.group_id != state.plan["group_id"]:
         raise BadInput({"owner_id": [f"a member of group {state.plan['group_id']}"]})
     return _commit(store, c.decide_reassign(state, cmd), version, cmd, scope.branch.branch_id, now)
+
+
+def record_accountability(cmd: c.RecordAccountability, store: EventStore, now: datetime) -> Outcome:
+    state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
+    require_supervisor(scope.who, _supervisors(store, state.plan, scope.branch))
+    events = c.decide_accountability(state, cmd, scope.today(now), scope.institution.timezone)
+    return _commit(store, events, version, cmd, scope.branch.branch_id, now)
+
+
+def _supervisors(store: EventStore, plan: Mapping[str, Any], branch: Branch) -> frozenset[str]:
+    """Whom an overdue item reaches last (as notify escalates it): its goal's supervision
+    holder; for an item of no goal, or of one whose holders are not assigned yet, the branch's
+    full-time officers."""
+    if plan["goal_id"]:
+        year = date.fromisoformat(plan["starts_on"] or plan["due_date"]).year
+        stream = goals.stream_id(plan["branch_id"], year)
+        goal_set, _ = load(store, stream, goals.evolve, goals.GoalSet())
+        holders = goal_set.goals.get(plan["goal_id"], {}).get("responsibility")
+        if holders:
+            return frozenset((holders["supervision"],))
+    return frozenset(who for who, role, _ in branch.roles if role == FULL_TIME_OFFICER)
 
 
 def _item_scope(store: EventStore, item_id: str, actor_id: str) -> tuple[Item, int, Scope]:

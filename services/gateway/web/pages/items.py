@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Response
 
 from eventlog import Event
-from services.common.labels import KIND, LEVEL, STATUS, label
+from services.common.labels import ACCOUNTABILITY_ACTION, KIND, LEVEL, STATUS, label
 from services.common.roles import STATUSES
-from services.common.written import day, period
+from services.common.written import cadence, day, period
 from services.ledger import events as le
 
 from ..page import Page
@@ -109,6 +109,8 @@ def item(page: Page, item_id: str) -> Response:
         manages=manages,
         works=mine or manages,
         owners=_owners(page, found) if manages else [],
+        supervises=page.supervises(branch_id),
+        actions=ACCOUNTABILITY_ACTION,
     )
 
 
@@ -166,6 +168,9 @@ def _details(change: Event | None, names: dict[str, str], groups: dict[str, str]
             return _lines(_occurrence(key), *_reason(reason))
         case le.ItemStarted(period=key):
             return _lines(_occurrence(key))
+        case le.AccountabilityRecorded(period=key, action=action, taken_on=taken_on, note=note):
+            measure = f"措施：{label('accountability_action', action)}（{day(taken_on)}）"
+            return _lines(_occurrence(key), measure, note and f"说明：{note}")
     return []
 
 
@@ -192,9 +197,8 @@ def _reason(reason: str) -> list[str]:
 
 
 def _planned(plan: le.ItemPlanned, names: dict[str, str], groups: dict[str, str]) -> list[str]:
-    kinds = " · ".join(
-        (label("level", plan.level), label("kind", plan.kind), label("cadence", plan.cadence))
-    )
+    how_often = cadence(plan.cadence, plan.review)
+    kinds = " · ".join((label("level", plan.level), label("kind", plan.kind), how_often))
     if plan.due_date:
         due = f"完成时限：{day(plan.due_date)}"
     else:
@@ -228,6 +232,15 @@ def reopen(page: Page, item_id: str) -> Response:
 def reassign(page: Page, item_id: str) -> Response:
     fields = {"owner_id": page.form.get("owner_id", ""), "reason": page.form.get("reason", "")}
     return page.perform("reassign_item", fields, _if_match(page), item_id=item_id)
+
+
+def accountability(page: Page, item_id: str) -> Response:
+    form = page.form
+    fields = {name: form.get(name, "") for name in ("period", "action")}
+    for name in ("note", "taken_on"):
+        if form.get(name, "").strip():
+            fields[name] = form[name].strip()
+    return page.perform("record_accountability", fields, item_id=item_id)
 
 
 def change_due(page: Page, item_id: str) -> Response:
