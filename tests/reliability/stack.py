@@ -21,6 +21,7 @@ from services.gateway.users.credentials import hash_password
 from services.gateway.users.domain import RegisterUser
 from tests.support import SERVICES, free_port, service_class, wait_for
 
+from .clients import Clients, Keyed
 from .harness import Children
 
 # Seconds the gateway waits for the ledger before it answers 503: less than the default, so that a
@@ -158,18 +159,43 @@ def read_model_items(db: Database, branch_id: str) -> int:
     return row["n"] if row else 0
 
 
-def assert_each_key_planned_once(db: Database, branch_id: str, commands: list, answers) -> None:
+def assert_each_key_planned_once(
+    db: Database, branch_id: str, commands: list[Keyed], clients: Clients
+) -> None:
     """Each command's title was planned once in the log, as the item its key was answered with,
     and the ledger's read model has caught up with all of them."""
-    unanswered = [command.key for command in commands if command.key not in answers]
-    assert not unanswered, f"{len(unanswered)} keys not answered 200, e.g. {unanswered[:3]}"
-    found = planned(db, branch_id)
-    twice = {title: ids for title, ids in found.items() if len(ids) > 1}
-    assert not twice, f"{len(twice)} titles planned more than once, e.g. {list(twice.items())[:3]}"
-    assert {title: ids[0] for title, ids in found.items()} == {
-        command.body["title"]: answers[command.key]["id"] for command in commands
+    answers = clients.answers
+    unanswered = {
+        command.key: clients.refused.get(command.key) or clients.last.get(command.key)
+        for command in commands
+        if command.key not in answers
     }
-    wait_for(lambda: read_model_items(db, branch_id) == len(commands), 60, "the read model")
+    assert not unanswered, (
+        f"{len(unanswered)} keys not answered 200, e.g. (key: last answer)"
+        f" {dict(list(unanswered.items())[:5])}; {clients.summary()}"
+    )
+    found = planned(db, branch_id)
+    unlike = {
+        command.key: (answers[command.key]["id"], found.get(command.body["title"], []))
+        for command in commands
+        if found.get(command.body["title"]) != [answers[command.key]["id"]]
+    }
+    assert not unlike, (
+        f"{len(unlike)} keys not planned once as the item they were answered with, e.g."
+        f" (key: (answered, planned)) {dict(list(unlike.items())[:5])}"
+    )
+    sent = {command.body["title"] for command in commands}
+    strays = {title: ids for title, ids in found.items() if title not in sent}
+    assert not strays, f"items planned that no command asked for: {strays}"
+
+    def caught_up() -> bool:
+        return read_model_items(db, branch_id) == len(commands)
+
+    try:
+        wait_for(caught_up, 60, "the read model")
+    except AssertionError as late:
+        found_items = read_model_items(db, branch_id)
+        raise AssertionError(f"{late}: {found_items} items of {len(commands)}") from None
 
 
 def digests(db: Database, projection: Projection) -> dict[str, tuple[int, str]]:
