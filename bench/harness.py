@@ -11,7 +11,7 @@ import multiprocessing as mp
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,8 @@ _CTX = mp.get_context("spawn")
 
 @dataclass(frozen=True)
 class Workload:
-    """`factory(**kwargs)`, run in the writer, returns an object with step() -> events, close()."""
+    """`factory(**kwargs)`, run in the writer, returns an object with step() -> events, close(),
+    and optionally taken() -> the seconds each step of the window took (for latencies)."""
 
     key: str  # how ratios refer to the result
     label: str  # how the report prints it
@@ -73,8 +74,9 @@ def _serve(workload: Workload, pipe: Any) -> None:
     try:
         work = _build(workload)
         pipe.send((True, None))
+        taken = getattr(work, "taken", list)
         while (seconds := pipe.recv()) is not None:
-            pipe.send((True, _run_for(work.step, seconds)))
+            pipe.send((True, (*_run_for(work.step, seconds), taken())))
         work.close()
     except Exception as exc:  # reported to the parent, which stops the run
         pipe.send((False, f"{type(exc).__name__}: {exc}"))
@@ -99,9 +101,13 @@ class Writers:
 
     def run(self, seconds: float) -> float:
         """Events/s of all writers together over one window."""
+        return sum(done / elapsed for done, elapsed, _ in self.window(seconds))
+
+    def window(self, seconds: float) -> list[tuple[int, float, list[float]]]:
+        """One window: per writer, the steps done, the seconds they took, and what taken() said."""
         for pipe in self._pipes:
             pipe.send(seconds)
-        return sum(done / elapsed for done, elapsed in self._replies())
+        return self._replies()
 
     def _replies(self) -> list[Any]:
         replies = [pipe.recv() for pipe in self._pipes]
@@ -113,7 +119,8 @@ class Writers:
     def close(self) -> None:
         for pipe, proc in zip(self._pipes, self._procs, strict=True):
             if proc.is_alive():
-                pipe.send(None)
+                with suppress(BrokenPipeError):  # a writer that failed is on its way out
+                    pipe.send(None)
             proc.join(timeout=30)
             if proc.is_alive():
                 proc.terminate()  # only our own writer, which did not stop in time

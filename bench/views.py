@@ -137,6 +137,7 @@ class Views:
 
 def _forget_summaries(db: Database) -> None:
     db.execute("DELETE FROM ledger.branch_summaries")
+    db.execute("DELETE FROM ledger.institution_overviews")
 
 
 def latencies(calls: dict[str, tuple[str, Callable[[], Any]]]) -> list[Result]:

@@ -16,6 +16,7 @@ from elsewhere (a broker shared with another database) cannot invent history.
 from __future__ import annotations
 
 import logging
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from psycopg2.extras import execute_values
 from eventlog import metrics
 from eventlog.batching import BatchedCursor
 from eventlog.db import Database, one
-from eventlog.model import START, Position, StoredEvent, utcnow
+from eventlog.model import START, Position, StoredEvent, category_of, utcnow
 from eventlog.store import CATEGORY, PostgresEventStore
 
 log = logging.getLogger(__name__)
@@ -114,10 +115,17 @@ class ProjectionRunner:
     def __init__(self, db: Database, store: PostgresEventStore, projection: Projection):
         self.db, self.store, self.projection = db, store, projection
         self.name = projection.name
+        # Catch-ups of this runner in this process, one at a time (see catch_up): how many
+        # started and the last that finished.
+        self._turn = threading.Lock()
+        self._started = self._finished = 0
 
     def setup(self) -> None:
-        """Creates the read model if need be, and rebuilds it if it was built at a lower version
-        (two instances starting together may both rebuild: one after the other, harmlessly)."""
+        """Creates the read model if need be, and rebuilds it if it is new or was built at a
+        lower version (two instances starting together may both rebuild: one after the other,
+        harmlessly). A new read model over a log that is already long is built by the rebuild's
+        batches in a minute or two, not event by event by the sweep for much longer, while
+        requests would find it incomplete."""
         built = self._create()
         if built < self.projection.version:
             log.info("%s: built at version %d, now %d: rebuilding from the log", self.name,
@@ -125,17 +133,17 @@ class ProjectionRunner:
             self.rebuild()
 
     def _create(self) -> int:
-        """The read model's tables and subscription; returns the version it was built at."""
+        """The read model's tables and subscription; returns the version it was built at (0:
+        never, a new subscription; the rebuild then records the current one)."""
         with self.db.transaction() as cur:
             # One lock for every projection's DDL: two read models of one service may share a
             # schema, and concurrent CREATE ... IF NOT EXISTS can still collide.
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
             cur.execute(self.projection.schema_sql)
-            # A new subscription reads the whole log: it is built at the current version.
             cur.execute(
-                "INSERT INTO eventlog.subscriptions (name, version) VALUES (%s, %s)"
+                "INSERT INTO eventlog.subscriptions (name, version) VALUES (%s, 0)"
                 " ON CONFLICT DO NOTHING",
-                (self.name, self.projection.version),
+                (self.name,),
             )
             cur.execute("SELECT version FROM eventlog.subscriptions WHERE name = %s", (self.name,))
             return one(cur)[0]
@@ -211,7 +219,25 @@ class ProjectionRunner:
         """Applies everything in the log after the subscription's place; returns how many.
 
         Stops at an event whose handler raises, without passing it: the next call retries it.
+
+        Callers at once in one process (the sweep, requests of a service that catches up before
+        it answers) take turns, and share the work: a call that comes while a catch-up runs
+        waits for the next one, which starts after it came and so reads whatever the log held
+        then, and returns once that one ends (0: another caller ran it). Reading the same
+        events beside each other would be safe (the tracking rows let each event apply once),
+        but each caller would read and skip all of them again, and hold a connection meanwhile.
         """
+        wanted = self._started + 1  # the first catch-up to start from now on
+        with self._turn:
+            if self._finished >= wanted:
+                return 0
+            self._started += 1
+            run = self._started
+            applied = self._catch_up(batch)
+            self._finished = run
+            return applied
+
+    def _catch_up(self, batch: int) -> int:
         after, applied = self._place(), 0
         # Every event up to this head is readable now, so once a read finds none of ours left,
         # the place moves on to it: the next sweep does not filter other categories' events again.
@@ -239,6 +265,30 @@ class ProjectionRunner:
             self._save_place(after)
         self._measure_lag(after)
         return applied
+
+    def catch_up_stream(self, stream_id: str) -> int:
+        """Applies what the log holds of one stream beyond what was applied; returns how many.
+
+        For a stream just written elsewhere (read-your-writes of another service's command):
+        catch_up reads only events that no late commit can precede, so an event committed a
+        moment ago stays out of its reach while any older transaction is still open; a
+        stream's own events are readable at once. One transaction, as `_apply`'s; a stream the
+        log does not hold changes nothing (and leaves no tracking row).
+        """
+        if category_of(stream_id) not in self.projection.categories:
+            return 0
+        with self.db.transaction() as cur:
+            cur.execute(_TRACK, {"lock": self.projection.lock_key, "name": self.name,
+                                 "stream": stream_id})  # fmt: skip
+            pending = self.store.read_stream_in(cur, stream_id, one(cur)[0] + 1)
+            if not pending:
+                cur.connection.rollback()  # the tracking row too, if it was new
+                return 0
+            for event in pending:
+                self._run_handler(cur, event)
+            cur.execute(_ADVANCE, (pending[-1].version, self.name, stream_id))
+        metrics.EVENTS_APPLIED.labels(self.name).inc(len(pending))
+        return len(pending)
 
     def _place(self) -> Position:
         row = self.db.fetch_one(

@@ -2,9 +2,10 @@
 on the same day).
 
 Two quarterly cycles, each appraised in the weeks after its quarter, as branches do: the quarter
-before last, finalised with the ledger's measures (one member on sick leave wrote no reviews, and
-the secretary says so); and the last quarter, whose review windows opened days ago and stay open
-for days to come, with part of its reviews in. Every command is dated in the past, inside its
+before last, its peer review anonymous, finalised with the ledger's measures (one member on sick
+leave wrote no reviews, and the secretary says so); and the last quarter, its peer review open
+(each names its author to the reviewee), whose review windows opened days ago and stay open for
+days to come, with part of its reviews in. Every command is dated in the past, inside its
 step's window, and the steps follow each other: self reviews, then peer, then leader reviews.
 """
 
@@ -110,7 +111,7 @@ def write_branch(ctx: Context, branch_id: str, today: date, seed: int) -> None:
     writer = Writer(ctx, roster, standing, rng)
     (earlier, last), (earlier_id, last_id) = quarters(today), cycle_ids(branch_id, today)
     writer.cycle(earlier_id, earlier, EARLIER, period_bounds(last)[0], everyone)
-    writer.cycle(last_id, last, CURRENT, today, part)
+    writer.cycle(last_id, last, CURRENT, today, part, peer_mode="open")
 
 
 @dataclass
@@ -122,7 +123,15 @@ class Writer:
     standing: dict[str, float]
     rng: random.Random
 
-    def cycle(self, cycle_id: str, period: str, days: Schedule, anchor: date, who: Writers):
+    def cycle(
+        self,
+        cycle_id: str,
+        period: str,
+        days: Schedule,
+        anchor: date,
+        who: Writers,
+        peer_mode: str = "anonymous",
+    ):
         def day(n: int, hour: int = 0) -> datetime:
             return datetime.combine(anchor + timedelta(days=n), time(hour), ZONE)
 
@@ -133,7 +142,7 @@ class Writer:
         }
         opening = c.OpenCycle(
             secretary, cycle_id, self.roster.branch_id, "quarterly", period, "group",
-            windows, DEFAULT_WEIGHTS, DEFAULT_BANDS,
+            windows, DEFAULT_WEIGHTS, DEFAULT_BANDS, peer_mode,
         )  # fmt: skip
         cycles.open_cycle(opening, self.ctx, day(days.opened, 9))
         due = anchor + timedelta(days=days.rectification_due)

@@ -2,7 +2,8 @@
 
 It reads its own cycles and, from the ledger, the roster and the rectification items. Handlers
 use only their event, never the clock or the key, so a rebuild equals the live model. A peer
-review is stored under its review id, which names no reviewer (see domain/pseudonym.py).
+review is stored under its review id, which names no reviewer (see domain/pseudonym.py); an
+open cycle's names its reviewer beside it, as its event does.
 """
 
 from __future__ import annotations
@@ -41,11 +42,11 @@ def _opened(cur: Cursor, event: StoredEvent) -> None:
     data = event.data
     cur.execute(
         "INSERT INTO appraisal.cycles (cycle_id, branch_id, kind, period, starts_on, ends_on,"
-        " peer_scope, windows, weights, bands, opened_by, opened_at) VALUES (%s, %s, %s, %s,"
-        " %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+        " peer_scope, peer_mode, windows, weights, bands, opened_by, opened_at) VALUES (%s, %s,"
+        " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
         (
             *(data[k] for k in ("cycle_id", "branch_id", "kind", "period", "starts_on")),
-            *(data[k] for k in ("ends_on", "peer_scope")),
+            *(data[k] for k in ("ends_on", "peer_scope", "peer_mode")),
             *(json.dumps(data[k]) for k in ("windows", "weights", "bands")),
             event.actor_id,
             event.occurred_at,
@@ -72,7 +73,8 @@ def _self_review(cur: Cursor, event: StoredEvent) -> None:
 def _peer_review(cur: Cursor, event: StoredEvent) -> None:
     data = event.data
     cur.execute(
-        "INSERT INTO appraisal.peer_reviews VALUES (%s, %s, %s, %s, %s, 'submitted')"
+        "INSERT INTO appraisal.peer_reviews (cycle_id, review_id, reviewee_id, scores, comments,"
+        " status, reviewer_id) VALUES (%s, %s, %s, %s, %s, 'submitted', %s)"
         " ON CONFLICT (cycle_id, review_id) DO UPDATE SET scores = EXCLUDED.scores,"
         " comments = EXCLUDED.comments, status = 'submitted'",
         (
@@ -81,6 +83,7 @@ def _peer_review(cur: Cursor, event: StoredEvent) -> None:
             data["reviewee_id"],
             json.dumps(data["scores"]),
             data["comments"],
+            data["reviewer_id"],
         ),
     )
 

@@ -1,6 +1,7 @@
 -- The appraisal's read model: everything here can be rebuilt from the log (`tables` in
 -- projection.py). Idempotent DDL, run at service start and before a rebuild.
--- No table holds who wrote a peer review: peer reviews are known by review id only.
+-- No table holds who wrote an anonymous cycle's peer review: those are known by review id only.
+-- An open cycle's peer reviews name their reviewer (peer_reviews.reviewer_id), as their events do.
 
 CREATE SCHEMA IF NOT EXISTS appraisal;
 
@@ -56,6 +57,8 @@ CREATE TABLE IF NOT EXISTS appraisal.cycles (
     missing_reviews_reason text
 );
 CREATE INDEX IF NOT EXISTS cycles_branch ON appraisal.cycles (branch_id);
+-- anonymous | open. Added to a table whose cycles were all anonymous (CycleOpened version 1).
+ALTER TABLE appraisal.cycles ADD COLUMN IF NOT EXISTS peer_mode text NOT NULL DEFAULT 'anonymous';
 CREATE TABLE IF NOT EXISTS appraisal.self_reviews (
     cycle_id     text NOT NULL,
     member_id    text NOT NULL,
@@ -76,6 +79,9 @@ CREATE TABLE IF NOT EXISTS appraisal.peer_reviews (
     PRIMARY KEY (cycle_id, review_id)
 );
 CREATE INDEX IF NOT EXISTS peer_reviews_reviewee ON appraisal.peer_reviews (cycle_id, reviewee_id);
+-- Who wrote it, in an open cycle; NULL in an anonymous one (and in every review stored before
+-- cycles could be open: PeerReviewSubmitted version 2, upcast).
+ALTER TABLE appraisal.peer_reviews ADD COLUMN IF NOT EXISTS reviewer_id text;
 CREATE TABLE IF NOT EXISTS appraisal.leader_comments (
     cycle_id     text NOT NULL,
     member_id    text NOT NULL,

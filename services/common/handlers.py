@@ -59,7 +59,15 @@ class Outcome:
     events: list[StoredEvent]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "version": self.version, "events": [e.type for e in self.events]}
+        """The answer; `stream_id` (None when nothing was stored) is for the gateway, which
+        applies the stream to its own read model before it answers (the HTTP answer leaves it
+        out)."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "events": [e.type for e in self.events],
+            "stream_id": self.events[-1].stream_id if self.events else None,
+        }
 
 
 class Expecting:

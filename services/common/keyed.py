@@ -9,21 +9,28 @@ attempt with the key finds the record and answers what the first one did, withou
 again; of two attempts at once, the second's append conflicts on the record, and it answers the
 first's outcome. The record names the command and a digest of its arguments: a key reused for
 another command is refused. A command that decides no events stores nothing, not even a record.
+
+A refusal is an outcome too, recorded as CommandRefused on the key's stream: a request that the
+broker delivers late (its service killed before it answered, the caller's retry refused since)
+then meets the refusal the caller was given, instead of taking effect after it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
+
+from marshmallow import ValidationError
 
 from eventlog.model import ConcurrencyConflict, Metadata, NewEvent, StoredEvent
 
-from .errors import BadInput
+from .errors import EXPECTED, BadInput
 from .handlers import Outcome
 
-RECORDED = "CommandRecorded"
+RECORDED, REFUSED = "CommandRecorded", "CommandRefused"
 
 
 def record_stream(source: str, key: str) -> str:
@@ -85,21 +92,53 @@ def run(
         return first
     try:
         return handle(KeyedStore(store, stream, command, given))
-    except ConcurrencyConflict:  # perhaps another attempt with the key committed meanwhile
+    except EXPECTED as refusal:
+        # Perhaps another attempt with the key committed meanwhile (a conflict on the record):
+        # its outcome is the key's. Else this refusal is, once recorded.
         first = replay(store, stream, command, given)
-        if first is None:
-            raise
-        return first
+        if first is not None:
+            return first
+        refused = NewEvent(REFUSED, {"command": command, "arguments": given, **_kept(refusal)})
+        try:
+            store.append(stream, [refused], 0)
+        except ConcurrencyConflict:  # another attempt's outcome recorded first: the key's
+            first = replay(store, stream, command, given)
+            if first is not None:
+                return first
+        raise refusal
 
 
 def replay(store: Any, stream: str, command: str, arguments: str) -> Outcome | None:
-    """The outcome recorded on `stream`, its events read from the log; None if none is."""
+    """The outcome recorded on `stream`, its events read from the log; None if none is; a
+    refusal recorded is raised again."""
     records = store.read_stream(stream)
     if not records:
         return None
     record = records[0].data
     if (record["command"], record["arguments"]) != (command, arguments):
         raise BadInput({"command_key": ["already used for another command or other arguments"]})
+    if records[0].type == REFUSED:
+        _raise(record)
     ids = set(record["events"])
     events = [e for e in store.read_stream(record["stream_id"]) if str(e.event_id) in ids]
     return Outcome(record["id"], events[-1].version, events)
+
+
+def _kept(refusal: Exception) -> dict[str, Any]:
+    """A refusal as it can be raised again: its class, and what it was made with."""
+    if isinstance(refusal, ConcurrencyConflict):
+        args = [refusal.stream_id, refusal.expected, refusal.actual]
+    elif isinstance(refusal, ValidationError):
+        args = [refusal.messages]
+    else:
+        args = [str(refusal)]
+    kind = type(refusal)
+    return {"refusal": f"{kind.__module__}:{kind.__qualname__}", "args": args}
+
+
+def _raise(record: Mapping[str, Any]) -> NoReturn:
+    module, _, name = record["refusal"].partition(":")
+    kind = getattr(importlib.import_module(module), name)
+    if not (isinstance(kind, type) and issubclass(kind, EXPECTED)):
+        raise TypeError(f"{record['refusal']} is not a refusal")
+    raise kind(*record["args"])

@@ -30,8 +30,16 @@ CADENCE = {
     "half_year": "半年",
     "quarterly": "季度",
     "monthly": "每月",
-    "daily": "日常",
+    "routine": "日常",
+    "daily": "每日（已停用）",  # items planned before routine replaced it
     "once": "一次性",
+}
+# How often a routine (日常) item is reviewed: one occurrence each such period.
+REVIEW = {
+    "monthly": "每月回顾",
+    "quarterly": "每季度回顾",
+    "half_year": "每半年回顾",
+    "annual": "每年回顾",
 }
 MEETING_TYPE = {
     "branch_general_meeting": "支部党员大会",
@@ -53,6 +61,15 @@ ITEM_EVENT = {
     "ItemReopened": "重新打开",
     "ItemReassigned": "改派责任人",
     "DueDateChanged": "调整完成时限",
+    "AccountabilityRecorded": "追究问责",
+}
+# What the supervision holder did about an overdue occurrence (the ledger's accountability).
+ACCOUNTABILITY_ACTION = {
+    "reminder": "督办提醒",
+    "talk": "约谈",
+    "criticism": "批评教育",
+    "written_check": "责令书面检查",
+    "notice": "通报批评",
 }
 REPORT_KIND = {
     "minutes": "会议纪要",
@@ -88,6 +105,8 @@ STEP = {
 }
 REVIEW_STATUS = {"submitted": "已提交", "owed": "待填写", "reopened": "已退回重填"}
 PEER_SCOPE = {"group": "本党小组内互评", "branch": "全支部互评"}
+# Whether a cycle's peer reviews name who wrote them.
+PEER_MODE = {"anonymous": "匿名互评", "open": "实名互评"}
 DIMENSION = {
     "ideological_education": "思想教育",
     "fulfilling_responsibility": "履行责任",
@@ -126,6 +145,7 @@ FIELD = {
     "level": "层级",
     "kind": "类别",
     "cadence": "周期",
+    "review": "回顾周期",
     "period": "期次",
     "note": "进展说明",
     "evidence": "佐证链接",
@@ -136,6 +156,9 @@ FIELD = {
     "held_on": "召开日期",
     "minutes": "会议纪要",
     "attendance": "出勤",
+    "lecturer": "授课人",
+    "partner": "联建单位",
+    "place": "地点",
     "scores": "评分",
     "problems": "查摆的问题",
     "comments": "评语",
@@ -143,6 +166,7 @@ FIELD = {
     "score": "分数",
     "rectifications": "整改事项",
     "windows": "填写时间",
+    "peer_mode": "互评方式",
     "missing_reviews_reason": "缺评原因",
     "username": "用户名",
     "password": "密码",
@@ -155,6 +179,8 @@ FIELD = {
     "urging": "督促责任人",
     "reason": "原因",
     "due_day": "每期截止日",
+    "action": "追究措施",
+    "taken_on": "采取措施日期",
     "_schema": "表单",
 }
 # The API's error codes (its `code` field), as a sentence a person can act on: the `message` of
@@ -172,7 +198,6 @@ ERROR = {
     "too_many_attempts": "登录失败次数过多，请稍后再试。",
     "unauthorised": "用户名或密码不正确。",
     "invalid_transition": "当前状态下不能这样操作（可能已完成或已取消）。",
-    "study_quota_exceeded": "本月学习文章已达 5 篇上限。",
     "window_closed": "不在填写时间内。",
     "already_submitted": "已经提交过了，提交后不能修改。",
     "missing_reviews": "还有评议未提交，请填写缺评原因后再定档。",
@@ -194,10 +219,12 @@ TABLES: Mapping[str, Mapping[str, str]] = {
     "kind": KIND,
     "status": STATUS,
     "cadence": CADENCE,
+    "review": REVIEW,
     "meeting_type": MEETING_TYPE,
     "attendance": ATTENDANCE,
     "slot_status": SLOT_STATUS,
     "item_event": ITEM_EVENT,
+    "accountability_action": ACCOUNTABILITY_ACTION,
     "report_kind": REPORT_KIND,
     "role": ROLE,
     "responsibility": RESPONSIBILITY,
@@ -206,6 +233,7 @@ TABLES: Mapping[str, Mapping[str, str]] = {
     "step": STEP,
     "review_status": REVIEW_STATUS,
     "peer_scope": PEER_SCOPE,
+    "peer_mode": PEER_MODE,
     "dimension": DIMENSION,
     "input": INPUT,
     "grade": GRADE,

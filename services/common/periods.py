@@ -3,6 +3,13 @@ that reasons about the ledger's calendar.
 
 Occurrence keys name a period: `2026` (annual), `2026-H1`, `2026-Q3`, `2026-05` (monthly),
 `2026-05-17` (daily) and `once` for a one-off item.
+
+The seed splits a year's tasks into 全年 / 半年 / 季度 / 每月 / 日常. The last is routine: ongoing
+work, reviewed once each period the branch chooses for it (a review period: monthly unless it
+says otherwise), not one task a calendar day. A routine item's occurrences are its review
+periods (keys as those cadences have them). Items planned before routine existed could be daily,
+one occurrence a day (up to 400 a year): those stay as the log recorded them, readable and
+workable, but no plan chooses daily any more.
 """
 
 from __future__ import annotations
@@ -20,8 +27,15 @@ def local_date(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
-CADENCES = ("annual", "half_year", "quarterly", "monthly", "daily", "once")
+# What a plan may choose.
+CADENCES = ("annual", "half_year", "quarterly", "monthly", "routine", "once")
+# Read only: items planned before routine replaced it (filters and labels still know them).
+RETIRED_CADENCES = ("daily",)
 ONCE = "once"
+ROUTINE = "routine"
+# How often a routine item is reviewed: one occurrence each such period.
+REVIEW_PERIODS = ("monthly", "quarterly", "half_year", "annual")
+DEFAULT_REVIEW = "monthly"
 # Months in one period of each month-based cadence.
 _SPAN = {"annual": 12, "half_year": 6, "quarterly": 3, "monthly": 1}
 

@@ -45,6 +45,12 @@ def period(key: str | None) -> str:
     return f"{year}年{int(month)}月" if month else f"{year}年"
 
 
+def cadence(code: str | None, review: str | None = None) -> str:
+    """A cadence in Chinese; a routine item's with its review period: 日常 · 每月回顾."""
+    named = label("cadence", code)
+    return f"{named} · {label('review', review)}" if review else named
+
+
 def cycle_name(kind: str, key: str) -> str:
     """An appraisal cycle as people call it: 2026年第一季度评议, 2026年上半年评议, 2026年年终评议
     (the kind said once when the period says it already)."""

@@ -7,7 +7,7 @@ the service then checks the command again against its own log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,9 +72,10 @@ class Access:
 
 
 def access_of(
-    roles: Mapping[str, Any], institutions: Iterable[Mapping[str, Any]], admin_user: bool = False
+    roles: Mapping[str, Any], overseen: Mapping[str, str], admin_user: bool = False
 ) -> Access:
-    """From the ledger's `member_roles` answer and the institutions the person is committee of."""
+    """From a person's roles, shaped as the ledger's `member_roles` answers them, and the
+    branches their committees oversee (branch id → institution id)."""
     memberships = {
         row["branch_id"]: Membership(
             row["branch_id"],
@@ -84,16 +85,11 @@ def access_of(
         )
         for row in roles["branches"]
     }
-    overseen = {
-        branch["branch_id"]: institution["institution_id"]
-        for institution in institutions
-        for branch in institution["branches"]
-    }
     return Access(
         person_id=roles["person_id"],
         admin_user=admin_user,
         committee=frozenset(roles["institution_committee"]),
-        overseen=overseen,
+        overseen=dict(overseen),
         memberships=memberships,
     )
 
@@ -149,6 +145,13 @@ def commentator(who: Access, target: Target) -> bool:
     return who.holds(target.branch_id or "", "group_leader", *BRANCH_ADMIN)
 
 
+def supervisor(who: Access, target: Target) -> bool:
+    """Who may record what was done about an overdue item: a full-time officer (the ledger
+    checks they hold the item's supervision) or a branch admin."""
+    branch = target.branch_id or ""
+    return who.administers(branch) or who.holds(branch, "full_time_officer")
+
+
 def member_or_admin(who: Access, target: Target) -> bool:
     return the_member(who, target) or branch_admin(who, target)
 
@@ -178,6 +181,8 @@ RULE_NAMES: dict[Rule, str] = {
     the_member: "the member themself",
     branch_member: "a member of the branch",
     commentator: "a group leader, the secretary or a committee member of the branch",
+    supervisor: "the item's supervision holder (a full-time officer), or secretary or committee"
+    " member of the branch, or institution committee",
     member_or_admin: "the member themself, or secretary or committee member of the branch,"
     " or institution committee",
     member_or_secretary: "the member themself, or the secretary of the branch",

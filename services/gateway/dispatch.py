@@ -18,24 +18,17 @@ from werkzeug.wrappers import Request, Response
 
 from eventlog import utcnow
 
-from . import cycles, idempotency, preconditions, storable
-from .access import RULE_NAMES, Access, Target, access_of
+from . import idempotency, preconditions, storable
+from .access import RULE_NAMES, Access, Target
 from .body import read_body
 from .clients import client_address
 from .endpoints.base import Endpoint
-from .errors import (
-    RemoteCallError,
-    bad_input,
-    forbidden,
-    json_response,
-    not_found,
-    to_http,
-    unauthorised,
-)
+from .errors import HttpError, bad_input, forbidden, json_response, not_found, to_http, unauthorised
+from .reach import fresh, queries
 from .rpc import rpc_timeout
 from .users.credentials import Claims
 
-HIDDEN = ("NotFound", "Forbidden")  # either way, the caller learns only "not found"
+REFUSALS = (403, 404)  # answered only once the reach read model has caught up (reach/fresh.py)
 # An Idempotency-Key's claim not completed after this many RPC timeouts is taken to be of an
 # attempt that died (its gateway killed): a request makes a few calls, each bounded by one.
 CLAIM_TIMEOUTS = 2
@@ -123,9 +116,7 @@ def respond_once(
 
 
 def respond(ctx: Context, endpoint: Endpoint, path: dict, given: Any, expected: int | None):
-    target = resolve(ctx, path)
-    if endpoint.rule is not None and not endpoint.rule(ctx.who, target):
-        raise forbidden(f"this needs: {RULE_NAMES[endpoint.rule]}")
+    authorised(ctx, endpoint, path)
     given = validated(endpoint, given)
     if callable(endpoint.call):
         result = endpoint.call(ctx, **given, **path, actor_id=ctx.who.person_id)
@@ -137,6 +128,8 @@ def respond(ctx: Context, endpoint: Endpoint, path: dict, given: Any, expected: 
         if expected is not None:
             arguments["expected_version"] = expected
         result = method(**arguments)
+        if endpoint.method == "POST":
+            fresh.after_command(ctx.service, result)
     if isinstance(result, Response):
         return result
     answer = endpoint.response.dump(result) if endpoint.response else result
@@ -162,60 +155,76 @@ def bearer_token(request: Request) -> str:
 
 def authenticate(ctx: Context, token: str) -> None:
     """The caller from their token (the API's bearer token, the web app's session cookie), and
-    their reach from the ledger (once per request)."""
+    their reach from the gateway's read model. A person it knows nothing of yet (added a moment
+    ago, elsewhere) is looked for again once it has caught up."""
     claims = ctx.service.tokens.read(token) if token else None
     if claims is None:
         raise unauthorised("a valid bearer token is needed (POST /api/v1/auth/token)")
-    roles = ctx.rpc("ledger").member_roles(person_id=claims.subject)
-    institutions = ctx.gather(
-        [("ledger", "institution", {"institution_id": i}) for i in roles["institution_committee"]]
-    )
-    ctx.claims, ctx.who = claims, access_of(roles, institutions, claims.admin)
+    ctx.claims = claims
+    ctx.who = _access(ctx)
+    if not (ctx.who.memberships or ctx.who.committee):
+        fresh.catch_up(ctx.service, {})
+        ctx.who = _access(ctx)
+
+
+def _access(ctx: Context) -> Access:
+    assert ctx.claims is not None
+    return queries.access(ctx.service.reach.db, ctx.claims.subject, ctx.claims.admin)
+
+
+def authorised(ctx: Context, endpoint: Endpoint, path: dict[str, Any]) -> Target:
+    """What the path names, if the caller may act on it. A refusal (404, 403) is checked again
+    once the read model has caught up: the path may name what was written a moment ago."""
+    if storable.unstorable(path):
+        raise not_found("resource")
+    try:
+        return _checked(ctx, endpoint, path)
+    except HttpError as refused:
+        if refused.status not in REFUSALS or ctx.claims is None:
+            raise
+    fresh.catch_up(ctx.service, path)
+    ctx.who = _access(ctx)
+    return _checked(ctx, endpoint, path)
+
+
+def _checked(ctx: Context, endpoint: Endpoint, path: dict[str, Any]) -> Target:
+    target = resolve(ctx, path)
+    if endpoint.rule is not None and not endpoint.rule(ctx.who, target):
+        raise forbidden(f"this needs: {RULE_NAMES[endpoint.rule]}")
+    return target
 
 
 def resolve(ctx: Context, path: dict[str, Any]) -> Target:
     """What the path names, refused as not found when it is outside the caller's reach."""
-    if storable.unstorable(path):
-        raise not_found("resource")
-    who, item = ctx.who, None
+    who, found = ctx.who, queries.named(ctx.service.reach.db, path)
     branch_id = path.get("branch_id")
     if "item_id" in path:
-        item_id = path["item_id"]
-        item = _hidden(lambda: ctx.rpc("ledger").item(actor_id=who.person_id, item_id=item_id))
-        branch_id = item["branch_id"]
+        if found.item is None or not who.sees(found.item["branch_id"]):
+            raise not_found("item")  # another branch's item is not found either
+        branch_id = found.item["branch_id"]
     if branch_id is not None and not who.sees(branch_id):
         raise not_found("branch")
     cycle_id = path.get("cycle_id")
-    if cycle_id is not None and cycles.branch_of(ctx.service.log, cycle_id) != branch_id:
+    if cycle_id is not None and found.cycle_branch != branch_id:
         raise not_found("appraisal cycle")  # not in this branch: the same as not at all
     institution_id = path.get("institution_id")
     if institution_id is not None and not who.sees_institution(institution_id):
         raise not_found("institution")
     member_id = path.get("member_id")
-    if member_id is not None and not _member_of(ctx, member_id, branch_id):
+    if member_id is not None and not _member_of(who, found, member_id, branch_id):
         raise not_found("member")
     return Target(
         branch_id=branch_id,
         institution_id=institution_id or (who.institution_of(branch_id) if branch_id else None),
         member_id=member_id,
-        item=item,
+        item=found.item,
     )
 
 
-def _member_of(ctx: Context, member_id: str, branch_id: str | None) -> bool:
-    if member_id == ctx.who.person_id:
-        return branch_id in ctx.who.memberships
-    roles = ctx.rpc("ledger").member_roles(person_id=member_id)
-    return any(row["branch_id"] == branch_id for row in roles["branches"])
-
-
-def _hidden(call) -> Any:
-    try:
-        return call()
-    except RemoteCallError as error:
-        if error.exc_type in HIDDEN:
-            raise not_found("item") from None
-        raise
+def _member_of(who: Access, found: queries.Named, member_id: str, branch_id: str | None) -> bool:
+    if member_id == who.person_id:
+        return branch_id in who.memberships
+    return found.member_in_branch
 
 
 def validated(endpoint: Endpoint, given: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,6 @@ MAPPED_ERRORS: dict[str, tuple[int, str]] = {
     "NotFound": (404, "not_found"),
     "Forbidden": (403, "forbidden"),
     "InvalidTransition": (409, "invalid_transition"),
-    "StudyQuotaExceeded": (409, "study_quota_exceeded"),
     "WindowClosed": (409, "window_closed"),
     "AlreadySubmitted": (409, "already_submitted"),
     "MissingReviews": (409, "missing_reviews"),

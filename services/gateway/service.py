@@ -1,8 +1,9 @@
 """The gateway: the one HTTP API of taizhang, a nameko service in front of the others.
 
 Every route of the endpoint table (endpoints/) becomes an entrypoint that runs dispatch.handle:
-authenticate, resolve and authorise the target, validate, call one RPC (or a view), dump the
-answer. Adding a service's capabilities is a table of rows and one ServiceRpc attribute here.
+authenticate, resolve and authorise the target (from the gateway's own read model of who may act
+where, reach/), validate, call one RPC (or a view), dump the answer. Adding a service's
+capabilities is a table of rows and one ServiceRpc attribute here.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .endpoints import ENDPOINTS
 from .entrypoint import http
 from .errors import json_response
 from .openapi import build
+from .reach.projection import PROJECTION as REACH
 from .rpc import ServiceRpc
 from .users.credentials import TokenIssuer
 from .users.projection import PROJECTION
@@ -51,6 +53,7 @@ class GatewayService:
     config = Config()
     log = EventLog()
     read_model = ReadModel(PROJECTION)
+    reach = ReadModel(REACH)  # who may act where (reach/): the ledger's and appraisal's events
     relay = LogRelay()
     # The gateway's retired copy of the appraisal cycles (the appraisal's list_cycles answers
     # instead), and the queues of the handler that fed it.
@@ -69,6 +72,14 @@ class GatewayService:
     @event_handler("gateway", "#")
     def on_event(self, body: dict[str, Any]) -> None:
         self.read_model.handle(body)
+
+    @event_handler("ledger", "#")
+    def on_ledger_event(self, body: dict[str, Any]) -> None:
+        self.reach.handle(body)
+
+    @event_handler("appraisal", "CycleOpened")
+    def on_cycle_opened(self, body: dict[str, Any]) -> None:
+        self.reach.handle(body)
 
     @http("GET", "/healthz")
     def healthz(self, request: Request) -> Response:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from .domain import accountability as acc
 from .domain import item_commands as c
 from .domain.items import schedule
 from .handlers import items as h
@@ -17,7 +18,7 @@ CADENCES = (
     ("quarterly", 25),
     ("monthly", 15),
     ("once", 20),
-    ("daily", 5),
+    ("routine", 5),  # ongoing work, reviewed monthly (now and then quarterly)
 )
 KINDS = ("party_building", "reform", "special_project")
 TITLES = {
@@ -47,14 +48,13 @@ def _plan(world, branch_id, level, group, manager, owner, n) -> c.PlanItem:
     rng, year = world.rng, world.year
     cadence = rng.choices([k for k, _ in CADENCES], [w for _, w in CADENCES])[0]
     kind = rng.choice(KINDS)
-    dates: dict[str, Any] = {"starts_on": date(year, 1, 1), "ends_on": date(year, 12, 31)}
+    timing: dict[str, Any] = {"starts_on": date(year, 1, 1), "ends_on": date(year, 12, 31)}
     if cadence == "once":
-        dates = {"due_date": date(year, rng.randint(1, 12), rng.randint(1, 28))}
-    elif cadence == "daily":
-        start = date(year, rng.randint(1, 11), rng.randint(1, 20))
-        dates = {"starts_on": start, "ends_on": start + timedelta(days=6)}
+        timing = {"due_date": date(year, rng.randint(1, 12), rng.randint(1, 28))}
+    elif cadence == "routine":
+        timing["review"] = rng.choice(("monthly", "monthly", "quarterly"))
     elif cadence != "annual":
-        dates["due_day"] = rng.choice((10, 20, 25, 31))
+        timing["due_day"] = rng.choice((10, 20, 25, 31))
     item_id = f"{branch_id}.{level[0]}.{group or ''}.{owner}.{n}"
     return c.PlanItem(
         manager,
@@ -68,7 +68,7 @@ def _plan(world, branch_id, level, group, manager, owner, n) -> c.PlanItem:
         goal_id=rng.choice(world.goal_ids(branch_id)),
         group_id=group,
         owner_id=owner,
-        **dates,
+        **timing,
     )
 
 
@@ -94,8 +94,8 @@ def _outcome(world, plan: c.PlanItem, period: str, due: date, planned_on: date) 
         when = _between(world, max(planned_on, due - timedelta(days=12)), due)
     elif roll < 0.87:
         when = _between(world, due + timedelta(days=1), min(due + timedelta(days=20), today))
-    elif roll < 0.95:
-        return []  # overdue: still planned after its due date
+    elif roll < 0.95:  # overdue: still planned after its due date
+        return _accounted(world, plan, period, due) if roll < 0.91 else []
     else:
         cancel = c.CancelItem(plan.actor_id, plan.item_id, "任务调整，不再单独开展", period)
         return [(h.cancel_item, cancel, at(_between(world, planned_on, due)))]
@@ -108,6 +108,18 @@ def _outcome(world, plan: c.PlanItem, period: str, due: date, planned_on: date) 
     )
     done = c.CompleteOccurrence(owner, plan.item_id, period, "已完成")
     return [(h.note_progress, note, at(when, 10)), (h.complete_occurrence, done, at(when))]
+
+
+def _accounted(world, plan: c.PlanItem, period: str, due: date) -> list[tuple]:
+    """Half of what is left overdue reached its supervision holder (the full-time officer holds
+    every demo goal's supervision), who acted ten days after the due date: a reminder or a talk."""
+    taken_on = due + timedelta(days=10)
+    if taken_on >= world.today:
+        return []
+    officer = world.holder(plan.branch_id, "full_time")
+    action, note = ("talk", "已约谈责任人，限期两周内完成") if due.month % 2 else ("reminder", "")
+    cmd = acc.RecordAccountability(officer, plan.item_id, period, action, note, taken_on)
+    return [(h.record_accountability, cmd, at(taken_on, 16))]
 
 
 def _between(world, first: date, last: date) -> date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from services.common.periods import months_between, period_bounds, periods
+from services.common.periods import months_between, period_bounds, period_key, periods
 
 from .demo_items import at, item_actions
 from .domain import branch as b
@@ -39,6 +39,17 @@ ROLES = (
     "committee_member",
 )
 DIGITS = "零一二三四五六七八九"
+# Who lectures in alternate quarters when the secretary does not: the court's leader in charge.
+GUEST_LECTURER = "周明（分管院领导）"
+# Activity days: in turn held jointly with a partner (where), and on the branch's own (where).
+ACTIVITY_DAYS = (
+    ("基层联系点法院机关党支部", "基层联系点法院"),
+    (None, "香山革命纪念地"),
+    ("中国航天五院机关党支部", "中国航天博物馆"),
+    (None, "院史馆"),
+    ("中国社会科学院法学研究所党支部", "中国社会科学院法学研究所"),
+    (None, "中国人民抗日战争纪念馆"),
+)
 
 
 def numeral(n: int) -> str:
@@ -50,6 +61,19 @@ def numeral(n: int) -> str:
     elif hundreds and ones:
         text += "零"
     return text + (DIGITS[ones] if ones else "")
+
+
+def particulars(kind: str, period: str, secretary: str) -> dict:
+    """A party lecture's lecturer (the secretary, or in even quarters the guest), an activity
+    day's partner and place (in turn through ACTIVITY_DAYS, by the month)."""
+    if kind == "party_lecture":
+        guest = int(period[-1]) % 2 == 0
+        lecturer = ol.Lecturer(name=GUEST_LECTURER) if guest else ol.Lecturer(secretary)
+        return {"lecturer": lecturer}
+    if kind == "activity_day":
+        partner, place = ACTIVITY_DAYS[int(period[-2:]) % len(ACTIVITY_DAYS)]
+        return {"partner": partner, "place": place}
+    return {}
 
 
 class World:
@@ -225,17 +249,24 @@ class World:
             "会议纪要……",
             group,
             attendance,
+            **particulars(kind, period, sec),
         )
         life.record_meeting(cmd, store, at(held_on, 20))
 
     def _study(self, store, branch_id: str, groups: dict[str, list[str]]) -> None:
-        """1–5 articles a month for most; now and then a month with none (a shortfall)."""
+        """1–5 articles a month for most; now and then a month with none (a shortfall); and the
+        leader of each branch's first group read more last month: six articles, beyond the norm
+        (the month still met the rule)."""
         sec = self.holder(branch_id, "secretary")
+        keen = next(iter(groups.values()))[-1]
+        last_month = period_key("monthly", self.today.replace(day=1) - timedelta(days=1))
         for member in (m for ms in groups.values() for m in ms):
             for month in months_between(date(self.year, 1, 1), self.today):
                 first, last = period_bounds(month)
                 count = 0 if self.rng.random() < 0.08 else self.rng.choice((1, 1, 2, 2, 3, 4, 5))
                 days = sorted(self.rng.randint(first.day, last.day) for _ in range(count))
+                if member == keen and month == last_month:
+                    days = sorted(days + list(range(1, 7 - len(days))))
                 for n, day in enumerate(d for d in days if first.replace(day=d) < self.today):
                     posted = first.replace(day=day)
                     article = f"{member}.{month}.{n}"

@@ -1,4 +1,4 @@
-"""The ledger's errors: the shared vocabulary, and the one rule of its own."""
+"""The ledger's errors: the shared vocabulary."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ from services.common.errors import (
     ServiceError,
 )
 
-
-class StudyQuotaExceeded(InvalidTransition):
-    code = "study_quota_exceeded"
-
-
 __all__ = [
     "EXPECTED",
     "BadInput",
@@ -25,5 +20,4 @@ __all__ = [
     "InvalidTransition",
     "NotFound",
     "ServiceError",
-    "StudyQuotaExceeded",
 ]

@@ -109,8 +109,9 @@ def _responsibility(cur: Cursor, event: StoredEvent) -> None:
 def _meeting_held(cur: Cursor, event: StoredEvent) -> None:
     data, branch_id = event.data, owner_of(event)
     cur.execute(
-        "INSERT INTO ledger.meetings VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-        " ON CONFLICT DO NOTHING",
+        "INSERT INTO ledger.meetings (branch_id, meeting_id, meeting_type, held_on, group_id,"
+        " title, minutes, recorded_by, lecturer, partner, place)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
         (
             branch_id,
             data["meeting_id"],
@@ -120,6 +121,9 @@ def _meeting_held(cur: Cursor, event: StoredEvent) -> None:
             data["title"],
             data["minutes"],
             event.actor_id,
+            json.dumps(data["lecturer"], ensure_ascii=False) if data["lecturer"] else None,
+            data["partner"],
+            data["place"],
         ),
     )
     rows = [
@@ -235,7 +239,7 @@ HANDLERS: dict[str, Handler] = {
 # moves it, but for those that change no figure a summary shows (and are the most frequent).
 # Stamps and summaries are not among TABLES, which a rebuild empties: a rebuild moves every
 # stamp on from where it was, so no summary kept before a rebuild is shown after it.
-_UNSUMMED = {"ItemStarted", "ProgressNoted", "ArticleRecommended"}
+_UNSUMMED = {"ItemStarted", "ProgressNoted", "ArticleRecommended", "AccountabilityRecorded"}
 _STAMP = (
     "INSERT INTO ledger.branch_stamps AS s VALUES (%s, 1)"
     " ON CONFLICT (branch_id) DO UPDATE SET stamp = s.stamp + 1"

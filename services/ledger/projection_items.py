@@ -87,6 +87,22 @@ def _occurrence(cur: Cursor, event: StoredEvent) -> None:
     execute_prepared(cur, _CHANGED[event.type], params)
 
 
+def _accountability(cur: Cursor, event: StoredEvent) -> None:
+    """What was done about an overdue occurrence: counted, and the latest kept with who did it
+    (the item's history, from the log, has every one)."""
+    data = event.data
+    latest = {name: data[name] for name in ("action", "note", "taken_on")}
+    cur.execute(
+        "UPDATE ledger.occurrences SET actions = actions + 1, last_action = %s"
+        " WHERE item_id = %s AND period = %s",
+        (
+            json.dumps({**latest, "by": event.actor_id}, ensure_ascii=False),
+            owner_of(event),
+            data["period"],
+        ),
+    )
+
+
 def _touched(handler: Handler) -> Handler:
     def handle(cur: Cursor, event: StoredEvent) -> None:
         handler(cur, event)
@@ -102,11 +118,11 @@ def _reassigned(cur: Cursor, event: StoredEvent) -> None:
 def _due_changed(cur: Cursor, event: StoredEvent) -> None:
     """Re-dates unfinished occurrences, as the domain does: done ones keep their due date."""
     cur.execute(
-        "SELECT cadence, due_date::text, due_day, due_month, starts_on::text, ends_on::text"
-        " FROM ledger.items WHERE item_id = %s",
+        "SELECT cadence, review, due_date::text, due_day, due_month, starts_on::text,"
+        " ends_on::text FROM ledger.items WHERE item_id = %s",
         (owner_of(event),),
     )
-    names = ("cadence", "due_date", "due_day", "due_month", "starts_on", "ends_on")
+    names = ("cadence", "review", "due_date", "due_day", "due_month", "starts_on", "ends_on")
     plan = dict(zip(names, cur.fetchone(), strict=True))
     changed = {k: v for k, v in event.data.items() if k in ("due_date", "due_day")}
     rows = [(owner_of(event), key, due) for key, due in schedule({**plan, **changed})]
@@ -174,6 +190,7 @@ REPLAYED_ITEM_HANDLERS: dict[str, Handler] = {
     "ItemReopened": _occurrence,
     "ItemReassigned": _reassigned,
     "DueDateChanged": _due_changed,
+    "AccountabilityRecorded": _accountability,
 }
 _OCCURRENCE_EVENTS = (
     "ItemStarted",
@@ -189,7 +206,10 @@ ITEM_HANDLERS: dict[str, Handler] = {
         whole_item_only=name in ("ItemStarted", "ProgressNoted"),
     )
     for name, handler in REPLAYED_ITEM_HANDLERS.items()
+    if name != "AccountabilityRecorded"
 }
+# It changes no count: what it records sits beside the occurrence's status.
+ITEM_HANDLERS["AccountabilityRecorded"] = _touched(_accountability)
 
 
 def rebuilt(cur: Cursor, subscription: str) -> None:

@@ -98,6 +98,10 @@ CREATE TABLE IF NOT EXISTS ledger.items (
     version     integer NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_branch ON ledger.items (branch_id, level, group_id);
+-- A routine item's review period (monthly, quarterly, half_year, annual). Added to a table whose
+-- items were planned before there were routine items: NULL, as their events say (ItemPlanned
+-- version 1, upcast).
+ALTER TABLE ledger.items ADD COLUMN IF NOT EXISTS review text;
 CREATE INDEX IF NOT EXISTS items_owner ON ledger.items (owner_id);
 CREATE TABLE IF NOT EXISTS ledger.occurrences (
     item_id       text NOT NULL,
@@ -120,6 +124,11 @@ CREATE INDEX IF NOT EXISTS occurrences_due ON ledger.occurrences (due_date);
 -- Added to a table of read model version 2, which the rebuild to version 3 fills.
 ALTER TABLE ledger.occurrences ADD COLUMN IF NOT EXISTS branch_id text;
 CREATE INDEX IF NOT EXISTS occurrences_branch ON ledger.occurrences (branch_id, due_date);
+-- What was done about an occurrence that fell overdue (AccountabilityRecorded): how many actions,
+-- and the latest ({"action", "note", "taken_on", "by"}). Added to a table whose occurrences had
+-- none: 0 and NULL, which is what their streams say.
+ALTER TABLE ledger.occurrences ADD COLUMN IF NOT EXISTS actions integer NOT NULL DEFAULT 0;
+ALTER TABLE ledger.occurrences ADD COLUMN IF NOT EXISTS last_action jsonb;
 -- The ledger's measures (domain/measures.py) read these counters, not the occurrences: one row
 -- per cell (branch, level, kind, cadence, group, owner, goal, due date; '' where an item has no
 -- group, owner or goal) counting its occurrences that are not cancelled, those done, and those
@@ -154,6 +163,17 @@ CREATE TABLE IF NOT EXISTS ledger.branch_summaries (
     brief     jsonb NOT NULL,  -- the summary without its detail, as the overview shows it
     PRIMARY KEY (branch_id, year)
 );
+-- An institution's overview, its branches' briefs ranked, kept under the sum and count of its
+-- branches' stamps when it was ranked: any branch's change, or a new branch, moves the pair.
+CREATE TABLE IF NOT EXISTS ledger.institution_overviews (
+    institution_id text NOT NULL,
+    year           integer NOT NULL,
+    today          date NOT NULL,
+    stamps         bigint NOT NULL,
+    branches       integer NOT NULL,
+    ranked         jsonb NOT NULL,
+    PRIMARY KEY (institution_id, year)
+);
 CREATE TABLE IF NOT EXISTS ledger.meeting_requirements (
     branch_id    text NOT NULL,
     meeting_type text NOT NULL,
@@ -172,6 +192,12 @@ CREATE TABLE IF NOT EXISTS ledger.meetings (
     recorded_by  text,
     PRIMARY KEY (branch_id, meeting_id)
 );
+-- A party lecture's lecturer ({"member_id", "name"}: one of them), a joint activity day's
+-- partner and an activity day's place. Added to a table whose meetings were recorded before
+-- there were any: NULL, which is what their events say (MeetingHeld version 1, upcast).
+ALTER TABLE ledger.meetings ADD COLUMN IF NOT EXISTS lecturer jsonb;
+ALTER TABLE ledger.meetings ADD COLUMN IF NOT EXISTS partner text;
+ALTER TABLE ledger.meetings ADD COLUMN IF NOT EXISTS place text;
 CREATE TABLE IF NOT EXISTS ledger.attendance (
     branch_id  text NOT NULL,
     meeting_id text NOT NULL,
@@ -210,7 +236,8 @@ SELECT i.item_id, o.branch_id, i.level, i.kind, i.cadence, i.title, i.goal_id, i
        o.cancel_reason, o.notes, o.last_note, o.evidence,
        CASE WHEN i.cancelled AND o.status <> 'done' THEN 'cancelled' ELSE o.status END AS status,
        (o.completed_at AT TIME ZONE coalesce(inst.timezone, 'Asia/Shanghai'))::date
-           AS completed_on
+           AS completed_on,
+       o.actions, o.last_action, i.review
 FROM ledger.items i
 -- Joined on the branch too, so that a branch's rows are found by both tables' branch indexes.
 JOIN ledger.occurrences o ON o.item_id = i.item_id AND o.branch_id = i.branch_id

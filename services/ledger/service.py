@@ -62,6 +62,7 @@ COMMANDS = {
     "reopen_item": (cs.ReopenItem, item_handlers.reopen_item),
     "reassign_item": (cs.ReassignItem, item_handlers.reassign_item),
     "change_due_date": (cs.ChangeDueDate, item_handlers.change_due_date),
+    "record_accountability": (cs.RecordAccountability, item_handlers.record_accountability),
     "set_meeting_requirement": (cs.SetMeetingRequirement, life_handlers.set_meeting_requirement),
     "record_meeting": (cs.RecordMeeting, life_handlers.record_meeting),
     "file_report": (cs.FileReport, life_handlers.file_report),

@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import replace
 
+import eventlet
 import pytest
 
 from eventlog import NewEvent, Projection, ProjectionRunner
@@ -216,3 +217,47 @@ def test_a_reaction_writes_to_the_log_with_the_runners_store_once(db, store):
     assert [(e.type, e.source) for e in store.read_stream(echoed)] == [("Echoed", "test")]
     runner.rebuild()  # replays the reaction, which finds its work done
     assert store.stream_version(echoed) == 1
+
+
+def test_a_new_read_model_is_built_from_the_log_at_setup(db, store, model):
+    """A read model added to a service whose log is long is built at once by the rebuild's
+    batches, not left for the sweep to apply event by event while requests find it empty."""
+    events = append(store, model, 3)
+    newcomer = replace(model.projection, name=f"{model.name}new")
+    runner = ProjectionRunner(db, store, newcomer)
+    runner.setup()
+    assert model.seen() == {events[0].stream_id: [1, 2, 3]} and runner.lag() == 0
+    assert runner.catch_up() == 0
+
+
+def test_a_stream_is_caught_up_before_the_log_can_be_read_past_it(db, store, model):
+    """An event committed while an older transaction is still open is out of catch_up's reach
+    (readers wait for that transaction), not of its stream's."""
+    older = db.connect()
+    try:
+        with older.cursor() as cur:
+            cur.execute("SELECT pg_current_xact_id()")  # a transaction id, held open
+        events = append(store, model, 2)
+        assert model.catch_up() == 0
+        assert model.catch_up_stream(events[0].stream_id) == 2
+        assert model.seen() == {events[0].stream_id: [1, 2]}
+    finally:
+        older.rollback()
+        older.close()
+    assert model.catch_up() == 0 and model.catch_up_stream(events[0].stream_id) == 0
+    unknown = f"{model.name}-{uuid.uuid4()}"
+    assert model.catch_up_stream(unknown) == 0
+    assert db.fetch_one("SELECT 1 FROM eventlog.tracking WHERE stream_id = %s", (unknown,)) is None
+
+
+def test_callers_at_once_share_catch_ups(store, model, monkeypatch):
+    """Twenty green threads catching up together: the first runs one, the others all wait for
+    the next (which starts after they called, so it reads what they would have), not twenty."""
+    events = append(store, model, 5)
+    runs = []
+    head = store.head
+    monkeypatch.setattr(store, "head", lambda: runs.append(1) or head())
+    pool = eventlet.GreenPool()
+    applied = list(pool.imap(lambda _: model.catch_up(), range(20)))
+    assert sum(applied) == 5 and len(runs) == 2
+    assert model.seen() == {events[0].stream_id: [1, 2, 3, 4, 5]}

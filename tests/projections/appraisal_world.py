@@ -80,6 +80,7 @@ def play(ledger: Ledger) -> None:
         return world.command(COMMANDS, command, payload, ctx)
 
     kind, period = world.pick(PERIODS)
+    mode = world.pick([{}, {"peer_mode": "anonymous"}, {"peer_mode": "open"}])  # {}: anonymous
     run(
         "open_cycle",
         branch_id=ledger.branch,
@@ -87,6 +88,7 @@ def play(ledger: Ledger) -> None:
         period=period,
         peer_scope=world.pick(["group", "branch"]),
         windows=_windows(world),
+        **mode,
         **_weights(world),
     )
     for _ in world.times(12):

@@ -3,13 +3,16 @@ by one of the ledger's own commands."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
 
+from eventlog import NewEvent
 from services.common.handlers import load
-from services.common.periods import CADENCES, ONCE
-from services.ledger.domain.items import KINDS, LEVELS, Item, schedule
+from services.common.periods import CADENCES, ONCE, REVIEW_PERIODS, ROUTINE
+from services.ledger.domain.accountability import ACTIONS
+from services.ledger.domain.items import KINDS, LEVELS, PLAN_FIELDS, Item, schedule
 from services.ledger.domain.items import evolve as evolve_item
 from services.ledger.domain.orglife import ATTENDANCE, MEETING_CADENCES, MEETING_TYPES, REPORT_KINDS
 
@@ -41,14 +44,35 @@ def _plan(ledger: Ledger, n: int) -> None:
         plan["due_day"] = world.maybe(DAY)
         if cadence == "annual":
             plan["due_month"] = world.maybe(st.integers(1, 12))
+        if cadence == ROUTINE:  # the default review period, or one chosen
+            plan["review"] = world.maybe(st.sampled_from(REVIEW_PERIODS))
     for event in ledger.run("plan_item", **plan):
         ledger.items[item_id] = (cadence, [key for key, _ in schedule(event.data)])
+
+
+def _daily(ledger: Ledger) -> None:
+    """A daily item as the log holds those planned before routine replaced daily (ItemPlanned
+    version 1, no review period): no command plans one now, but the log keeps them, every reader
+    must read them, and their occurrences (days) are still worked on."""
+    world, item_id = ledger.world, ledger.world.id("daily")
+    starts = world.draw(IN_YEAR)
+    plan = {name: None for name in PLAN_FIELDS if name != "review"}
+    plan |= {"item_id": item_id, "branch_id": ledger.branch, "level": "branch", "kind": "reform"}
+    plan |= {"cadence": "daily", "title": "值班", "description": "", "owner_id": ledger.member()}
+    plan |= {"starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=3)).isoformat()}
+    legacy = [NewEvent("ItemPlanned", plan, schema_version=1)]
+    stream = f"item-{item_id}"
+    meta = {"branch_id": ledger.branch, "actor_id": ledger.founder}
+    if world.decide(stream, evolve_item, Item(), lambda state: legacy, **meta):
+        ledger.items[item_id] = ("daily", [key for key, _ in schedule({**plan, "review": None})])
 
 
 def items(ledger: Ledger) -> None:
     world = ledger.world
     for n in range(world.draw(st.integers(1, 4))):
         _plan(ledger, n)
+    if world.draw(st.booleans()):
+        _daily(ledger)
     for _ in world.times(10) if ledger.items else ():
         item = world.pick(sorted(ledger.items))
         op = world.pick(
@@ -60,6 +84,7 @@ def items(ledger: Ledger) -> None:
                 "reopen_item",
                 "reassign_item",
                 "change_due_date",
+                "record_accountability",
             ]
         )
         if op == "reopen_item":  # what is reopened was cancelled (or done) first
@@ -90,6 +115,10 @@ def _item_payload(ledger: Ledger, item: str, op: str) -> dict[str, Any]:
         new = {"due_date": world.draw(DATES).isoformat()} if once else {"due_day": world.draw(DAY)}
         return {"item_id": item, "reason": "x", **new}
     payload: dict[str, Any] = {"item_id": item, "period": period}
+    if op == "record_accountability":  # by the committee, or a member who may supervise it
+        actor = world.pick([ledger.founder, ledger.member()])
+        taken_on = world.maybe(DATES.map(date.isoformat))
+        return {**payload, "actor_id": actor, "action": world.pick(ACTIONS), "taken_on": taken_on}
     if op == "note_progress":
         payload["evidence"] = world.draw(st.lists(URLS, max_size=2))
     if op in ("note_progress", "complete_occurrence"):
@@ -122,6 +151,20 @@ def life(ledger: Ledger) -> None:
             )
 
 
+def _particulars(ledger: Ledger, kind: str) -> dict[str, Any]:
+    """Mostly what the type takes: a party lecture's lecturer (a member, or a name from outside),
+    an activity day's partner and place; now and then what another type takes, or none."""
+    world = ledger.world
+    lecturer = world.pick([{"member_id": ledger.member()}, {"name": "周明（分管院领导）"}])
+    partner, place = world.maybe(st.just("联系点法院党支部")), world.maybe(TEXT)
+    fits = world.pick(range(4)) != 0
+    if (kind == "party_lecture") == fits:
+        return {"lecturer": lecturer}
+    if (kind == "activity_day") == fits:
+        return {"partner": partner, "place": place}
+    return {}
+
+
 def _meeting(ledger: Ledger, meeting_id: str) -> None:
     """Mostly as the default requirements have it: a group for group meetings only."""
     world = ledger.world
@@ -140,6 +183,7 @@ def _meeting(ledger: Ledger, meeting_id: str) -> None:
         minutes=world.draw(st.just("") | TEXT),
         group_id=group,
         attendance=attendance,
+        **_particulars(ledger, kind),
     )
 
 

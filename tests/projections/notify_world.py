@@ -149,15 +149,16 @@ def _users(world: World, ledger: Ledger) -> None:
     # Sign-ins: a success is on the user's stream (failures are the throttle's, users/throttle.py).
     for _ in world.times(5):
         world.now += timedelta(minutes=world.draw(st.integers(0, 3)))
-        _user(world, world.pick(names), partial(_sign_in, world.now))
+        session = world.maybe(st.sampled_from(["t1", "t2"]))  # None: a password checked again
+        _user(world, world.pick(names), partial(_sign_in, world.now, session))
     if world.draw(st.booleans()):
         _user(world, names[-1], lambda state: users.decide_reset(state, "$argon2id$y", "忘记密码"))
     if world.draw(st.booleans()):
         _user(world, names[0], lambda state: users.decide_change_password(state, "$argon2id$x"))
 
 
-def _sign_in(now: datetime, state: users.User) -> list:
-    return [users.signed_in(now)]
+def _sign_in(now: datetime, session: str | None, state: users.User) -> list:
+    return [users.signed_in(now, session)]
 
 
 def _user(world: World, name: str, decide) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from eventlog import InMemoryEventStore, category_of
 from services.appraisal.domain import cycle
 from services.appraisal.projection import PROJECTION as APPRAISAL
+from services.gateway.reach.projection import PROJECTION as REACH
 from services.gateway.users import domain as users
 from services.gateway.users.projection import PROJECTION as GATEWAY
 from services.ledger.domain import goals, items, orglife, study
@@ -44,7 +45,7 @@ AGGREGATES: dict[str, tuple[Callable[[Any, Any], Any], Any]] = {
 # Every event type a read model handles: the producers must be seen to emit each one.
 HANDLED = {
     name
-    for projection in (LEDGER, RECTIFICATIONS, APPRAISAL, NOTIFY, GATEWAY)
+    for projection in (LEDGER, RECTIFICATIONS, APPRAISAL, NOTIFY, GATEWAY, REACH)
     for name in (*projection.handlers, *projection.reactions)
 }
 

@@ -1,6 +1,7 @@
 """Every read model applies every event its producers emit, whatever its shape, against the real
 PostgreSQL: the producers' real commands write the log, and each projection applies what they
-wrote as it applies a command's echo or a message from the bus."""
+wrote as it applies a command's echo or a message from the bus. The gateway's reach model then
+answers as the services it copies (reach.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from hypothesis import strategies as st
 
 from eventlog import PostgresEventStore, ProjectionRunner
 from services.appraisal.projection import PROJECTION as APPRAISAL
+from services.gateway.reach.projection import PROJECTION as REACH
 from services.gateway.users.projection import PROJECTION as GATEWAY
 from services.ledger.projection import PROJECTION as LEDGER
 from services.ledger.rectifications import RECTIFICATIONS
 from services.notify.projection import PROJECTION as NOTIFY
 
 from .producers import play
+from .reach import assert_answers_as_the_services
 from .world import World
 
 pytestmark = pytest.mark.servers
@@ -25,7 +28,8 @@ pytestmark = pytest.mark.servers
 def runners(db) -> list[ProjectionRunner]:
     store = PostgresEventStore(db, source="test")
     found = [
-        ProjectionRunner(db, store, p) for p in (LEDGER, RECTIFICATIONS, APPRAISAL, NOTIFY, GATEWAY)
+        ProjectionRunner(db, store, p)
+        for p in (LEDGER, RECTIFICATIONS, APPRAISAL, NOTIFY, GATEWAY, REACH)
     ]
     for runner in found:
         runner.setup()
@@ -44,3 +48,4 @@ def test_every_read_model_applies_every_event_its_producers_emit(runners, data):
     events = play(world)
     for runner in runners:
         runner.apply(events)
+    assert_answers_as_the_services(runners[0].db, events)

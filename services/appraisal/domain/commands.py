@@ -20,6 +20,7 @@ class OpenCycle:
     windows: Mapping[str, Window]
     weights: Mapping[str, float]
     bands: Mapping[str, float]
+    peer_mode: str = "anonymous"  # cycle.PEER_MODES
 
 
 @dataclass(frozen=True)

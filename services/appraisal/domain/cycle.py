@@ -5,6 +5,10 @@ leaders' commentary with the rectifications it raised, the measures frozen at fi
 the results. A submitted review is locked; a ReviewReopened unlocks it until it is submitted again.
 Peer reviews are keyed by their review id, which names neither the reviewer nor any other review
 of theirs (see pseudonym.py); the upcasters below give events of version 1 that shape.
+
+A cycle's peer review is anonymous (民主测评, a democratic rating: the default) or open (互评 as a
+conversation between members, 互评互查、互帮互助): an open cycle's reviews name their reviewer,
+and the reviewee sees who wrote each; an anonymous cycle's name nobody, in the log too.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from .pseudonym import legacy_review_id
 
 KINDS = ("quarterly", "half_year", "year_end")
 PEER_SCOPES = ("group", "branch")
+PEER_MODES = ("anonymous", "open")
+DEFAULT_PEER_MODE = "anonymous"
 STEPS = ("self_review", "peer_review", "leader_review", "finalisation")
 REVIEW_STEPS = STEPS[:3]
 DIMENSIONS = (
@@ -90,6 +96,11 @@ class Cycle:
     def branch_id(self) -> str:
         return self.plan["branch_id"]
 
+    @property
+    def open_peer_review(self) -> bool:
+        """Whether the cycle's peer reviews name who wrote them."""
+        return self.plan["peer_mode"] == "open"
+
     def window(self, step: str) -> Window:
         return Window.from_dict(self.plan["windows"][step])
 
@@ -117,6 +128,18 @@ def _without_pseudonym(data: dict[str, Any]) -> dict[str, Any]:
 
 UPCASTERS.register("PeerReviewSubmitted", 1)(_without_pseudonym)
 UPCASTERS.register("ReviewReopened", 1)(_without_pseudonym)
+
+
+@UPCASTERS.register("CycleOpened", 1)
+def _anonymous_peer_review(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no peer mode: every cycle's peer review was anonymous."""
+    return {**data, "peer_mode": DEFAULT_PEER_MODE}
+
+
+@UPCASTERS.register("PeerReviewSubmitted", 2)
+def _no_reviewer(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 was anonymous (every cycle's was): it names no reviewer."""
+    return {**data, "reviewer_id": None}
 
 
 _SUBMITTED = {event: step for step, (_, event) in REVIEWS.items()}

@@ -9,7 +9,7 @@ from services.common.periods import period_bounds
 
 from ..exceptions import BadInput, InvalidTransition
 from .commands import OpenCycle
-from .cycle import GRADES, REVIEW_STEPS, Cycle
+from .cycle import GRADES, PEER_MODES, REVIEW_STEPS, Cycle
 
 PERIODS = {
     "quarterly": (r"^\d{4}-Q[1-4]$", "YYYY-Qn"),
@@ -32,11 +32,12 @@ def decide_open(state: Cycle, cmd: OpenCycle) -> list[NewEvent]:
         "starts_on": starts_on.isoformat(),
         "ends_on": ends_on.isoformat(),
         "peer_scope": cmd.peer_scope,
+        "peer_mode": cmd.peer_mode,
         "windows": {step: window.as_dict() for step, window in cmd.windows.items()},
         "weights": dict(cmd.weights),
         "bands": dict(cmd.bands),
     }
-    return [NewEvent("CycleOpened", data)]
+    return [NewEvent("CycleOpened", data, schema_version=2)]
 
 
 def _check(cmd: OpenCycle) -> None:
@@ -44,6 +45,8 @@ def _check(cmd: OpenCycle) -> None:
     pattern, shape = PERIODS[cmd.kind]
     if not re.match(pattern, cmd.period):
         errors["period"] = [f"a {cmd.kind} cycle's period reads {shape}"]
+    if cmd.peer_mode not in PEER_MODES:
+        errors["peer_mode"] = [f"one of {', '.join(PEER_MODES)}"]
     windows = cmd.windows
     if any(w.opens_at >= w.closes_at for w in windows.values()):
         errors["windows"] = ["each window opens before it closes"]

@@ -32,9 +32,10 @@ def decide_peer(
     state: Cycle, cmd: SubmitPeerReview, roster: Roster, ids: Sequence[str], now: datetime
 ) -> list[NewEvent]:
     """`ids`: the ids this reviewer's review of this reviewee may have (pseudonym.review_ids),
-    the current one first. The event names the review by its id only: the reviewer's id goes
-    nowhere, and nothing in it is shared with their other reviews. A review written again after
-    its reopening keeps the id it had."""
+    the current one first. In an anonymous cycle the event names the review by its id only: the
+    reviewer's id goes nowhere, and nothing in it is shared with their other reviews; in an open
+    one it names the reviewer too (`reviewer_id`). A review written again after its reopening
+    keeps the id it had."""
     require_member(roster, cmd.actor_id)
     if cmd.reviewee_id == cmd.actor_id:
         raise BadInput({"reviewee_id": ["a member does not peer-review themself"]})
@@ -46,10 +47,11 @@ def decide_peer(
     data = {
         "review_id": key,
         "reviewee_id": cmd.reviewee_id,
+        "reviewer_id": cmd.actor_id if state.open_peer_review else None,
         "scores": dict(cmd.scores),
         "comments": cmd.comments,
     }
-    return [NewEvent("PeerReviewSubmitted", data, schema_version=2)]
+    return [NewEvent("PeerReviewSubmitted", data, schema_version=3)]
 
 
 def decide_leader(

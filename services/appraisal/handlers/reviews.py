@@ -28,13 +28,25 @@ def submit_self_review(cmd: SubmitSelfReview, ctx: Context, now: datetime) -> Ou
 
 
 def submit_peer_review(cmd: SubmitPeerReview, ctx: Context, now: datetime) -> Outcome:
-    """The log's metadata names the review, not its author, as the actor, and carries the review
-    id as its correlation id too: the request's (which a client may give, and keep for all its
-    requests) would link the reviews it carries."""
+    """In an anonymous cycle the log's metadata names the review, not its author, as the actor,
+    and carries the review id as its correlation id too: the request's (which a client may give,
+    and keep for all its requests) would link the reviews it carries. An open cycle's review is
+    its author's, as every other command is."""
     state, version, roster = cycle_of(ctx, cmd.cycle_id)
     ids = review_ids(ctx.key, cmd.cycle_id, cmd.actor_id, cmd.reviewee_id)
     events = reviews.decide_peer(state, cmd, roster, ids, now)
     review = events[0].data["review_id"]
+    if state.open_peer_review:
+        return save(
+            ctx,
+            cmd.cycle_id,
+            events,
+            version,
+            actor_id=cmd.actor_id,
+            branch_id=state.branch_id,
+            now=now,
+            id=review,
+        )
     return save(
         ctx,
         cmd.cycle_id,

@@ -27,7 +27,8 @@ _COMMENTS = (
     " WHERE cycle_id = %s"
 )
 _CYCLES = """
-SELECT cycle_id, branch_id, kind, period, starts_on, ends_on, peer_scope, windows, opened_at,
+SELECT cycle_id, branch_id, kind, period, starts_on, ends_on, peer_scope, peer_mode, windows,
+       opened_at,
        finalised_at, CASE WHEN finalised_at IS NULL THEN 'open' ELSE 'finalised' END AS status
 FROM appraisal.cycles
 WHERE branch_id = %(branch)s

@@ -67,21 +67,23 @@ def archive(db: ReadDatabase, actor_id: str, member_id: str) -> dict[str, Any]:
 def peer_reviews_about(
     db: ReadDatabase, now: datetime, actor_id: str, cycle_id: str, member_id: str
 ) -> dict[str, Any]:
-    """The peer reviews a member received: to the member and the secretary, sorted by content,
-    without any reviewer identity, and only once peer review has closed — watched while it is
-    open, each new review would appear just as its author stopped being pending."""
+    """The peer reviews a member received: to the member and the secretary. An anonymous
+    cycle's are sorted by content, without any reviewer identity, and only once peer review has
+    closed — watched while it is open, each new review would appear just as its author stopped
+    being pending. An open cycle's name who wrote each, as soon as they are written."""
     row = cycle_row(db, cycle_id)
     roster = load_roster(db, row["branch_id"])
     allowed = actor_id == member_id or roster.holds(actor_id, "secretary")
     require(allowed, "the reviewed member, or the secretary of the branch")
+    found = {"cycle_id": cycle_id, "member_id": member_id, "peer_mode": row["peer_mode"]}
     peer_review = Window.from_dict(row["windows"]["peer_review"])
     closed = row["finalised_at"] is not None or now >= peer_review.closes_at
-    if not closed:
-        return {"cycle_id": cycle_id, "member_id": member_id, "available": False, "reviews": []}
+    if not closed and row["peer_mode"] != "open":
+        return {**found, "available": False, "reviews": []}
     reviews = db.fetch_all(
-        "SELECT review_id, scores, comments FROM appraisal.peer_reviews"
+        "SELECT review_id, reviewer_id, scores, comments FROM appraisal.peer_reviews"
         " WHERE cycle_id = %s AND reviewee_id = %s AND status = 'submitted'"
         " ORDER BY scores::text, comments, review_id",
         (cycle_id, member_id),
     )
-    return {"cycle_id": cycle_id, "member_id": member_id, "available": True, "reviews": reviews}
+    return {**found, "available": True, "reviews": reviews}

@@ -26,6 +26,7 @@ from ..domain.cycle import (
     GRADES,
     INPUTS,
     KINDS,
+    PEER_MODES,
     PEER_SCOPES,
     REVIEW_STEPS,
     STEPS,
@@ -71,6 +72,11 @@ class OpenCycle(Command):
     kind = Choice(KINDS, required=True)
     period = fields.Str(required=True, validate=validate.Length(4, 7))
     peer_scope = Choice(PEER_SCOPES, load_default="group")
+    peer_mode = Choice(
+        PEER_MODES,
+        load_default="anonymous",
+        metadata={"description": "open: each peer review names its author to the reviewee"},
+    )
     windows = fields.Nested(Windows, required=True)
     weights = fields.Nested(Weights, load_default=lambda: dict(DEFAULT_WEIGHTS))
     bands = fields.Nested(Bands, load_default=lambda: dict(DEFAULT_BANDS))

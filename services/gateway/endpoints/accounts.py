@@ -13,7 +13,8 @@ from ..schemas import responses as r
 from ..schemas import roster as s
 from ..users import handlers as users
 from ..users import throttle
-from ..users.credentials import Claims, hash_one_time, one_time_password
+from ..users.credentials import hash_one_time, new_token_id, one_time_password
+from ..users.sessions import claims_of
 from .base import Endpoint
 
 
@@ -28,17 +29,19 @@ def reset_password(ctx, username: str, reason: str, actor_id: str, **_: Any) -> 
         return users.reset_password(store, username, password_hash, reason, actor_id)
 
     commands.run(ctx, "reset_password", {"username": username, "reason": reason}, reset)
+    # Whoever knew the password reset is signed out everywhere (a retry completes it).
+    ctx.service.tokens.end_all(username, utcnow(), actor_id)
     return {"username": username, "one_time_password": password}
 
 
 def replace_one_time_password(ctx, username: str, password: str, new_password: str, **_: Any):
     """The new password, and a token: signed in as with it."""
-    now = utcnow()
+    now, session = utcnow(), new_token_id()
     origin = throttle.origin(ctx.service.tokens.key, ctx.client, username)
     user, _ = users.change_password(
-        ctx.service.log, username, password, new_password, now, origin, one_time_only=True
+        ctx.service.log, username, password, new_password, now, origin, True, session
     )
-    return ctx.service.tokens.issue(Claims(user.person_id, user.username, user.admin), now)
+    return ctx.service.tokens.issue(claims_of(user, session), now)
 
 
 ENDPOINTS = [

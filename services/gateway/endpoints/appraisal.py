@@ -3,7 +3,9 @@ list and the exports. A cycle is reached under its branch: one of another branch
 
 The rules follow the appraisal's own: who runs the branch opens, reopens and finalises; members
 write their self and peer reviews; group leaders and the branch's officers comment (the
-appraisal checks it is theirs to write). A peer review is anonymous: see Endpoint.anonymous.
+appraisal checks it is theirs to write). A peer review is sent as anonymous (Endpoint.anonymous)
+whatever its cycle's mode: the gateway keeps nothing that ties it to its author, and the
+appraisal alone writes the reviewer into an open cycle's review.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ COMMANDS = [
         CYCLES,
         branch_admin,
         cs.OpenCycle,
-        "Open an appraisal cycle: its period, peer scope, a window per step, weights, grades",
+        "Open an appraisal cycle: its period, peer scope and mode (anonymous or open), a window"
+        " per step, weights, grades",
         **ON,
     ),
     command(
@@ -54,7 +57,8 @@ COMMANDS = [
         CYCLE + "/peer-reviews",
         branch_member,
         cs.SubmitPeerReview,
-        "Submit an anonymous peer review of a member of your group (or branch)",
+        "Submit a peer review of a member of your group (or branch): anonymous, or in an open"
+        " cycle under your name",
         anonymous=True,
         **ON,
     ),
@@ -128,7 +132,8 @@ QUERIES = [
         member_or_secretary,
         qs.MemberCycleQuery,
         a.PeerReviewsAbout(),
-        "The peer reviews a member received, once peer review has closed, without their authors",
+        "The peer reviews a member received: an anonymous cycle's once peer review has closed,"
+        " without their authors; an open cycle's with who wrote each",
         **ON,
     ),
     query(

@@ -11,25 +11,34 @@ from services.common.queries import iso
 from .. import commands
 from ..access import admin_user, anyone, committee, reader
 from ..errors import bad_input, password_change_required
+from ..reach import fresh
+from ..reach import queries as reach
 from ..schemas import requests as q
 from ..schemas import responses as r
 from ..schemas import views as v
 from ..users import handlers as users
 from ..users import throttle
-from ..users.credentials import Claims, hash_password
+from ..users.credentials import hash_password, new_token_id
 from ..users.domain import RegisterUser
-from ..views import dashboards, entries, exports, sheets
+from ..users.sessions import claims_of
+from ..views import dashboards, entries, exports, life_exports, sheets
 from .base import Endpoint, query
 
 B = "/branches/{branch_id}"
 
 
 def issue_token(ctx, username: str, password: str, **_: Any) -> dict[str, Any]:
-    now = utcnow()
-    user = users.sign_in(ctx.service.log, username, password, now, _origin(ctx, username))
+    now, session = utcnow(), new_token_id()
+    user = users.sign_in(ctx.service.log, username, password, now, _origin(ctx, username), session)
     if user.one_time:
         raise password_change_required()
-    return ctx.service.tokens.issue(Claims(user.person_id, user.username, user.admin), now)
+    return ctx.service.tokens.issue(claims_of(user, session), now)
+
+
+def sign_out(ctx, **_: Any) -> dict[str, Any]:
+    """The caller's token refused from now on, at every gateway instance (users/sessions.py)."""
+    ctx.service.tokens.end(ctx.claims, utcnow())
+    return {"status": "signed_out", "checks": {}}
 
 
 def change_password(ctx, old_password: str, new_password: str, **_: Any) -> dict[str, Any]:
@@ -43,7 +52,10 @@ def change_password(ctx, old_password: str, new_password: str, **_: Any) -> dict
 
     passwords = commands.sealed(ctx, username, old_password, new_password)
     commands.run(ctx, "change_password", {"username": username, "passwords": passwords}, change)
-    return {"status": "changed", "checks": {}}
+    # Whoever knew the old password is signed out everywhere, but here; on a retry too, which
+    # completes what a crash cut short.
+    ended = ctx.service.tokens.end_all(username, utcnow(), ctx.who.person_id, ctx.claims.token_id)
+    return {"status": "changed", "checks": {"sessions_ended": str(ended)}}
 
 
 def _origin(ctx, username: str) -> throttle.Origin:
@@ -52,15 +64,17 @@ def _origin(ctx, username: str) -> throttle.Origin:
 
 
 def me(ctx, **_: Any) -> dict[str, Any]:
-    roles = ctx.rpc("ledger").member_roles(person_id=ctx.who.person_id)
+    roles, _ = reach.member_roles(ctx.service.reach.db, ctx.who.person_id)
     return {**roles, "username": ctx.claims.username, "admin": ctx.claims.admin}
 
 
 def register_user(ctx, username: str, person_id: str, password: str, admin: bool, actor_id: str):
-    """A user for a person the ledger knows: a member of a branch, or on a committee."""
-    roles = ctx.rpc("ledger").member_roles(person_id=person_id)
-    if not (roles["branches"] or roles["institution_committee"]):
-        raise bad_input({"person_id": ["not a member of any branch nor on a committee"]})
+    """A user for a person the ledger knows: a member of a branch, or on a committee (looked for
+    again once the read model has caught up: the person may have been admitted a moment ago)."""
+    if not _known(ctx, person_id):
+        fresh.catch_up(ctx.service, {})
+        if not _known(ctx, person_id):
+            raise bad_input({"person_id": ["not a member of any branch nor on a committee"]})
 
     def register(store: Any) -> Outcome:
         cmd = RegisterUser(username, person_id, hash_password(password), admin)
@@ -69,6 +83,11 @@ def register_user(ctx, username: str, person_id: str, password: str, admin: bool
     arguments = {"username": username, "person_id": person_id, "admin": admin}
     arguments["password"] = commands.sealed(ctx, username, password)
     return commands.run(ctx, "register_user", arguments, register).as_dict()
+
+
+def _known(ctx, person_id: str) -> bool:
+    roles, _ = reach.member_roles(ctx.service.reach.db, person_id)
+    return bool(roles["branches"] or roles["institution_committee"])
 
 
 def list_users(ctx, **_: Any) -> dict[str, Any]:
@@ -92,6 +111,18 @@ ENDPOINTS = [
         throttled=True,
         secret=True,
         summary="Sign in: a bearer token for a username and password",
+    ),
+    Endpoint(
+        "sign_out",
+        "POST",
+        "/auth/sign-out",
+        anyone,
+        r.Check(),
+        q.NoQuery,
+        call=sign_out,
+        tag="auth",
+        unkeyed="signing out again changes nothing",
+        summary="Sign out: your token is refused from now on",
     ),
     Endpoint(
         "change_password",
@@ -204,6 +235,28 @@ ENDPOINTS = [
         None,
         "The filtered ledger as an Excel workbook",
         call=exports.ledger_xlsx,
+        tag="exports",
+        content=sheets.XLSX,
+    ),
+    query(
+        "export_meetings_csv",
+        B + "/exports/meetings.csv",
+        reader,
+        q.YearView,
+        None,
+        "The year's meetings held as CSV: lecturers, partners and places, attendance counts",
+        call=life_exports.meetings_csv,
+        tag="exports",
+        content="text/csv",
+    ),
+    query(
+        "export_meetings_xlsx",
+        B + "/exports/meetings.xlsx",
+        reader,
+        q.YearView,
+        None,
+        "The year's meetings held as an Excel workbook",
+        call=life_exports.meetings_xlsx,
         tag="exports",
         content=sheets.XLSX,
     ),

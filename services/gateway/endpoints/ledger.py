@@ -16,6 +16,7 @@ from ..access import (
     item_manager,
     item_owner,
     reader,
+    supervisor,
     the_member,
 )
 from ..schemas import responses as r
@@ -146,6 +147,13 @@ COMMANDS = [
         item_manager,
         cs.ChangeDueDate,
         "Change the due date (one-off) or due day (recurring)",
+    ),
+    command(
+        "record_accountability",
+        ITEM + "/accountability",
+        supervisor,
+        cs.RecordAccountability,
+        "Record what was done about an overdue occurrence: the action taken, when, a note",
     ),
     command(
         "set_meeting_requirement",

@@ -35,6 +35,8 @@ def import_roster(ctx, institution_id: str, content: bytes, dry_run: bool, actor
     if not dry_run and not report["valid"]:
         detail = "the roster has errors: nothing was changed"
         raise HttpError(422, "roster_invalid", detail, _by_row(report["rows"]))
+    if not dry_run:  # the people imported may act at once (reach/fresh.py)
+        service.reach.catch_up()
     return report
 
 

@@ -1,6 +1,7 @@
 """What the appraisal endpoints answer: the appraisal service's answers, field by field.
 
-No schema here has a field for who wrote a peer review: peer reviews are known by review id.
+A peer review is known by its review id; only an open cycle's names who wrote it (`reviewer_id`,
+null in an anonymous cycle).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class CycleSummary(Schema):
     """A cycle as the gateway lists it."""
 
     cycle_id, branch_id, kind, period, starts_on, ends_on, peer_scope = (Str() for _ in range(7))
+    peer_mode = Str(metadata={"description": "anonymous (the default) or open"})
     windows = Windows
     opened_at, status = Str(), Str()
     finalised_at = Maybe()
@@ -35,6 +37,7 @@ class Cycles(Schema):
 
 class CyclePlan(Schema):
     cycle_id, branch_id, kind, period, starts_on, ends_on, peer_scope = (Str() for _ in range(7))
+    peer_mode = Str(metadata={"description": "anonymous (the default) or open"})
     windows = Windows
     weights, bands = (
         fields.Dict(keys=Str(), values=Float()),
@@ -117,11 +120,14 @@ class Archive(Schema):
 
 class PeerReview(Schema):
     review_id = Str(metadata={"description": "names the review, never its author"})
+    reviewer_id = Maybe(metadata={"description": "who wrote it, in an open cycle; else null"})
     scores = Scores
     comments = Str()
 
 
 class PeerReviewsAbout(Schema):
-    cycle_id, member_id = Str(), Str()
-    available = Bool(metadata={"description": "false until peer review has closed"})
+    cycle_id, member_id, peer_mode = Str(), Str(), Str()
+    available = Bool(
+        metadata={"description": "an anonymous cycle's: false until peer review has closed"}
+    )
     reviews = Many(PeerReview)

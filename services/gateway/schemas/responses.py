@@ -121,10 +121,17 @@ class GoalSet(Schema):
     goals = Many(Goal)
 
 
+class ActionTaken(Schema):
+    """What was done about an overdue occurrence (accountability), by whom, on which day."""
+
+    action, note, taken_on, by = Str(), Str(), Str(), Str()
+
+
 class Entry(Schema):
     """One occurrence of a ledger item."""
 
     item_id, branch_id, level, kind, cadence, title = Str(), Str(), Str(), Str(), Str(), Str()
+    review = Maybe(metadata={"description": "a routine item's review period"})
     goal_id, group_id, owner_id = Maybe(), Maybe(), Maybe()
     period, due_date, status = Str(), Str(), Str()
     started_at, completed_at, completed_on = Maybe(), Maybe(), Maybe()
@@ -132,6 +139,8 @@ class Entry(Schema):
     notes = Int()
     evidence = fields.List(Str())
     overdue, on_time = Maybe(Bool), Maybe(Bool)
+    actions = Int(metadata={"description": "how many accountability actions were recorded"})
+    last_action = fields.Nested(ActionTaken, allow_none=True)
 
 
 class Page(Schema):
@@ -172,7 +181,21 @@ class Slot(Schema):
     due_but_not_held = Bool()
 
 
-class MeetingRow(Schema):
+class MeetingLecturer(Schema):
+    """A member of the branch (`member_id`), or someone from outside it (`name`)."""
+
+    member_id, name = Maybe(), Maybe()
+
+
+class Particulars(Schema):
+    """What a meeting of its type names: a party lecture's lecturer, an activity day's partner
+    organisation and place (null for any other, and where none was recorded)."""
+
+    lecturer = fields.Nested(MeetingLecturer, allow_none=True)
+    partner, place = Maybe(), Maybe()
+
+
+class MeetingRow(Particulars):
     meeting_id, meeting_type, held_on, title = Str(), Str(), Str(), Str()
     group_id, recorded_by = Maybe(), Maybe()
     present, on_leave, absent = Int(), Int(), Int()
@@ -186,7 +209,7 @@ class OrgLife(Schema):
     meetings = Many(MeetingRow)
 
 
-class Meeting(Schema):
+class Meeting(Particulars):
     branch_id, meeting_id, meeting_type, held_on, title, minutes = (Str() for _ in range(6))
     group_id, recorded_by = Maybe(), Maybe()
     attendance = fields.Dict(keys=Str(), values=Str())
@@ -206,6 +229,7 @@ class StudyMonth(Schema):
     month = Str()
     count = Int()
     finished, meets_rule, shortfall = Bool(), Bool(), Bool()
+    beyond_norm = Bool(metadata={"description": "more than five articles: recorded, still met"})
 
 
 class StudyMember(Schema):

@@ -62,6 +62,11 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     return matched and bool(password_hash)
 
 
+def new_token_id() -> str:
+    """The id (`jti`) of a token about to be issued: its session's (sessions.py)."""
+    return secrets.token_hex(16)
+
+
 @dataclass(frozen=True)
 class Claims:
     subject: str  # the person id
@@ -90,7 +95,7 @@ class TokenIssuer:
             "iss": ISSUER,
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
-            "jti": secrets.token_hex(16),
+            "jti": claims.token_id or new_token_id(),
         }
         return {
             "access_token": jwt.encode(payload, self.key, algorithm=ALGORITHM),

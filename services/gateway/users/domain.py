@@ -73,8 +73,14 @@ def decide_register(state: User, cmd: RegisterUser) -> list[NewEvent]:
     return [NewEvent("UserRegistered", data, schema_version=2)]
 
 
-def signed_in(now: datetime) -> NewEvent:
-    return NewEvent("LoginSucceeded", {"at": now.isoformat()})
+SIGNED_IN = "LoginSucceeded"
+
+
+def signed_in(now: datetime, session: str | None) -> NewEvent:
+    """A sign-in, with the id of the session (token) it begins; None: a password checked again,
+    which issues no token (users/sessions.py)."""
+    data = {"at": now.isoformat()} | ({"session": session} if session else {})
+    return NewEvent(SIGNED_IN, data)
 
 
 def decide_change_password(state: User, password_hash: str) -> list[NewEvent]:

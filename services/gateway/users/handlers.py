@@ -56,9 +56,15 @@ def reset_password(
 
 
 def sign_in(
-    store: Any, username: str, password: str, now: datetime, origin: throttle.Origin
+    store: Any,
+    username: str,
+    password: str,
+    now: datetime,
+    origin: throttle.Origin,
+    session: str | None = None,
 ) -> domain.User:
-    """The user, if the password is right and no wait is due where the attempt comes from.
+    """The user, if the password is right and no wait is due where the attempt comes from;
+    `session`: the id of the token to be issued, recorded with the sign-in (users/sessions.py).
 
     A known user's password and an unknown name are checked alike (against a dummy hash), and
     count alike, so that neither the time an answer takes nor the throttle tells which exists.
@@ -69,7 +75,7 @@ def sign_in(
     password_ok = verify_password(state.password_hash or None, password) and bool(state.username)
     for _ in range(ATTEMPTS):
         try:
-            _record(store, origin, buckets, state, password_ok, now)
+            _record(store, origin, buckets, state, password_ok, now, session)
             break
         except ConcurrencyConflict:
             buckets = _buckets(store, origin)
@@ -91,10 +97,12 @@ def change_password(
     now: datetime,
     origin: throttle.Origin,
     one_time_only: bool = False,
+    session: str | None = None,
 ) -> tuple[domain.User, Outcome]:
     """The user, signed in with the old password, and the change. `one_time_only`: the change
-    of a one-time password, the one thing its holder may do."""
-    state = sign_in(store, username, old, now, origin)
+    of a one-time password, the one thing its holder may do; `session`: as for sign_in, when a
+    token is issued after the change."""
+    state = sign_in(store, username, old, now, origin, session)
     if one_time_only and not state.one_time:
         raise InvalidTransition("这不是一次性密码：登录后请用 POST /api/v1/auth/password 修改")
     _, version = load(store, username)
@@ -121,13 +129,13 @@ def _refuse_while_waiting(buckets: Buckets, now: datetime) -> None:
         raise HttpError(429, "too_many_attempts", detail, headers={"Retry-After": seconds})
 
 
-def _record(store: Any, origin, buckets: Buckets, user, password_ok: bool, now) -> None:
+def _record(store: Any, origin, buckets: Buckets, user, password_ok: bool, now, session) -> None:
     """The attempt in both buckets, at the versions read; a success in the user's stream too."""
     (address, at_address), (account, at_account) = buckets
     events = throttle.attempted(address, account, password_ok, now)
     appends = [(origin.address, at_address, [events[0]]), (origin.account, at_account, [events[1]])]
     if password_ok:
-        appends.append((domain.stream_id(user.username), None, [domain.signed_in(now)]))
+        appends.append((domain.stream_id(user.username), None, [domain.signed_in(now, session)]))
     actor = user.person_id if password_ok else None
     store.append_batch(appends, metadata=Metadata(actor_id=actor))
 

@@ -1,6 +1,7 @@
 """The filtered ledger as a file, laid out as branches keep their 台账: 序号 / 工作任务 / 类别 /
-责任人 / 完成时限 / 完成情况 / 备注, one row per occurrence, in Chinese and with names; then the
-ids beside them (the appraisal's files are in appraisal_exports; the writing of files in sheets).
+责任人 / 完成时限 / 完成情况 / 备注 (with what was done about it, if it fell overdue), one row
+per occurrence, in Chinese and with names; then the ids beside them (the appraisal's files are
+in appraisal_exports; the writing of files in sheets).
 
 An item's level shows in who is responsible: a member's item names the member, a group's the
 group, the branch's the branch (each with the person who owns it, when one does).
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 from werkzeug.wrappers import Response
 
 from services.common.labels import label
-from services.common.written import day, period
+from services.common.written import cadence, day, period
 
 from .entries import every
 from .sheets import Rows, csv_file, xlsx_file
@@ -103,7 +104,7 @@ def progress(entry: Mapping[str, Any]) -> str:
     return label("status", status)
 
 
-def remarks(entry: Mapping[str, Any]) -> str:
+def remarks(entry: Mapping[str, Any], names: Directory) -> str:
     lines = []
     if entry.get("cancel_reason"):
         lines.append(f"取消原因：{entry['cancel_reason']}")
@@ -112,7 +113,18 @@ def remarks(entry: Mapping[str, Any]) -> str:
         lines.append(note)
     if entry.get("evidence"):
         lines.append("佐证：" + "；".join(entry["evidence"]))
+    if entry.get("last_action"):
+        lines.append(accountability(entry, names))
     return "\n".join(lines)
+
+
+def accountability(entry: Mapping[str, Any], names: Directory) -> str:
+    """What was done about it when it fell overdue: the latest action (and how many there were)."""
+    taken, count = entry["last_action"], entry.get("actions", 1)
+    how = label("accountability_action", taken["action"])
+    said = f"追究{f'（共 {count} 次，最近一次）' if count > 1 else ''}：{how}"
+    note = f"，{taken['note']}" if taken["note"] else ""
+    return f"{said}（{day(taken['taken_on'])}，{names.member(taken['by'])}）{note}"
 
 
 def ledger_rows(entries: list[Mapping[str, Any]], names: Directory) -> Rows:
@@ -120,11 +132,11 @@ def ledger_rows(entries: list[Mapping[str, Any]], names: Directory) -> Rows:
         [
             number,
             task(entry),
-            f"{label('kind', entry['kind'])}（{label('cadence', entry['cadence'])}）",
+            f"{label('kind', entry['kind'])}（{cadence(entry['cadence'], entry.get('review'))}）",
             responsible(entry, names),
             date.fromisoformat(entry["due_date"]),
             progress(entry),
-            remarks(entry),
+            remarks(entry, names),
             entry["item_id"],
             entry["period"],
             entry.get("owner_id"),

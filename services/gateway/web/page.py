@@ -133,6 +133,11 @@ class Page:
         """Secretary or committee member of the branch, or on the institution committee."""
         return bool(self.roles(branch_id) & {*BRANCH_ADMIN, "institution_committee"})
 
+    def supervises(self, branch_id: str) -> bool:
+        """May record what was done about an overdue item: the API's rule (access.supervisor);
+        the ledger then checks the item is one this full-time officer supervises."""
+        return self.runs(branch_id) or "full_time_officer" in self.roles(branch_id)
+
     def manages(self, item: dict[str, Any]) -> bool:
         """May change the item's plan (cancel, reopen, reassign, move its due date): the API's
         rule (access.Access.manages), to show only the forms that will be accepted."""
@@ -155,7 +160,7 @@ class Page:
             b = f"/app/b/{row['branch_id']}"
             links += [(label, b + page) for label, page in MEMBER_PAGES]
             links += [("党小组", f"{b}/groups/{g}") for g in self.led_groups(row["branch_id"])]
-            if self.runs(row["branch_id"]):
+            if self.supervises(row["branch_id"]):  # who runs the branch, or supervises it
                 links += [("支部看板", b + "/dashboard"), ("支部台账", b + "/items")]
         links.append(("消息", "/app/inbox"))
         links += [("机关党委", f"/app/i/{i}") for i in me["institution_committee"]]

@@ -40,6 +40,7 @@ ROUTES = [
     ),
     Route("comment_form", "GET", CYCLE + "/comment/<member_id>", appraisal.comment_form),
     Route("comment", "POST", CYCLE + "/comment/<member_id>", appraisal.leader_comment),
+    Route("reopen_review", "POST", CYCLE + "/reopen", appraisal.reopen),
     Route("finalise", "POST", CYCLE + "/finalise", appraisal.finalise),
     Route("results_export", "GET", CYCLE + "/results.<fmt>", branch.export_results),
     Route("archive", "GET", B + "/archive", appraisal.archive),
@@ -51,6 +52,7 @@ ROUTES = [
     Route("reopen", "POST", "/items/<item_id>/reopen", items.reopen),
     Route("reassign", "POST", "/items/<item_id>/reassign", items.reassign),
     Route("due_date", "POST", "/items/<item_id>/due-date", items.change_due),
+    Route("accountability", "POST", "/items/<item_id>/accountability", items.accountability),
     # the branch and its groups
     Route("dashboard", "GET", B + "/dashboard", branch.dashboard),
     Route("plan_form", "GET", B + "/plan", branch.plan_form),
@@ -59,6 +61,7 @@ ROUTES = [
     Route("meeting", "POST", B + "/meetings", branch.record_meeting),
     Route("meeting_record", "GET", B + "/meetings/<meeting_id>", life.meeting),
     Route("org_life", "GET", B + "/org-life", life.org_life),
+    Route("meetings_export", "GET", B + "/meetings.<fmt>", branch.export_meetings),
     Route("export", "GET", B + "/ledger.<fmt>", branch.export),
     Route("group", "GET", B + "/groups/<group_id>", group.group),
     Route("goals", "GET", B + "/goals", goals.goals),

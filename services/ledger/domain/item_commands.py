@@ -13,7 +13,7 @@ from services.common import periods
 from ..exceptions import BadInput, InvalidTransition
 from .items import PLAN_FIELDS, Item, exists, require_period, schedule, transition
 
-# A daily item over years would flood its ledger; a plan that long is a mistake, not a plan.
+# A monthly item over decades would flood its ledger; a plan that long is a mistake, not a plan.
 MAX_OCCURRENCES = 400
 
 
@@ -27,6 +27,7 @@ class PlanItem:
     cadence: str
     title: str
     description: str = ""
+    review: str | None = None  # a routine item's review period (default: monthly)
     goal_id: str | None = None
     group_id: str | None = None
     owner_id: str | None = None
@@ -100,8 +101,18 @@ def decide_plan(state: Item, cmd: PlanItem) -> list[NewEvent]:
     if exists(state):
         raise InvalidTransition(f"item {cmd.item_id} is already planned")
     plan = {name: _plain(value) for name, value in asdict(cmd).items() if name in PLAN_FIELDS}
+    if plan["cadence"] == periods.ROUTINE and plan["review"] is None:
+        plan["review"] = periods.DEFAULT_REVIEW
     _check_shape(plan)
-    return [NewEvent("ItemPlanned", plan)]
+    return [NewEvent("ItemPlanned", plan, schema_version=2)]
+
+
+@UPCASTERS.register("ItemPlanned", 1)
+def _planned_without_review(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no routine items, so no review period. Its daily items stay daily: their
+    occurrences are days, and every event about one names its day; folding them into monthly
+    reviews would change what was recorded (a day cancelled would cancel a month)."""
+    return {**data, "review": None}
 
 
 def decide_start(state: Item, cmd: StartItem) -> list[NewEvent]:
@@ -185,8 +196,21 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _check_shape(plan: Mapping[str, Any]) -> None:
+def _cadence_errors(plan: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A cadence a plan may choose (daily was, before routine replaced it), and a review period
+    for a routine item alone."""
     errors: dict[str, list[str]] = {}
+    if plan["cadence"] not in periods.CADENCES:
+        errors["cadence"] = [f"one of {', '.join(periods.CADENCES)} (routine, not daily)"]
+    if (plan["cadence"] == periods.ROUTINE) != (plan["review"] is not None):
+        errors["review"] = ["a routine item's review period, and only a routine item's"]
+    elif plan["review"] not in (None, *periods.REVIEW_PERIODS):
+        errors["review"] = [f"one of {', '.join(periods.REVIEW_PERIODS)}"]
+    return errors
+
+
+def _check_shape(plan: Mapping[str, Any]) -> None:
+    errors = _cadence_errors(plan)
     once = plan["cadence"] == periods.ONCE
     if once and not plan["due_date"]:
         errors["due_date"] = ["a one-off item needs a due_date"]

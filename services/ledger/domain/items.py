@@ -35,6 +35,7 @@ PLAN_FIELDS = (
     "level",
     "kind",
     "cadence",
+    "review",  # a routine item's review period (periods.REVIEW_PERIODS); None for the others
     "title",
     "description",
     "goal_id",
@@ -70,10 +71,13 @@ class Item:
 
 
 def schedule(plan: Mapping[str, Any]) -> list[tuple[str, date]]:
-    """(occurrence key, due date) of every occurrence an ItemPlanned's data describes."""
+    """(occurrence key, due date) of every occurrence an ItemPlanned's data describes: a
+    routine item has one per review period, due at its end (or on its due_day)."""
     cadence = plan["cadence"]
     if cadence == periods.ONCE:
         return [(periods.ONCE, date.fromisoformat(plan["due_date"]))]
+    if cadence == periods.ROUTINE:
+        cadence = plan["review"]
     keys = periods.periods(
         cadence, date.fromisoformat(plan["starts_on"]), date.fromisoformat(plan["ends_on"])
     )

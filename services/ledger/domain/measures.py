@@ -15,7 +15,8 @@ the cells on each side of today before they reach `tally` (see `sides`).
 
 A branch's other measures, which its dashboard and its column in the institution overview
 compare: meetings held against those due (`meetings`), study months that met the 1–5 rule
-(`study`), the goals' average progress (`goals`); and the branches ranked by them (`rank`).
+(`study`: one article or more; beyond five is recorded and still meets it, study.compliance),
+the goals' average progress (`goals`); and the branches ranked by them (`rank`).
 """
 
 from __future__ import annotations

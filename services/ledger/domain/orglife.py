@@ -2,6 +2,11 @@
 
 Whether a required meeting is "due but not held" is never stored: `calendar` computes it per
 period (and per group for per-group meetings) from the meetings held and a clock.
+
+A party lecture (党课) names its lecturer: a member of the branch, or a person from outside it
+by name (the institution's leader in charge, say). An activity day may be held jointly with
+another organisation (联建: a court the branch keeps in touch with, a research institute's
+branch): it then names that partner and where it was held.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog.model import UPCASTERS, NewEvent
 from services.common import periods
 
 from ..exceptions import BadInput, InvalidTransition, NotFound
@@ -68,6 +73,14 @@ class SetMeetingRequirement:
 
 
 @dataclass(frozen=True)
+class Lecturer:
+    """Who gave a party lecture: a member of the branch (`member_id`) or someone else (`name`)."""
+
+    member_id: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class RecordMeeting:
     actor_id: str
     branch_id: str
@@ -78,6 +91,9 @@ class RecordMeeting:
     minutes: str = ""
     group_id: str | None = None
     attendance: Mapping[str, str] = field(default_factory=dict)  # member id → ATTENDANCE
+    lecturer: Lecturer | None = None  # a party lecture's, required there
+    partner: str | None = None  # a joint activity day's partner organisation
+    place: str | None = None  # where an activity day was held (a joint one's is required)
 
 
 @dataclass(frozen=True)
@@ -118,6 +134,7 @@ def decide_meeting(state: OrgLife, cmd: RecordMeeting, branch: Branch) -> list[N
     strangers = sorted(set(cmd.attendance) - set(branch.members))
     if strangers:
         raise BadInput({"attendance": [f"not members of the branch: {', '.join(strangers)}"]})
+    _check_particulars(cmd, branch)
     data = {
         "meeting_id": cmd.meeting_id,
         "meeting_type": cmd.meeting_type,
@@ -126,8 +143,36 @@ def decide_meeting(state: OrgLife, cmd: RecordMeeting, branch: Branch) -> list[N
         "title": cmd.title,
         "minutes": cmd.minutes,
         "attendance": dict(cmd.attendance),
+        "lecturer": vars(cmd.lecturer) if cmd.lecturer else None,
+        "partner": cmd.partner,
+        "place": cmd.place,
     }
-    return [NewEvent("MeetingHeld", data)]
+    return [NewEvent("MeetingHeld", data, schema_version=2)]
+
+
+@UPCASTERS.register("MeetingHeld", 1)
+def _held_without_particulars(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 named no lecturer, partner or place: none was recorded."""
+    return {**data, "lecturer": None, "partner": None, "place": None}
+
+
+def _check_particulars(cmd: RecordMeeting, branch: Branch) -> None:
+    """A party lecture's lecturer, and an activity day's partner and place, on those alone."""
+    errors: dict[str, list[str]] = {}
+    lecture, activity = cmd.meeting_type == "party_lecture", cmd.meeting_type == "activity_day"
+    if lecture and cmd.lecturer is None:
+        errors["lecturer"] = ["a party lecture names its lecturer"]
+    elif not lecture and cmd.lecturer is not None:
+        errors["lecturer"] = ["only a party lecture has a lecturer"]
+    elif lecture and cmd.lecturer.member_id not in (None, *branch.members):
+        errors["lecturer"] = [f"not a member of the branch: {cmd.lecturer.member_id}"]
+    for name in ("partner", "place"):
+        if not activity and getattr(cmd, name) is not None:
+            errors[name] = ["only an activity day has one"]
+    if activity and cmd.partner is not None and cmd.place is None:
+        errors["place"] = ["a joint activity day names where it was held"]
+    if errors:
+        raise BadInput(errors)
 
 
 def decide_report(state: OrgLife, cmd: FileReport) -> list[NewEvent]:

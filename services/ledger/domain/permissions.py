@@ -58,6 +58,12 @@ def require_group_leader(who: Authority, group_id: str | None) -> None:
     require(who.leads(group_id), f"group_leader of group {group_id}, or {ADMIN_NEEDS}")
 
 
+def require_supervisor(who: Authority, supervisors: frozenset[str]) -> None:
+    """Whether the actor may record what was done about an overdue item: its supervision
+    holders (the handler says who they are), or a branch admin."""
+    require(who.admin or who.actor_id in supervisors, f"the item's supervision, or {ADMIN_NEEDS}")
+
+
 def require_planner(
     who: Authority, branch: Branch, level: str, group_id: str | None, owner_id: str | None
 ) -> None:

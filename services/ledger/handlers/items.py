@@ -7,10 +7,12 @@ from datetime import date, datetime
 
 from services.common.handlers import EventStore, Outcome, commit, load
 
+from ..domain import accountability as acc
 from ..domain import goals
 from ..domain import item_commands as c
 from ..domain.items import Item, evolve, require_item
-from ..domain.permissions import require_manager, require_planner
+from ..domain.organisation import Branch
+from ..domain.permissions import require_manager, require_planner, require_supervisor
 from ..exceptions import BadInput, NotFound
 from .common import Scope, scope_of
 
@@ -62,6 +64,29 @@ def reassign_item(cmd: c.ReassignItem, store: EventStore, now: datetime) -> Outc
     if state.plan["level"] == "member" and owner.group_id != state.plan["group_id"]:
         raise BadInput({"owner_id": [f"a member of group {state.plan['group_id']}"]})
     return _commit(store, c.decide_reassign(state, cmd), version, cmd, scope.branch.branch_id, now)
+
+
+def record_accountability(
+    cmd: acc.RecordAccountability, store: EventStore, now: datetime
+) -> Outcome:
+    state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
+    require_supervisor(scope.who, _supervisors(store, state.plan, scope.branch))
+    events = acc.decide(state, cmd, scope.today(now), scope.institution.timezone)
+    return _commit(store, events, version, cmd, scope.branch.branch_id, now)
+
+
+def _supervisors(store: EventStore, plan, branch: Branch) -> frozenset[str]:
+    """Whom an overdue item reaches last (as notify escalates it): its goal's supervision
+    holder; for an item of no goal, or of one whose holders are not assigned yet, the branch's
+    full-time officers."""
+    if plan["goal_id"]:
+        year = date.fromisoformat(plan["starts_on"] or plan["due_date"]).year
+        stream = goals.stream_id(plan["branch_id"], year)
+        goal_set, _ = load(store, stream, goals.evolve, goals.GoalSet())
+        holders = goal_set.goals.get(plan["goal_id"], {}).get("responsibility")
+        if holders:
+            return frozenset((holders["supervision"],))
+    return frozenset(who for who, role, _ in branch.roles if role == "full_time_officer")
 
 
 def _act(cmd, store: EventStore, now: datetime, decide, owner_may: bool) -> Outcome:

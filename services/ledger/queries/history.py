@@ -99,6 +99,7 @@ def _entries(state: Item, as_of: date, zone: ZoneInfo) -> list[dict[str, Any]]:
                 "title": plan["title"],
                 "kind": plan["kind"],
                 "cadence": plan["cadence"],
+                "review": plan["review"],
                 "owner_id": plan["owner_id"],
                 "period": period,
                 "due_date": occurrence.due_date.isoformat(),

@@ -67,7 +67,8 @@ def item(db: ReadDatabase, now: datetime, actor_id: str, item_id: str) -> dict[s
     today = reader(db, found["branch_id"], actor_id).today(now)
     occurrences = db.fetch_all(
         "SELECT period, due_date, status, started_at, completed_at, completed_on, outcome_note,"
-        f" cancel_reason, notes, last_note, evidence, {COMPUTED} FROM ledger.entries"
+        " cancel_reason, notes, last_note, evidence, actions, last_action,"
+        f" {COMPUTED} FROM ledger.entries"
         " WHERE item_id = %(item)s ORDER BY due_date, period",
         {"item": item_id, "today": today},
     )

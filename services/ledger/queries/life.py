@@ -36,12 +36,14 @@ def org_life_of(db: ReadDatabase, branch: Reader, now: datetime, year: int) -> d
     needed = requirements(db, branch_id)
     meetings = db.fetch_all(
         "SELECT m.meeting_id, m.meeting_type, m.held_on, m.group_id, m.title, m.recorded_by,"
+        " m.lecturer, m.partner, m.place,"
         " count(a.member_id) FILTER (WHERE a.status = 'present') AS present,"
         " count(a.member_id) FILTER (WHERE a.status = 'on_leave') AS on_leave,"
         " count(a.member_id) FILTER (WHERE a.status = 'absent') AS absent"
         " FROM ledger.meetings m LEFT JOIN ledger.attendance a USING (branch_id, meeting_id)"
         " WHERE m.branch_id = %s AND extract(year FROM m.held_on) = %s"
-        " GROUP BY m.meeting_id, m.meeting_type, m.held_on, m.group_id, m.title, m.recorded_by"
+        " GROUP BY m.meeting_id, m.meeting_type, m.held_on, m.group_id, m.title, m.recorded_by,"
+        " m.lecturer, m.partner, m.place"
         " ORDER BY m.held_on, m.meeting_id",
         (branch_id, year),
     )

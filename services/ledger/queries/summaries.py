@@ -48,6 +48,27 @@ WHERE b.branch_id = ANY(%(branches)s) OR b.institution_id = %(institution)s
 ORDER BY b.branch_id
 """
 
+# The institution's branches' stamps summed and counted, and its overview kept under them.
+_RANKED = """
+WITH now AS (
+    SELECT coalesce(sum(t.stamp), 0) AS stamps, count(*) AS branches
+    FROM ledger.branches b LEFT JOIN ledger.branch_stamps t USING (branch_id)
+    WHERE b.institution_id = %(institution)s
+)
+SELECT now.stamps, now.branches, o.ranked FROM now
+LEFT JOIN ledger.institution_overviews o ON o.institution_id = %(institution)s
+    AND o.year = %(year)s AND o.today = %(today)s AND o.stamps = now.stamps
+    AND o.branches = now.branches
+"""
+_KEEP_RANKED = """
+INSERT INTO ledger.institution_overviews AS kept VALUES (%(institution)s, %(year)s, %(today)s,
+    %(stamps)s, %(count)s, %(ranked)s)
+ON CONFLICT (institution_id, year) DO UPDATE SET today = EXCLUDED.today,
+    stamps = EXCLUDED.stamps, branches = EXCLUDED.branches, ranked = EXCLUDED.ranked
+WHERE (kept.today, kept.stamps, kept.branches) <= (EXCLUDED.today, EXCLUDED.stamps,
+    EXCLUDED.branches)
+"""
+
 
 def branch_summary(
     db: Database,
@@ -71,21 +92,29 @@ def branch_summary(
 def institution_summaries(
     db: Database, now: datetime, actor_id: str, institution_id: str, year: int
 ) -> dict[str, Any]:
-    """Every branch's summary, brief, ranked side by side (domain/measures.rank)."""
+    """Every branch's summary, brief, ranked side by side (domain/measures.rank): as kept for
+    the day and the branches' stamps, else ranked from their kept briefs and kept."""
     institution = institution_reader(db, actor_id, institution_id)
     today = institution.today(now)
     params = {"year": year, "today": today, "branches": [], "institution": institution_id}
-    summaries = []
-    for row in db.fetch_all(_KEPT.format(column="brief"), params):
-        branch = Reader(row["branch_id"], institution_id, row["name"], institution.timezone)
-        summary = row["summary"] or measures.brief(_kept(db, branch, now, year, row["stamp"]))
-        summaries.append({**summary, "name": row["name"]})
+    # Read before the briefs, as a branch's stamp is read before its sum (branch_summary).
+    kept = db.fetch_one(_RANKED, params)
+    ranked = kept["ranked"]
+    if ranked is None:
+        summaries = []
+        for row in db.fetch_all(_KEPT.format(column="brief"), params):
+            branch = Reader(row["branch_id"], institution_id, row["name"], institution.timezone)
+            summary = row["summary"] or measures.brief(_kept(db, branch, now, year, row["stamp"]))
+            summaries.append({**summary, "name": row["name"]})
+        ranked = measures.rank(summaries)
+        keep = {**params, "stamps": kept["stamps"], "count": kept["branches"]}
+        db.execute(_KEEP_RANKED, {**keep, "ranked": json.dumps(ranked)})
     return {
         "institution_id": institution_id,
         "name": institution.name,
         "year": year,
         "today": today.isoformat(),
-        "branches": measures.rank(summaries),
+        "branches": ranked,
     }
 
 

@@ -9,6 +9,7 @@ from marshmallow import fields, post_load, validate, validates_schema
 from services.common import periods
 from services.common.schemas import (
     ID_RULE,
+    NOT_BLANK,
     YEAR,
     Choice,
     Command,
@@ -20,8 +21,10 @@ from services.common.schemas import (
     Strict,
     Text,
     TimeZone,
+    storable,
 )
 
+from ..domain import accountability as acc
 from ..domain import branch as b
 from ..domain import goals as g
 from ..domain import item_commands as ic
@@ -170,7 +173,17 @@ class PlanItem(Command):
     actor_id, branch_id, item_id = Id(**ACTOR), Id(required=True), NewId()
     level = Choice(items.LEVELS, required=True)
     kind = Choice(items.KINDS, required=True)
-    cadence = Choice(periods.CADENCES, required=True)
+    cadence = Choice(
+        periods.CADENCES,
+        required=True,
+        metadata={"description": "routine (日常): ongoing work, one occurrence a review period"},
+    )
+    review = Choice(
+        periods.REVIEW_PERIODS,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a routine item's review period (default monthly)"},
+    )
     title = Text()
     description = Text(required=False)
     goal_id, group_id, owner_id = (Id(load_default=None, allow_none=True) for _ in range(3))
@@ -189,6 +202,8 @@ class PlanItem(Command):
         }
         if data.get("due_month") is not None and data["cadence"] != "annual":
             errors["due_month"] = ["only annual items have a due_month"]
+        if data.get("review") is not None and data["cadence"] != periods.ROUTINE:
+            errors["review"] = ["only routine items have a review period"]
         if errors:
             raise BadInput(errors)
 
@@ -247,12 +262,46 @@ class ChangeDueDate(Command):
     reason = Text()
 
 
+class RecordAccountability(Command):
+    command = acc.RecordAccountability
+    actor_id, item_id = Id(**ACTOR), Id(required=True)
+    period = fields.Str(required=True, validate=ID_RULE)
+    action = Choice(acc.ACTIONS, required=True)
+    note = Text(required=False)
+    taken_on = Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the day the action was taken (default today)"},
+    )
+
+
 class SetMeetingRequirement(Command):
     command = orglife.SetMeetingRequirement
     actor_id, branch_id = Id(**ACTOR), Id(required=True)
     meeting_type = Choice(orglife.MEETING_TYPES, required=True)
     cadence = Choice(orglife.MEETING_CADENCES, required=True)
     per_group = fields.Bool(load_default=False)
+
+
+class Lecturer(Strict):
+    """A member of the branch by id, or a person from outside it by name: one of the two."""
+
+    member_id = Id(load_default=None, allow_none=True)
+    name = fields.Str(load_default=None, allow_none=True, validate=[NOT_BLANK, storable])
+
+    @validates_schema
+    def one_of_them(self, data: dict[str, Any], **_: Any) -> None:
+        if (data["member_id"] is None) == (data["name"] is None):
+            raise BadInput({"member_id": ["a member_id, or the name of someone from outside"]})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> orglife.Lecturer:
+        return orglife.Lecturer(**data)
+
+
+def Optional(**options: Any) -> fields.Str:
+    """A short text that may be left out (None)."""
+    return fields.Str(load_default=None, allow_none=True, validate=[NOT_BLANK, storable], **options)
 
 
 class RecordMeeting(Command):
@@ -264,6 +313,14 @@ class RecordMeeting(Command):
     minutes = Text(required=False)
     group_id = Id(load_default=None, allow_none=True)
     attendance = fields.Dict(keys=Id(), values=Choice(orglife.ATTENDANCE), load_default=dict)
+    lecturer = fields.Nested(
+        Lecturer,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a party lecture's lecturer (required there, and only there)"},
+    )
+    partner = Optional(metadata={"description": "a joint activity day's partner organisation"})
+    place = Optional(metadata={"description": "where an activity day was held (a joint one's)"})
 
 
 class FileReport(Command):

@@ -78,7 +78,9 @@ class MeetingQuery(BranchQuery):
 class EntriesQuery(BranchQuery):
     level = Choice(items.LEVELS, load_default=None, allow_none=True)
     kind = Choice(items.KINDS, load_default=None, allow_none=True)
-    cadence = Choice(periods.CADENCES, load_default=None, allow_none=True)
+    cadence = Choice(  # daily: items planned before routine replaced it
+        (*periods.CADENCES, *periods.RETIRED_CADENCES), load_default=None, allow_none=True
+    )
     status = Choice(items.STATUSES, load_default=None, allow_none=True)
     owner_id, group_id, goal_id = (Id(load_default=None, allow_none=True) for _ in range(3))
     period = fields.Str(load_default=None, allow_none=True, validate=ID_RULE)

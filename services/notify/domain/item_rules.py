@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.common.labels import label
-from services.common.written import day, period
+from services.common.written import cadence, day, period
 
 from .inputs import BranchInputs, Row
 from .reminders import Reminder
@@ -63,7 +63,8 @@ def _named(entry: Row) -> tuple[str, str]:
     """The item by its title and period (for a title), and with its kind and cadence in words
     too (for a body): 「工作要点」（2026年3月）, 「工作要点」（党建工作 · 每月 · 2026年3月）."""
     when = period(entry["period"])
-    words = (label("kind", entry.get("kind")), label("cadence", entry.get("cadence")), when)
+    how_often = cadence(entry.get("cadence"), entry.get("review"))
+    words = (label("kind", entry.get("kind")), how_often, when)
     about = f"「{entry['title']}」（{' · '.join(w for w in words if w)}）"
     return f"「{entry['title']}」" + (f"（{when}）" if when else ""), about
 
@@ -87,7 +88,9 @@ def _text(rule: str, inputs: BranchInputs, entry: Row, due: date, late: int) -> 
     duty = "督促" if rule == "overdue_urging" else "监督"
     owner = inputs.people.name_of(entry["owner_id"]) if owned else branch
     whose = f"{branch} {owner}负责的" if owned else f"{branch}的"
+    # The supervision holder is whom the ledger asks what was done about it (accountability).
+    record = "，并在台账事项中记录追究问责情况" if rule == "overdue_supervision" else ""
     return (
         f"{duty}提醒：{owner}的{item}已逾期{late}天",
-        f"{whose}{about}应于{day(due)}完成，已逾期{late}天。请履行{duty}责任。",
+        f"{whose}{about}应于{day(due)}完成，已逾期{late}天。请履行{duty}责任{record}。",
     )

@@ -58,8 +58,11 @@ def test_the_demo_finalises_one_cycle_opens_another_and_loads_once(db, ledger_st
     assert max(e.occurred_at for e in events) < NOW  # what the demo shows has happened
     finalised = next(e for e in events if e.type == "CycleFinalised")
     assert finalised.data["missing_reviews_reason"] == ON_LEAVE
-    peer_authors = {e.actor_id for e in events if e.type == "PeerReviewSubmitted"}
-    assert peer_authors and not peer_authors & set(ids.values())  # pseudonyms only
+    peer_reviews = [e for e in events if e.type == "PeerReviewSubmitted"]
+    anonymous = {e.actor_id for e in peer_reviews if e.stream_id == stream_id(earlier)}
+    assert anonymous and not anonymous & set(ids.values())  # review ids only
+    named = [e for e in peer_reviews if e.stream_id == stream_id(current)]
+    assert named and all(e.actor_id == e.data["reviewer_id"] in ids.values() for e in named)
 
     versions = [runner.store.stream_version(stream) for stream in streams]
     assert demo.load(db, runner, [branch], NOW) is None  # loaded: nothing is written again

@@ -52,15 +52,15 @@ def measures(branch_id, members, start, end):
     return dict.fromkeys(members, SETTLED)
 
 
-def run_cycle(db, appraisal_store, runner, ids) -> str:
+def run_cycle(db, appraisal_store, runner, ids, peer_mode="anonymous") -> str:
     """Opens a cycle and writes every kind of event into it, applying each to the read model."""
     ctx = Context(appraisal_store, partial(load_roster, db), appraisal_key(), measures)
     sec, gl, m1, m2 = (ids[p] for p in PEOPLE)
-    cycle = f"c{ids['item']}"
+    cycle = f"c{peer_mode[0]}{ids['item']}"
     scores = dict.fromkeys(DIMENSIONS, 80.0)
     steps = [
         (ch.open_cycle, c.OpenCycle(sec, cycle, ids["branch"], "quarterly", "2026-Q3", "group",
-                                    WINDOWS, DEFAULT_WEIGHTS, DEFAULT_BANDS)),
+                                    WINDOWS, DEFAULT_WEIGHTS, DEFAULT_BANDS, peer_mode)),
         (rh.submit_self_review, c.SubmitSelfReview(m1, cycle, scores, "problems")),
         (rh.submit_peer_review, c.SubmitPeerReview(m1, cycle, m2, scores, "m2 is diligent")),
         (rh.submit_peer_review, c.SubmitPeerReview(gl, cycle, m2, scores, "m2 helps others")),
@@ -110,6 +110,7 @@ def test_queries_show_status_and_debts_but_never_authorship(db, ledger_store, ap
     assert not results.peer_reviews_about(db, OCT[5], m2, cycle, m2)["available"]
     about = results.peer_reviews_about(db, OCT[12], sec, cycle, m2)["reviews"]
     assert [r["comments"] for r in about] == ["m2 helps others", "m2 is diligent"]
+    assert [r["reviewer_id"] for r in about] == [None, None]
     with pytest.raises(Forbidden):
         results.peer_reviews_about(db, OCT[12], m1, cycle, m2)
 
@@ -117,6 +118,21 @@ def test_queries_show_status_and_debts_but_never_authorship(db, ledger_store, ap
     for author in (m1, gl):
         assert pseudonym(key, cycle, author) not in stored
     assert review_ids(key, cycle, m1, m2)[0] in stored
+
+
+def test_an_open_cycle_shows_the_reviewee_who_wrote_each_review_as_it_comes(
+    db, ledger_store, appraisal_store, runner
+):
+    ids = seed(ledger_store)
+    runner.catch_up()
+    cycle = run_cycle(db, appraisal_store, runner, ids, peer_mode="open")
+    gl, m1, m2 = ids["gl"], ids["m1"], ids["m2"]
+    listed = cycles.list_cycles(db, m2, ids["branch"])["cycles"]
+    assert {r["cycle_id"]: r["peer_mode"] for r in listed}[cycle] == "open"
+    about = results.peer_reviews_about(db, OCT[5], m2, cycle, m2)  # the window still open
+    assert (about["available"], about["peer_mode"]) == (True, "open")
+    authors = {r["comments"]: r["reviewer_id"] for r in about["reviews"]}
+    assert authors == {"m2 helps others": gl, "m2 is diligent": m1}
 
 
 class RosterCounting:
@@ -211,6 +227,7 @@ def test_a_rebuild_from_the_log_equals_the_live_read_model(db, ledger_store, app
                                                            runner):  # fmt: skip
     ids = seed(ledger_store)
     runner.catch_up()
+    run_cycle(db, appraisal_store, runner, ids, peer_mode="open")
     cycle = run_cycle(db, appraisal_store, runner, ids)
     ctx = Context(appraisal_store, partial(load_roster, db), appraisal_key(), measures)
     finalise = c.FinaliseCycle(ids["sec"], cycle, "members on leave")

@@ -27,7 +27,7 @@ def test_no_event_data_or_metadata_holds_the_reviewers_id(opened):
     assert pseudonym(KEY, "c1", "gl1") not in everything_stored(opened)
     assert stored.actor_id == stored.data["review_id"] == outcome.id
     assert outcome.id == review_ids(KEY, "c1", "gl1", "m1")[0]
-    assert stored.schema_version == 2
+    assert (stored.schema_version, stored.data["reviewer_id"]) == (3, None)
 
 
 def identifiers(event) -> set[str]:
@@ -42,7 +42,8 @@ def test_nothing_stored_links_two_reviews_by_one_reviewer(opened):
     mine = [peer_review(opened, "m1", peer).events[0] for peer in ("sec", "gl1", "m2")]
     for one, other in ((mine[0], mine[1]), (mine[0], mine[2]), (mine[1], mine[2])):
         shared = identifiers(one) & identifiers(other)
-        assert shared <= {json.dumps(scores(70.0)), json.dumps("comments")}
+        # reviewer_id is null on every anonymous review, whoever wrote it
+        assert shared <= {json.dumps(scores(70.0)), json.dumps("comments"), json.dumps(None)}
 
 
 def test_a_second_review_of_the_same_peer_is_refused(opened):
@@ -120,9 +121,10 @@ def test_a_review_stored_under_a_pseudonym_still_counts_once(opened):
     legacy = pseudonymous_review(opened, "m1", "m2")
     stored = opened.store.read_stream("cycle-c1")[-1]
     assert (stored.schema_version, set(stored.data)) == (
-        2,
-        {"review_id", "reviewee_id", "scores", "comments"},
+        3,
+        {"review_id", "reviewee_id", "reviewer_id", "scores", "comments"},
     )
+    assert stored.data["reviewer_id"] is None
     assert stored.data["review_id"] == legacy
     with pytest.raises(AlreadySubmitted):
         peer_review(opened, "m1", "m2")

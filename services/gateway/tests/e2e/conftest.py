@@ -37,7 +37,7 @@ HELD_BACK = 3600  # seconds between notify's scans and delivery rounds: never, i
 
 
 class Cluster:
-    def __init__(self, settings, db, seeding=seed, rpc_timeout=RPC_TIMEOUT):
+    def __init__(self, settings, db, seeding=seed, rpc_timeout=RPC_TIMEOUT, gateway=GatewayService):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.address = loopback()  # the clients' (each module's own)
@@ -49,18 +49,26 @@ class Cluster:
             "ledger": ServiceContainer(LedgerService, amqp),
             "appraisal": ServiceContainer(AppraisalService, amqp),
             "notify": ServiceContainer(NotifyService, {**amqp, **held}),
-            "gateway": ServiceContainer(GatewayService, {**amqp, **web}),
+            "gateway": ServiceContainer(gateway, {**amqp, **web}),
         }
         self.ledger = self.containers["ledger"]
-        for container in self.containers.values():
-            container.start()
-        self.world = seeding(partial(self.call, "ledger"), World())
-        open_cycles(self.call, self.world)
-        scan(self.call, self.world)
-        register_users(db, self.world)
-        # The gateway's own streams (users, idempotency keys), as the tests read and write them.
-        self.gateway_log = PostgresEventStore(db, source="gateway")
         self._tokens: dict[str, str] = {}
+        try:
+            for container in self.containers.values():
+                container.start()
+            self.world = seeding(partial(self.call, "ledger"), World())
+            open_cycles(self.call, self.world)
+            scan(self.call, self.world)
+            register_users(db, self.world)
+            # The gateway's own streams (users, idempotency keys), as the tests read and write them.
+            self.gateway_log = PostgresEventStore(db, source="gateway")
+        except BaseException:
+            # Left running, its containers would consume the services' queues beside the next
+            # module's (whose silent ledger would then still answer).
+            for container in self.containers.values():
+                if container.started:
+                    container.stop()
+            raise
 
     def call(self, service: str, method: str, **payload):
         """An RPC method of a service, called in its container (as nameko's tests do)."""

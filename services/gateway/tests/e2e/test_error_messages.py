@@ -37,7 +37,6 @@ ELSEWHERE = {
     "already_submitted": "e2e test_appraisal: a review submitted twice",
     "missing_reviews": "e2e test_appraisal: finalised without a reason",
     "window_closed": "unit test_error_messages: the services' errors by name",
-    "study_quota_exceeded": "unit test_error_messages: the services' errors by name",
     "concurrency_conflict": "unit test_error_messages: two writes at once",
     "busy": "unit test_users: a sign-in the log cannot record",
     "internal_error": "unit test_error_messages: a bug",

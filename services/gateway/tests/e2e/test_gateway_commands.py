@@ -128,3 +128,30 @@ def test_two_attempts_at_a_reset_at_once_reset_once(cluster):
     assert [answer.status_code for answer in answers] == [200, 200], [a.text for a in answers]
     assert answers[0].json() == answers[1].json()
     assert user_events(cluster, username).count("PasswordReset") == 1
+
+
+def test_sessions_end_by_signing_out_and_when_the_password_changes_or_is_reset(cluster):
+    username = f"ses{uuid.uuid4().hex[:8]}"
+    assert register(cluster, username).status_code == 200
+    phone, desk, laptop = (
+        {"Authorization": f"Bearer {sign_in(cluster, username, PASSWORD).json()['access_token']}"}
+        for _ in range(3)
+    )
+
+    def me(headers) -> int:
+        return cluster.session.get(cluster.url + "/api/v1/me", headers=headers).status_code
+
+    def post(path: str, headers, body=None):
+        return cluster.session.post(cluster.url + path, json=body or {}, headers=headers)
+
+    assert post("/api/v1/auth/sign-out", phone).status_code == 200
+    assert (me(phone), me(desk), me(laptop)) == (401, 200, 200)
+
+    change = {"old_password": PASSWORD, "new_password": "a new one 2026"}
+    changed = post("/api/v1/auth/password", desk, change)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["checks"] == {"sessions_ended": "1"}  # the laptop's; the phone's was
+    assert (me(desk), me(laptop)) == (200, 401)
+
+    assert reset(cluster, username, uuid.uuid4().hex).status_code == 200
+    assert me(desk) == 401

@@ -10,6 +10,7 @@ import pytest
 import requests
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from tests.support import NOT_YET, wait_for
 
@@ -209,6 +210,12 @@ def test_the_committee_overview_and_group_pages(web):
     browser.screenshot("group")
     browser.open("/app/inbox")
     browser.screenshot("inbox")
+    # A reminder links to what it is about: an item's reminder opens the item.
+    about = browser.driver.find_elements(By.CSS_SELECTOR, ".entries a[href^='/app/items/']")
+    assert about, browser.text()
+    item_title = about[0].text.split("「")[1].split("」")[0]
+    about[0].click()
+    assert "/app/items/" in browser.driver.current_url and item_title in browser.text()
 
 
 def test_sessions_forms_and_headers(web):
@@ -271,19 +278,33 @@ def test_a_leader_comments_and_the_secretary_finalises_the_cycle(web):
     cluster, browser = web
     w = cluster.world
     b = w.branches["own"]
-    browser = sign_in(web, "leader")
+
+    def comment(score: str) -> None:
+        leader = sign_in(web, "leader")
+        leader.open(f"/app/b/{b}/appraisal")
+        row = leader.driver.find_element(By.XPATH, COMMENT_ROW)
+        row.find_element(By.LINK_TEXT, "填写点评").click()
+        leader.driver.find_element(By.NAME, "score").send_keys(score)
+        leader.driver.find_element(By.NAME, "comment").send_keys("认真负责，理论学习要加强")
+        leader.driver.find_element(By.NAME, "r0_title").send_keys("加强理论学习")
+        due = date.today() + timedelta(days=30)
+        leader.driver.find_element(By.NAME, "r0_due").send_keys(due.strftime("%m%d%Y"))
+        leader.screenshot("leader-comment")
+        leader.submit(leader.driver.find_element(By.XPATH, "//button[text()='提交点评']"))
+        assert "已保存" in leader.text()
+        assert "已点评" in leader.driver.find_element(By.XPATH, COMMENT_ROW).text
+
+    comment("80")
+    # The secretary sends the commentary back, with the reason; the leader writes it again.
+    browser = sign_in(web, "secretary")
     browser.open(f"/app/b/{b}/appraisal")
-    row = browser.driver.find_element(By.XPATH, COMMENT_ROW)
-    row.find_element(By.LINK_TEXT, "填写点评").click()
-    browser.driver.find_element(By.NAME, "score").send_keys("88")
-    browser.driver.find_element(By.NAME, "comment").send_keys("认真负责，理论学习要加强")
-    browser.driver.find_element(By.NAME, "r0_title").send_keys("加强理论学习")
-    due = date.today() + timedelta(days=30)
-    browser.driver.find_element(By.NAME, "r0_due").send_keys(due.strftime("%m%d%Y"))
-    browser.screenshot("leader-comment")
-    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='提交点评']"))
+    Select(browser.driver.find_element(By.NAME, "step")).select_by_visible_text("点评")
+    Select(browser.driver.find_element(By.NAME, "member_id")).select_by_visible_text("赵党员")
+    browser.driver.find_element(By.NAME, "reason").send_keys("点评过于简单，请补充")
+    browser.screenshot("appraisal-reopen")
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='退回']"))
     assert "已保存" in browser.text()
-    assert "已点评" in browser.driver.find_element(By.XPATH, COMMENT_ROW).text
+    comment("88")
 
     browser = sign_in(web, "secretary")
     browser.open(f"/app/b/{b}/appraisal")

@@ -244,3 +244,147 @@ def test_the_secretary_opens_a_cycle_by_its_name(web):
     opened = browser.driver.find_element(By.XPATH, f"//section[h2[contains(., '{name}')]]")
     assert f"至 {day(closes)} 23:59" in opened.text
     browser.screenshot("appraisal-opened")
+
+
+def test_the_secretary_plans_a_routine_item_reviewed_each_quarter(web):
+    cluster, browser = web
+    w = cluster.world
+    browser = sign_in(web, "secretary")
+    browser.open(f"/app/b/{w.branches['own']}/plan")
+    cadences = browser.driver.find_elements(By.CSS_SELECTOR, "select[name=cadence] option")
+    assert [o.text for o in cadences] == ["全年", "半年", "季度", "每月", "日常", "一次性"]
+    browser.driver.find_element(By.NAME, "title").send_keys("意识形态工作日常督查")
+    _pick(browser.driver, "level", "支部")
+    _pick(browser.driver, "cadence", "日常")
+    _pick(browser.driver, "review", "每季度回顾")
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='安排']"))
+    assert "已保存" in readable(browser, w)
+    browser.open(f"/app/b/{w.branches['own']}/items?level=branch")
+    browser.driver.find_element(By.LINK_TEXT, "意识形态工作日常督查").click()
+    text = readable(browser, w)
+    assert "日常 · 每季度回顾" in text and "共 4 期" in text
+    assert "第四季度 · 完成时限" in text
+    browser.screenshot("item-routine")
+
+
+def test_a_lecture_by_a_guest_and_a_joint_activity_day_are_recorded_and_shown(web):
+    cluster, browser = web
+    w = cluster.world
+    b = w.branches["own"]
+    browser = sign_in(web, "secretary")
+    browser.open(f"/app/b/{b}/meetings")
+    _pick(browser.driver, "meeting_type", "党课")
+    browser.driver.find_element(By.NAME, "title").send_keys("专题党课：学习党章")
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='保存']"))
+    refused = browser.driver.find_element(By.CSS_SELECTOR, "div.error").text
+    assert "请检查：授课人" in refused  # a party lecture names its lecturer
+    browser.open(f"/app/b/{b}/meetings")
+    _pick(browser.driver, "meeting_type", "党课")
+    browser.driver.find_element(By.NAME, "title").send_keys("专题党课：学习党章")
+    browser.driver.find_element(By.NAME, "lecturer_name").send_keys("周明（分管院领导）")
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='保存']"))
+    assert "已保存" in browser.text()
+    browser.open(f"/app/b/{b}/meetings")
+    _pick(browser.driver, "meeting_type", "主题党日活动")
+    browser.driver.find_element(By.NAME, "title").send_keys("联建主题党日")
+    browser.driver.find_element(By.NAME, "partner").send_keys("基层联系点法院机关党支部")
+    browser.driver.find_element(By.NAME, "place").send_keys("基层联系点法院")
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='保存']"))
+    assert "已保存" in browser.text()
+
+    browser.open(f"/app/b/{b}/org-life")
+    text = readable(browser, w)
+    assert "授课人 周明（分管院领导）（支部外）" in text
+    assert "联建单位 基层联系点法院机关党支部 · 地点 基层联系点法院" in text
+    browser.driver.find_element(By.LINK_TEXT, "联建主题党日").click()
+    text = readable(browser, w)
+    assert "联建单位\n基层联系点法院机关党支部" in text and "地点\n基层联系点法院" in text
+    browser.open(f"/app/b/{b}/org-life")
+    browser.driver.find_element(By.LINK_TEXT, "专题党课：学习党章").click()
+    assert "授课人\n周明（分管院领导）（支部外）" in readable(browser, w)
+    browser.screenshot("meeting-lecture")
+
+
+def test_what_was_done_about_an_overdue_item_is_recorded_and_shown(web):
+    cluster, browser = web
+    w = cluster.world
+    browser = sign_in(web, "secretary")
+    browser.open(f"/app/items/{w.items['own']}")
+    form = _form(browser, "记录追究问责")
+    _pick(form, "action", "约谈")
+    form.find_element(By.NAME, "note").send_keys("已约谈，限期一周完成")
+    browser.submit(form.find_element(By.XPATH, ".//button[text()='记录']"))
+    text = readable(browser, w)
+    assert "已保存" in text and "追究问责 · 张书记" in _latest(browser)
+    assert f"措施：约谈（{day(date.today())}）" in _latest(browser)
+    assert f"已追究：约谈（{day(date.today())}，张书记）已约谈，限期一周完成" in text
+    browser.open(f"/app/b/{w.branches['own']}/dashboard")
+    overdue = browser.driver.find_element(By.XPATH, "//li[.//a[text()='走访调研报告']]")
+    assert "已追究：约谈" in overdue.text and "张书记" in overdue.text
+    browser.screenshot("dashboard-accountability")
+    browser = sign_in(web, "member")  # the owner works on it; recording is not theirs
+    browser.open(f"/app/items/{w.items['own']}")
+    assert "已追究：约谈" in readable(browser, w) and "记录追究问责" not in browser.text()
+
+
+def test_a_sixth_article_this_month_is_recorded_and_said_to_be_beyond_the_norm(web):
+    cluster, browser = web
+    w = cluster.world
+    for n in range(6):
+        cluster.call(
+            "ledger",
+            "post_article",
+            actor_id=w.people["member"],
+            branch_id=w.branches["own"],
+            member_id=w.people["member"],
+            article_id=f"six{n}{w.run}",
+            title=f"学习心得{n + 1}",
+            posted_on=date.today().isoformat(),
+        )
+    browser = sign_in(web, "member")
+    browser.open(f"/app/b/{w.branches['own']}/study")
+    text = readable(browser, w)
+    assert "6 篇" in text and "学习心得6" in text
+    assert "本月已超过 5 篇的常规要求" in browser.driver.find_element(By.ID, "beyond-norm").text
+
+
+def test_an_open_cycles_peer_review_is_written_under_a_name_the_reviewee_sees(web):
+    cluster, browser = web
+    w = cluster.world
+    b = w.branches["own"]
+    browser = sign_in(web, "secretary")
+    browser.open(f"/app/b/{b}/appraisal")
+    name = f"{date.today().year + 1}年第一季度评议"
+    _pick(browser.driver, "cycle", name)
+    _pick(browser.driver, "peer_mode", "实名互评")
+    browser.driver.find_element(By.NAME, "opens_on").clear()
+    browser.driver.find_element(By.NAME, "opens_on").send_keys(
+        (date.today() - timedelta(days=1)).strftime("%m%d%Y")
+    )
+    closes = date.today() + timedelta(days=10)
+    browser.driver.find_element(By.NAME, "closes_on").send_keys(closes.strftime("%m%d%Y"))
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='开启']"))
+    opened = browser.driver.find_element(By.XPATH, f"//section[h2[contains(., '{name}')]]")
+    assert "实名互评" in opened.text
+
+    browser = sign_in(web, "member")
+    browser.open(f"/app/b/{b}/appraisal")
+    section = browser.driver.find_element(By.XPATH, f"//section[h2[contains(., '{name}')]]")
+    assert "互评（实名）" in section.text
+    row = section.find_element(By.XPATH, ".//li[starts-with(., '王组长：')]")
+    row.find_element(By.LINK_TEXT, "填写互评").click()
+    assert "本次评议为实名互评" in readable(browser, w)
+    for field in ("ideological_education", "fulfilling_responsibility", "following_rules"):
+        browser.driver.find_element(By.NAME, field).send_keys("92")
+    browser.driver.find_element(By.NAME, "supervision").send_keys("88")
+    browser.driver.find_element(By.NAME, "comments").send_keys("乐于帮助同志")
+    browser.submit(browser.driver.find_element(By.XPATH, "//button[text()='提交互评']"))
+    assert "已保存" in browser.text()
+
+    browser = sign_in(web, "leader")
+    browser.open(f"/app/b/{b}/appraisal")
+    section = browser.driver.find_element(By.XPATH, f"//section[h2[contains(., '{name}')]]")
+    received = section.find_element(By.CSS_SELECTOR, "ul.received")
+    assert "赵党员" in received.text and "乐于帮助同志" in received.text
+    assert "我收到的互评（实名）" in section.text
+    browser.screenshot("appraisal-open-peer-review")

@@ -23,30 +23,30 @@ def _branch(branch_id, group="g1", *roles):
     }
 
 
-INSTITUTION = {"institution_id": "inst", "branches": [{"branch_id": "b1"}, {"branch_id": "b2"}]}
+OVERSEEN = {"b1": "inst", "b2": "inst"}  # the branches of the committee's institution
 
 
 def test_a_member_sees_only_their_branch():
-    who = access_of(_roles("m", _branch("b1")), [])
+    who = access_of(_roles("m", _branch("b1")), {})
     assert who.sees("b1") and not who.sees("b2")
     assert who.sees_institution("inst") and not who.on_committee("inst")
     assert not who.administers("b1") and not who.leads("b1")
 
 
 def test_the_committee_oversees_every_branch_of_its_institution():
-    who = access_of(_roles("c", committee=["inst"]), [INSTITUTION])
+    who = access_of(_roles("c", committee=["inst"]), OVERSEEN)
     assert who.sees("b2") and who.administers("b2") and who.leads("b1", "any group")
     assert who.institution_of("b2") == "inst" and not who.sees("elsewhere")
 
 
 def test_a_group_leader_manages_their_group_only():
-    who = access_of(_roles("l", _branch("b1", "g1", ("group_leader", "g1"))), [])
+    who = access_of(_roles("l", _branch("b1", "g1", ("group_leader", "g1"))), {})
     assert who.leads("b1") and who.leads("b1", "g1") and not who.leads("b1", "g2")
     assert who.manages("b1", "member", "g1") and not who.manages("b1", "branch", None)
 
 
 def test_item_rules_know_the_owner():
-    member = access_of(_roles("m", _branch("b1")), [])
+    member = access_of(_roles("m", _branch("b1")), {})
     item = {"owner_id": "m", "level": "member", "group_id": "g1"}
     target = Target(branch_id="b1", item=item)
     assert access.item_owner(member, target) and not access.item_manager(member, target)
@@ -55,10 +55,10 @@ def test_item_rules_know_the_owner():
 
 
 def test_appraisal_rules_follow_the_roles_in_the_branch():
-    leader = access_of(_roles("l", _branch("b1", "g1", ("group_leader", "g1"))), [])
-    secretary = access_of(_roles("s", _branch("b1", "g1", ("secretary", None))), [])
-    member = access_of(_roles("m", _branch("b1")), [])
-    committee = access_of(_roles("c", committee=["inst"]), [INSTITUTION])
+    leader = access_of(_roles("l", _branch("b1", "g1", ("group_leader", "g1"))), {})
+    secretary = access_of(_roles("s", _branch("b1", "g1", ("secretary", None))), {})
+    member = access_of(_roles("m", _branch("b1")), {})
+    committee = access_of(_roles("c", committee=["inst"]), OVERSEEN)
     about_m = Target(branch_id="b1", member_id="m")
     assert [access.branch_member(w, about_m) for w in (leader, member, committee)] == [
         True,

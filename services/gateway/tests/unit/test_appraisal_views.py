@@ -1,13 +1,10 @@
-"""The appraisal's cycles as the gateway finds them, and its exports' rows (pure, or over the
-in-memory store)."""
+"""The appraisal's open cycles as the gateway shows them, and its exports' rows (pure)."""
 
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 
-from eventlog import InMemoryEventStore, NewEvent
-from services.gateway import cycles
 from services.gateway.errors import RemoteCallError
 from services.gateway.views import appraisal
 from services.gateway.views import appraisal_exports as exports
@@ -21,18 +18,6 @@ BREAKDOWN = {
     "note": "no data for peer",  # the API's; files say it in Chinese
     "peer_reviews": 0,
 }
-
-
-def _opened(source: str, branch_id: str = "b1") -> InMemoryEventStore:
-    store = InMemoryEventStore(source=source)
-    store.append("cycle-c1", [NewEvent("CycleOpened", {"branch_id": branch_id})], 0)
-    return store
-
-
-def test_a_cycle_is_found_by_its_opening_in_the_log():
-    assert cycles.branch_of(_opened("appraisal"), "c1") == "b1"
-    assert cycles.branch_of(_opened("appraisal"), "c2") is None
-    assert cycles.branch_of(_opened("someone_else"), "c1") is None
 
 
 def answering(error: str):

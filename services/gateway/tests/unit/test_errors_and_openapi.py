@@ -26,7 +26,7 @@ OPERATIONS = {op["operationId"]: op for path in OPENAPI["paths"].values() for op
 
 def test_remote_errors_map_by_type_name():
     assert to_http(RemoteCallError("NotFound", "no item", [])).status == 404
-    assert to_http(RemoteCallError("StudyQuotaExceeded", "6th", [])).code == "study_quota_exceeded"
+    assert to_http(RemoteCallError("InvalidTransition", "done", [])).code == "invalid_transition"
     assert to_http(RemoteCallError("ConcurrencyConflict", "x", [])).status == 409
     for name in ("WindowClosed", "AlreadySubmitted", "MissingReviews"):
         assert to_http(RemoteCallError(name, "not now", [])).status == 409

@@ -85,6 +85,8 @@ ENTRIES = [
         status="in_progress",
         overdue=True,
         evidence=["http://e/1"],
+        actions=2,
+        last_action={"action": "talk", "note": "限期一周", "taken_on": "2026-04-03", "by": "m9"},
     ),
     entry(
         item_id="i3",
@@ -134,7 +136,10 @@ def test_the_ledger_is_laid_out_as_branches_keep_it_with_names_labels_and_dates(
         "m1",
     )
     assert rows[2][1:4] == ("=1+1（2026年第一季度）", "党建工作（季度）", "第一党小组")
-    assert (rows[2][5], rows[2][6]) == ("进行中，已逾期", "佐证：http://e/1")
+    assert (rows[2][5], rows[2][6]) == (
+        "进行中，已逾期",
+        "佐证：http://e/1\n追究（共 2 次，最近一次）：约谈（2026年4月3日，李四），限期一周",
+    )
     assert rows[2][7:] == ("i2", "2026-Q1", None)  # a group's item nobody owns
     assert rows[3][1:] == (
         "调研报告（2026年3月）",
@@ -184,3 +189,9 @@ def test_members_who_share_a_name_are_told_apart_by_their_ids_written_as_text():
     answer = csv_file(exports.COLUMNS, rows, "表.csv", "f.csv")
     table = csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig")))
     assert [row["责任人编号"] for row in table] == ["007", "'-m2"]
+
+
+def test_a_routine_item_is_written_with_its_review_period():
+    routine = entry(cadence="routine", review="quarterly", period="2026-Q1")
+    rows = exports.ledger_rows([routine], exports.Directory.of(BRANCH))
+    assert rows[0][1:3] == ["调研报告（2026年第一季度）", "党建工作（日常 · 每季度回顾）"]

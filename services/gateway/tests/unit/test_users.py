@@ -20,7 +20,7 @@ from services.gateway.users.credentials import (
     hash_password,
     one_time_password,
 )
-from services.gateway.users.sessions import Sessions
+from services.gateway.users.sessions import Sessions, claims_of
 
 NOW = datetime(2026, 5, 1, 8, tzinfo=UTC)
 KEY = "k" * 32
@@ -202,6 +202,31 @@ def test_a_signed_out_session_is_refused_and_no_other():
     assert sessions.read(desk).token_id != claims.token_id
     ended = sessions.store.read_stream(f"session-{claims.token_id}")
     assert [(e.type, e.actor_id) for e in ended] == [("SignedOut", "p1")]
+
+
+def test_a_changed_password_ends_every_other_session_and_a_reset_every_one(store, cheap_checks):
+    """Each sign-in records the session its token begins; ending a user's sessions finds them
+    there, and those of sign-ins older than a token lives are long over already."""
+    sessions = Sessions(TokenIssuer(KEY, timedelta(minutes=60)), store)
+    now = datetime.now(UTC)
+
+    def signed_in(at):
+        session = credentials.new_token_id()
+        user = handlers.sign_in(
+            store, "ann", "right password", at, throttle.origin(KEY, HOME, "ann"), session
+        )
+        return sessions.issue(claims_of(user, session), at)["access_token"]
+
+    old, phone, desk = signed_in(now - timedelta(hours=2)), signed_in(now), signed_in(now)
+    sign_in(store, "right password", now)  # a password checked again: no session, no token
+    kept = sessions.read(desk)
+    assert sessions.end_all("ann", now, "p1", keep=kept.token_id) == 1
+    assert sessions.read(phone) is None and sessions.read(desk) == kept
+    assert sessions.end_all("ann", now, "p1", keep=kept.token_id) == 0  # a retry ends none twice
+    assert sessions.end_all("ann", now, "admin") == 1 and sessions.read(desk) is None
+    assert not store.stream_version(
+        f"session-{jwt.decode(old, options={'verify_signature': False})['jti']}"
+    )
 
 
 def test_a_token_without_an_id_is_refused():

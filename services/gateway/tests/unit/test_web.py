@@ -13,19 +13,22 @@ from services.common import labels, periods, written
 from services.gateway.errors import MAPPED_ERRORS
 from services.gateway.web import app, render, session
 from services.gateway.web.pages import charts
-from services.ledger.domain import items, organisation, orglife
+from services.ledger.domain import accountability, items, organisation, orglife
 
 DOMAIN_CODES = {
     "level": items.LEVELS,
     "kind": items.KINDS,
     "status": items.STATUSES,
-    "cadence": periods.CADENCES,
+    "cadence": (*periods.CADENCES, *periods.RETIRED_CADENCES),
+    "review": periods.REVIEW_PERIODS,
     "meeting_type": orglife.MEETING_TYPES,
     "attendance": orglife.ATTENDANCE,
     "report_kind": orglife.REPORT_KINDS,
+    "accountability_action": accountability.ACTIONS,
     "role": organisation.BRANCH_ROLES,
     "cycle_kind": cycle.KINDS,
     "peer_scope": cycle.PEER_SCOPES,
+    "peer_mode": cycle.PEER_MODES,
     "step": cycle.STEPS,
     "dimension": cycle.DIMENSIONS,
     "input": cycle.INPUTS,
@@ -132,3 +135,9 @@ def test_static_files_are_kept_by_browsers_and_never_leave_their_folder():
     assert get("app.js", **{"If-None-Match": first.headers["ETag"]}).status_code == 304
     for outside in ("../page.py", "../../service.py", "/etc/passwd"):
         assert get(outside).status_code == 404
+
+
+def test_a_routine_items_cadence_says_how_often_it_is_reviewed():
+    assert written.cadence("routine", "quarterly") == "日常 · 每季度回顾"
+    assert written.cadence("monthly") == "每月"
+    assert written.cadence("daily") == "每日（已停用）"  # planned before routine replaced it

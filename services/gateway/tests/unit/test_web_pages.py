@@ -25,6 +25,23 @@ def test_every_change_of_an_item_has_its_chinese_name():
     assert all(not text.isascii() for text in labels.ITEM_EVENT.values())
 
 
+def test_what_was_done_about_an_overdue_occurrence_shows_in_its_history():
+    events = [
+        event(1, "AccountabilityRecorded", "sec", period="2026-03", action="talk",
+              note="已约谈，限期一周", taken_on="2026-04-03"),
+        event(2, "AccountabilityRecorded", "sec", period="once", action="reminder", note="",
+              taken_on="2026-04-05"),
+    ]  # fmt: skip
+    rows = items.history(events, NAMES, GROUPS)
+    assert [(r["what"], r["who"]) for r in rows] == [("追究问责", "张书记")] * 2
+    assert rows[1]["details"] == [
+        "期次：2026年3月",
+        "措施：约谈（2026年4月3日）",
+        "说明：已约谈，限期一周",
+    ]
+    assert rows[0]["details"] == ["措施：督办提醒（2026年4月5日）"]  # a one-off item's
+
+
 def test_an_items_history_says_who_did_what_by_name_newest_first():
     plan = {"title": "走访", "level": "member", "kind": "reform", "cadence": "monthly"}
     plan |= {"due_day": 25, "owner_id": "gone", "group_id": "g1"}

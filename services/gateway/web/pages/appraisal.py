@@ -1,5 +1,6 @@
-"""评议: a member's reviews to write (self, anonymous peer), leaders' commentary, results and the
-archive; opening and finalising a cycle for who runs the branch."""
+"""评议: a member's reviews to write (self, peer: anonymous, or under their name in an open
+cycle), leaders' commentary, results and the archive; opening and finalising a cycle for who
+runs the branch."""
 
 from __future__ import annotations
 
@@ -36,9 +37,10 @@ def overview(page: Page, branch_id: str) -> Response:
                 "mine": page.api("my_reviews", **path) if open_ and member else None,
                 "plan": page.api("cycle", **path) if open_ and runs else None,
                 "results": None if open_ else page.api("results", **path),
-                "received": None
-                if open_ or not member
-                else page.api("peer_reviews_about", **path, member_id=me),
+                # an anonymous cycle's once it is finalised; an open cycle's as they come
+                "received": page.api("peer_reviews_about", **path, member_id=me)
+                if member and (not open_ or cycle["peer_mode"] == "open")
+                else None,
             }
         )
     return page.render(
@@ -48,6 +50,7 @@ def overview(page: Page, branch_id: str) -> Response:
         member=member,
         runs=runs,
         names=page.names(branch_id),
+        members=page.api("branch", branch_id=branch_id)["members"] if runs else [],
         dimensions=DIMENSION,
         choices=cycle_choices(date.today().year),
         default_period=period_key("quarterly", date.today()),
@@ -83,10 +86,12 @@ def peer_form(page: Page, branch_id: str, cycle_id: str, reviewee_id: str) -> Re
     owed = {p["reviewee_id"]: p for p in mine["peer_reviews"]}
     if reviewee_id not in owed:
         raise HttpError(404, "not_found", "not yours to review")
+    cycle = page.api("cycle", branch_id=branch_id, cycle_id=cycle_id)
     return page.render(
         "peer_review.html",
         branch_id=branch_id,
         cycle_id=cycle_id,
+        open_mode=cycle["peer_mode"] == "open",
         reviewee_id=reviewee_id,
         review=owed[reviewee_id],
         names=page.names(branch_id),
@@ -146,9 +151,21 @@ def open_cycle(page: Page, branch_id: str) -> Response:
         "kind": kind,
         "period": key,
         "peer_scope": form.get("peer_scope", "group"),
+        "peer_mode": form.get("peer_mode", "anonymous"),
         "windows": {step: window for step in STEPS},
     }
     return page.perform("open_cycle", fields, branch_id=branch_id)
+
+
+def reopen(page: Page, branch_id: str, cycle_id: str) -> Response:
+    """A self review or a leader's commentary sent back to be written again, with the reason
+    (a peer review is reopened by its id, through the API: the page shows no reviewer)."""
+    fields = {
+        "step": page.form.get("step", ""),
+        "member_id": page.form.get("member_id", ""),
+        "reason": page.form.get("reason", "").strip(),
+    }
+    return page.perform("reopen_review", fields, branch_id=branch_id, cycle_id=cycle_id)
 
 
 def finalise(page: Page, branch_id: str, cycle_id: str) -> Response:

@@ -8,7 +8,8 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from services.common.labels import CADENCE, KIND, LEVEL, MEETING_TYPE
+from services.common import periods
+from services.common.labels import CADENCE, KIND, LEVEL, MEETING_TYPE, REVIEW
 
 from ...errors import HttpError
 from ..page import Page
@@ -60,7 +61,8 @@ def plan_form(page: Page, branch_id: str) -> Response:
         goals=goals,
         levels=LEVEL if runs else {k: v for k, v in LEVEL.items() if k != "branch"},
         kinds={k: v for k, v in KIND.items() if k != "rectification"},
-        cadences=CADENCE,
+        cadences={code: CADENCE[code] for code in periods.CADENCES},  # daily is no more planned
+        reviews=REVIEW,
         chosen=page.request.args,
     )
 
@@ -73,6 +75,8 @@ def plan(page: Page, branch_id: str) -> Response:
     for name in ("description", "owner_id", "group_id", "goal_id", "due_date", "due_day"):
         if form.get(name, "").strip():
             fields[name] = form[name].strip()
+    if fields["cadence"] == periods.ROUTINE:  # the form's review period is a routine item's
+        fields["review"] = form.get("review") or periods.DEFAULT_REVIEW
     return page.perform("plan_item", fields, branch_id=branch_id)
 
 
@@ -109,13 +113,35 @@ def record_meeting(page: Page, branch_id: str) -> Response:
     }
     if form.get("minutes", "").strip():
         fields["minutes"] = form["minutes"]
-    return page.perform("record_meeting", fields, branch_id=branch_id)
+    return page.perform("record_meeting", fields | _particulars(form), branch_id=branch_id)
+
+
+def _particulars(form) -> dict[str, Any]:
+    """What the form names for the meeting's type: a party lecture's lecturer (a member chosen,
+    else a name written), an activity day's partner and place; the rest of the form's fields
+    belong to other types and are not sent."""
+    given = {name: form.get(name, "").strip() for name in ("lecturer_member_id", "lecturer_name")}
+    kind = form.get("meeting_type")
+    if kind == "party_lecture":
+        member, name = given["lecturer_member_id"], given["lecturer_name"]
+        lecturer = {"member_id": member} if member else {"name": name} if name else None
+        return {"lecturer": lecturer}
+    if kind == "activity_day":
+        return {name: form.get(name, "").strip() or None for name in ("partner", "place")}
+    return {}
 
 
 def export(page: Page, branch_id: str, fmt: str) -> Response:
     if fmt not in EXPORTS:
         raise HttpError(404, "not_found", "no such export")
     return page.api(EXPORTS[fmt], items.chosen(page, branch_id), branch_id=branch_id)
+
+
+def export_meetings(page: Page, branch_id: str, fmt: str) -> Response:
+    if fmt not in EXPORTS:
+        raise HttpError(404, "not_found", "no such export")
+    year = {"year": date.today().year}
+    return page.api(f"export_meetings_{fmt}", year, branch_id=branch_id)
 
 
 def export_results(page: Page, branch_id: str, cycle_id: str, fmt: str) -> Response:

@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
-from services.common.labels import KIND, LEVEL, STATUS, label
-from services.common.written import day, period
+from services.common.labels import ACCOUNTABILITY_ACTION, KIND, LEVEL, STATUS, label
+from services.common.written import cadence, day, period
 
 from ..page import Page
 
@@ -108,6 +108,8 @@ def item(page: Page, item_id: str) -> Response:
         manages=manages,
         works=mine or manages,
         owners=_owners(page, found) if manages else [],
+        supervises=page.supervises(branch_id),
+        actions=ACCOUNTABILITY_ACTION,
     )
 
 
@@ -153,6 +155,11 @@ def _details(kind: str, data: dict[str, Any], names, groups) -> list[str]:
     if kind == "DueDateChanged":
         moved = f"完成时限改为{day(data['due_date'])}" if data.get("due_date") else ""
         return [moved or f"每期截止日改为{data['due_day']}日", *_reason(data)]
+    if kind == "AccountabilityRecorded":
+        measure = (
+            f"措施：{label('accountability_action', data['action'])}（{day(data['taken_on'])}）"
+        )
+        return [text for text in (when, measure, data["note"] and f"说明：{data['note']}") if text]
     note = data.get("note")
     return [text for text in (when, note and f"说明：{note}", *_reason(data)) if text]
 
@@ -169,10 +176,8 @@ def _reason(data: dict[str, Any]) -> list[str]:
 
 
 def _planned(data: dict[str, Any], names, groups) -> list[str]:
-    kinds = " · ".join(
-        label(table, data[name])
-        for table, name in (("level", "level"), ("kind", "kind"), ("cadence", "cadence"))
-    )
+    how_often = cadence(data["cadence"], data.get("review"))
+    kinds = " · ".join((label("level", data["level"]), label("kind", data["kind"]), how_often))
     if data.get("due_date"):
         due = f"完成时限：{day(data['due_date'])}"
     else:
@@ -207,6 +212,15 @@ def reopen(page: Page, item_id: str) -> Response:
 def reassign(page: Page, item_id: str) -> Response:
     fields = {"owner_id": page.form.get("owner_id", ""), "reason": page.form.get("reason", "")}
     return page.perform("reassign_item", fields, _if_match(page), item_id=item_id)
+
+
+def accountability(page: Page, item_id: str) -> Response:
+    form = page.form
+    fields = {name: form.get(name, "") for name in ("period", "action")}
+    for name in ("note", "taken_on"):
+        if form.get(name, "").strip():
+            fields[name] = form[name].strip()
+    return page.perform("record_accountability", fields, item_id=item_id)
 
 
 def change_due(page: Page, item_id: str) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
@@ -94,8 +95,25 @@ def recommend(page: Page, branch_id: str, member_id: str, article_id: str) -> Re
     return page.perform("recommend_article", fields, **path)
 
 
+# The page a reminder is about, by its rule (notify/domain): the item, the branch's study log,
+# its organisational life, its appraisal.
+ABOUT = {
+    **dict.fromkeys(
+        ("due_soon", "overdue", "overdue_urging", "overdue_supervision"), "/app/items/{subject_id}"
+    ),
+    "study_shortfall": "/app/b/{branch_id}/study",
+    "meeting_due": "/app/b/{branch_id}/org-life",
+    **dict.fromkeys(("appraisal_open", "appraisal_closing"), "/app/b/{branch_id}/appraisal"),
+}
+
+
 def inbox(page: Page) -> Response:
     found = page.api("inbox", {"limit": INBOX_SHOWN})
+    for reminder in found["items"]:
+        about = ABOUT.get(reminder["rule"])
+        reminder["href"] = about and about.format_map(
+            {name: quote(reminder[name], safe="") for name in ("subject_id", "branch_id")}
+        )
     return page.render("inbox.html", inbox=found)
 
 

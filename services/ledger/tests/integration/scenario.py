@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
+from services.ledger.domain import accountability as acc
 from services.ledger.domain import branch as b
 from services.ledger.domain import item_commands as c
 from services.ledger.domain import organisation as o
@@ -18,7 +19,8 @@ EVIDENCE = "https://example.org/minutes-2026-01"  # what m1's January completion
 
 def build(store) -> dict[str, str]:
     """An institution, a branch with a secretary and a member (both there since 2025), and a
-    monthly item for the member."""
+    monthly item for the member: January done on time, February late (which the secretary
+    then talked to the member about)."""
     run = uuid.uuid4().hex[:8]
     ids = {
         "inst": f"i{run}",
@@ -65,5 +67,7 @@ def build(store) -> dict[str, str]:
     outcomes.append(h.complete_occurrence(done, store, datetime(2026, 1, 15, tzinfo=UTC)))
     late = c.CompleteOccurrence(ids["m1"], ids["item"], "2026-02", "late")
     outcomes.append(h.complete_occurrence(late, store, datetime(2026, 2, 25, tzinfo=UTC)))
+    talk = acc.RecordAccountability(ids["sec"], ids["item"], "2026-02", "talk", "已约谈")
+    outcomes.append(h.record_accountability(talk, store, datetime(2026, 2, 26, tzinfo=UTC)))
     ids["events"] = [e for outcome in outcomes for e in outcome.events]
     return ids

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.ledger.domain import branch as b
 from services.ledger.domain import item_commands as c
 from services.ledger.handlers import items as h
+from services.ledger.handlers import organisation as org
 from services.ledger.queries import completion, measures, summaries
 
 from .scenario import NOW, build
@@ -109,23 +111,31 @@ def test_the_overview_reads_the_same_briefs_as_it_sums(ledger_store, db, runner)
 
 
 def test_a_kept_summary_is_never_shown_after_its_branch_changed(ledger_store, db, runner):
-    """Each change of the branch moves its stamp: the summary shown after it is the one summed
-    afresh (the kept ones forgotten), and before the next change it is read from what was kept."""
+    """Each change of the branch moves its stamp: the summary and the overview shown after it
+    are those summed afresh (the kept ones forgotten), and before the next change they are read
+    from what was kept."""
     ids = build(ledger_store)
     runner.apply(ids["events"])
-    sec, item, branch = ids["sec"], ids["item"], ids["branch"]
+    sec, item, branch, boss = ids["sec"], ids["item"], ids["branch"], ids["boss"]
 
-    def shown() -> dict:
-        return summaries.branch_summary(db, NOW, sec, branch, 2026)
+    def shown() -> tuple[dict, dict]:
+        """The branch's summary and its institution's overview."""
+        return (
+            summaries.branch_summary(db, NOW, sec, branch, 2026),
+            summaries.institution_summaries(db, NOW, boss, ids["inst"], 2026),
+        )
 
-    def afresh() -> dict:
+    def afresh() -> tuple[dict, dict]:
         db.execute("DELETE FROM ledger.branch_summaries")
+        db.execute("DELETE FROM ledger.institution_overviews")
         return shown()
 
     steps = [
         (h.complete_occurrence, c.CompleteOccurrence(sec, item, "2026-03", "提前")),
         (h.reopen_item, c.ReopenItem(sec, item, "重做", "2026-03")),
         (h.cancel_item, c.CancelItem(sec, item, "不需要", "2026-04")),
+        # A new branch changes no other branch's stamp, and moves the overview.
+        (org.register_branch, b.RegisterBranch(boss, f"{branch}x", ids["inst"], "二支部")),
     ]
     before = shown()
     for handle, cmd in steps:

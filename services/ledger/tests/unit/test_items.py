@@ -242,3 +242,57 @@ def test_owners_work_on_their_own_items_but_do_not_cancel_them(store):
     with pytest.raises(Forbidden):
         h.cancel_item(c.CancelItem("m1", "it1", "bored", "2026-02"), store, NOW)
     h.complete_occurrence(c.CompleteOccurrence("gl1", "it1", "2026-01"), store, NOW)
+
+
+def test_a_routine_item_has_one_continuing_occurrence_a_review_period_monthly_by_default(store):
+    planned = plan(store, cadence="routine", title="党费收缴").events[0]
+    assert (planned.schema_version, planned.data["review"]) == (2, "monthly")
+    item = state_of(store)
+    assert list(item.occurrences)[:2] == ["2026-01", "2026-02"] and len(item.occurrences) == 6
+    assert item.occurrences["2026-02"].due_date == date(2026, 2, 28)  # reviewed at the month's end
+    h.note_progress(c.NoteProgress("m1", "it1", "2026-02", "本月已收缴"), store, NOW)
+    h.note_progress(c.NoteProgress("m1", "it1", "2026-02", "补缴两人"), store, NOW)
+    assert state_of(store).occurrences["2026-02"].notes == ("本月已收缴", "补缴两人")
+
+
+def test_a_routine_item_may_be_reviewed_quarterly_half_yearly_or_yearly(store):
+    plan(store, cadence="routine", review="quarterly", due_day=20)
+    assert [(k, o.due_date) for k, o in state_of(store).occurrences.items()] == [
+        ("2026-Q1", date(2026, 3, 20)),
+        ("2026-Q2", date(2026, 6, 20)),
+    ]
+    plan(store, item_id="it2", cadence="routine", review="annual", ends_on=date(2026, 12, 31))
+    assert list(state_of(store, "it2").occurrences) == ["2026"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"cadence": "daily"}, "cadence"),  # routine replaced it
+        ({"cadence": "monthly", "review": "quarterly"}, "review"),
+        ({"cadence": "routine", "review": "daily"}, "review"),
+    ],
+)
+def test_no_plan_is_daily_and_only_a_routine_item_has_a_review_period(store, fields, field):
+    with pytest.raises(BadInput) as refused:
+        plan(store, **fields)
+    assert field in refused.value.messages
+
+
+def test_a_daily_item_planned_before_routine_stays_daily_readable_and_workable(store):
+    """Its ItemPlanned (version 1) is read with no review period; its occurrences are days."""
+    data = {**legacy_plan(), "cadence": "daily", "starts_on": "2026-03-01", "ends_on": "2026-03-03"}
+    store.append(h.stream_id("old"), [NewEvent("ItemPlanned", data, schema_version=1)], 0)
+    item = state_of(store, "old")
+    assert item.plan["review"] is None
+    assert list(item.occurrences) == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    h.complete_occurrence(c.CompleteOccurrence("m1", "old", "2026-03-02", "已值班"), store, NOW)
+    assert state_of(store, "old").status("2026-03-02") == "done"
+
+
+def legacy_plan() -> dict:
+    """An item's plan as version 1 of ItemPlanned wrote it (no review period)."""
+    return {"item_id": "old", "branch_id": "b1", "level": "member", "kind": "reform",
+            "title": "值班", "description": "", "goal_id": None, "group_id": "g1",
+            "owner_id": "m1", "due_date": None, "due_day": None, "due_month": None,
+            "source": None}  # fmt: skip

@@ -85,19 +85,41 @@ def test_a_command_that_decides_nothing_records_nothing(store):
     assert store.stream_version(keyed.record_stream("ledger", "k1")) == 0
 
 
-def test_under_a_stale_precondition_neither_the_events_nor_the_record_are_stored(store):
+def test_under_a_stale_precondition_no_event_is_stored_and_the_key_keeps_the_refusal(store):
     item = plan(store, None)
     cancel = {"actor_id": "sec", "item_id": item.id, "reason": "重复"}
 
     def handle(writer):
         return h.cancel_item(c.CancelItem(**cancel), expecting(writer, item.version - 1), NOW)
 
-    with pytest.raises(PreconditionFailed):
-        keyed.run(store, "k1", "cancel_item", cancel, handle)
-    assert store.stream_version(h.stream_id(item.id)) == item.version
-    assert store.stream_version(keyed.record_stream("ledger", "k1")) == 0
-
     def current(writer):
         return h.cancel_item(c.CancelItem(**cancel), expecting(writer, item.version), NOW)
 
-    assert keyed.run(store, "k1", "cancel_item", cancel, current).version == item.version + 1
+    with pytest.raises(PreconditionFailed):
+        keyed.run(store, "k1", "cancel_item", cancel, handle)
+    assert store.stream_version(h.stream_id(item.id)) == item.version
+    record = store.read_stream(keyed.record_stream("ledger", "k1"))
+    assert [e.type for e in record] == [keyed.REFUSED]
+    with pytest.raises(PreconditionFailed):  # the key's outcome, as the gateway keeps it too
+        keyed.run(store, "k1", "cancel_item", cancel, current)
+    assert keyed.run(store, "k2", "cancel_item", cancel, current).version == item.version + 1
+
+
+def test_a_request_delivered_after_its_retry_was_refused_meets_the_refusal(store):
+    """The first attempt's request waits in the broker (its service was killed); the retry is
+    refused, and its caller told so; the state then changes so that the command would pass.
+    The first attempt, delivered at last, must not take effect after that refusal."""
+    item = plan(store, None).id
+    h.cancel_item(c.CancelItem("sec", item, "暂缓"), store, NOW)
+    complete = {"actor_id": "sec", "item_id": item, "period": "once"}
+
+    def handle(writer):
+        return h.complete_occurrence(c.CompleteOccurrence(**complete), writer, NOW)
+
+    with pytest.raises(InvalidTransition):  # the retry: the item is cancelled
+        keyed.run(store, "done", "complete_occurrence", complete, handle)
+    h.reopen_item(c.ReopenItem("sec", item, "恢复"), store, NOW)
+    with pytest.raises(InvalidTransition):  # the first attempt, late
+        keyed.run(store, "done", "complete_occurrence", complete, handle)
+    assert "OccurrenceCompleted" not in [e.type for e in store.read_stream(h.stream_id(item))]
+    handle(store)  # without the key it passes: the refusal was the key's, not the item's

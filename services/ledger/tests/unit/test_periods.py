@@ -71,3 +71,9 @@ def test_periods_cover_every_period_that_overlaps_the_range():
         "2026-12",
         "2027-01",
     ]
+
+
+def test_a_plan_chooses_routine_never_daily_which_stays_only_to_be_read():
+    assert "routine" in periods.CADENCES and "daily" not in periods.CADENCES
+    assert periods.RETIRED_CADENCES == ("daily",)
+    assert periods.DEFAULT_REVIEW in periods.REVIEW_PERIODS

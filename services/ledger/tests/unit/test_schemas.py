@@ -113,3 +113,28 @@ def test_a_roster_of_members_loads_with_its_window():
 def test_a_roster_query_refuses_what_it_cannot_answer(changes, messages):
     payload = {**ROSTER_WINDOW, "end": "2026-03-31", **changes}
     assert refused(qs.MembersMeasuresQuery(), payload) == messages
+
+
+MEETING = {
+    "actor_id": "sec",
+    "branch_id": "b1",
+    "meeting_type": "party_lecture",
+    "held_on": "2026-03-05",
+    "title": "专题党课",
+}
+
+
+@pytest.mark.parametrize(
+    "lecturer", [{}, {"member_id": "m1", "name": "周明"}, {"member_id": None, "name": None}]
+)
+def test_a_lecturer_is_a_member_or_a_name_never_both_nor_neither(lecturer):
+    found = refused(cs.RecordMeeting(), {**MEETING, "lecturer": lecturer})
+    assert set(found) == {"lecturer"}
+
+
+def test_a_lecturer_from_outside_is_named_and_loads_into_the_command():
+    loaded = load(cs.RecordMeeting(), {**MEETING, "lecturer": {"name": "周明（分管院领导）"}})
+    assert (loaded.lecturer.member_id, loaded.lecturer.name) == (None, "周明（分管院领导）")
+    assert refused(cs.RecordMeeting(), {**MEETING, "partner": " "}) == {
+        "partner": ["must not be blank"]
+    }

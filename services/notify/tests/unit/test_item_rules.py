@@ -67,7 +67,9 @@ def test_an_escalation_names_the_owner_and_the_branch_by_name():
         "已逾期3天。请履行督促责任。"
     )
     supervision = rules.due(inputs(entries=(entry(),)), at("2026-03-30"))
-    assert any(r.body.endswith("请履行监督责任。") for r in supervision)
+    assert any(
+        r.body.endswith("请履行监督责任，并在台账事项中记录追究问责情况。") for r in supervision
+    )
     unnamed = rules.due(inputs(entries=(entry(owner="m9"),)), at("2026-03-23"))
     assert "m9的" in next(r for r in unnamed if r.rule == "overdue_urging").title
 
@@ -83,6 +85,13 @@ def test_an_owner_reads_the_item_its_kind_cadence_and_period_in_words():
     [late] = rules.due(inputs(entries=(entry(),)), at("2026-03-21"))
     assert late.title == "台账逾期：「调研报告」已逾期1天"
     assert late.body.startswith("您负责的「调研报告」（改革（业务）工作 · 一次性）")
+
+
+def test_a_routine_item_is_reminded_once_a_review_period_with_its_review_in_words():
+    routine = entry(cadence="routine", review="quarterly", period="2026-Q1")
+    [soon] = rules.due(inputs(entries=(routine,)), at("2026-03-18"))
+    assert soon.title == "台账提醒：「调研报告」（2026年第一季度）将于2026年3月20日到期"
+    assert "（改革（业务）工作 · 日常 · 每季度回顾 · 2026年第一季度）" in soon.body
 
 
 def test_the_branchs_own_item_is_named_as_the_branchs():

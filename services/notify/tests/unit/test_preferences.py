@@ -75,7 +75,7 @@ def test_setting_the_same_preferences_again_appends_nothing_and_answers_the_vers
     first = commands.set_preferences(log, cmd, NOW, LOOPBACK)
     again = commands.set_preferences(log, cmd, NOW, LOOPBACK)
     assert (first.version, [e.type for e in first.events]) == (1, ["PreferencesSet"])
-    assert again.as_dict() == {"id": "m1", "version": 1, "events": []}
+    assert again.as_dict() == {"id": "m1", "version": 1, "events": [], "stream_id": None}
     assert len(store.read_stream(p.prefs_stream("m1"))) == 1
     assert len(read_model.applied) == 1
 
