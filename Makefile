@@ -33,7 +33,7 @@ TEST_ENV = TAIZHANG_DATABASE_URL=$(TEST_DATABASE_URL) TAIZHANG_ADMIN_DATABASE_UR
 STAMPS := $(VENV)/.stamps
 
 .DEFAULT_GOAL := help
-.PHONY: help deps lock infra migrate test unit reliability run grow stop bench lint format
+.PHONY: help deps lock infra migrate test unit reliability run grow stop bench lint format events
 
 help: ## list the targets
 	@echo 'usage: make TARGET [PYTHON_BASE=python3.12] [PYTEST_ARGS=...]'
@@ -92,6 +92,9 @@ bench: deps infra ## benchmarks (database taizhang_test)
 
 lint: deps ## ruff and mypy, changing nothing
 	$(RUFF) check . && $(RUFF) format --check . && $(MYPY) eventlog
+
+events: deps ## write docs/events.md, the catalogue of events, from the code
+	$(PYTHON) -m services.catalogue
 
 format: deps ## reformat and apply ruff's safe fixes
 	$(RUFF) format . && $(RUFF) check --fix .

@@ -3,6 +3,7 @@ consumed into read models exactly once in effect. One library for every service.
 
 from eventlog.config import Settings
 from eventlog.db import Database
+from eventlog.definitions import Catalogue, Event, IsoDate, IsoTime, new_event, omittable
 from eventlog.memory import InMemoryEventStore
 from eventlog.model import (
     START,
@@ -23,11 +24,15 @@ from eventlog.store import PostgresEventStore
 __all__ = [
     "START",
     "UPCASTERS",
+    "Catalogue",
     "ConcurrencyConflict",
     "Database",
     "DuplicateEventIdMismatch",
+    "Event",
     "EventLogError",
     "InMemoryEventStore",
+    "IsoDate",
+    "IsoTime",
     "Metadata",
     "NewEvent",
     "Position",
@@ -37,6 +42,8 @@ __all__ = [
     "Settings",
     "StoredEvent",
     "category_of",
+    "new_event",
+    "omittable",
     "owner_of",
     "statement",
     "utcnow",

@@ -114,7 +114,7 @@ def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
 
 # The services' own commands (`taizhang admin`, `taizhang roster`): each module's
 # add_commands(subparsers) adds its subcommands and answers their functions by name.
-SERVICE_COMMANDS = ("services.gateway.cli",)
+SERVICE_COMMANDS = ("services.cli",)
 
 
 def parser() -> argparse.ArgumentParser:

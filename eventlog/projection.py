@@ -16,19 +16,21 @@ from elsewhere (a broker shared with another database) cannot invent history.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from psycopg2 import sql
 from psycopg2.extensions import cursor as Cursor
-from psycopg2.extras import execute_values
+from psycopg2.extras import Json, execute_values
 
 from eventlog import metrics
 from eventlog.batching import BatchedCursor
 from eventlog.db import Database, one
+from eventlog.definitions import REQUIRED, Event, made
 from eventlog.model import START, Position, StoredEvent, category_of, utcnow
 from eventlog.store import CATEGORY, PostgresEventStore
 
@@ -58,17 +60,58 @@ def owner_of(event: StoredEvent) -> str:
     return event.stream_id.split("-", 1)[1]
 
 
-def statement(sql: str, *optional: str) -> Handler:
-    """A handler running one SQL statement with the event's data as named parameters, plus
-    `owner` (see owner_of) and `at` (when it occurred); `optional` names fields an event may
-    leave out, which are then NULL."""
-    defaults = dict.fromkeys(optional)
+# A named parameter of a statement: `%(name)s`.
+_PARAMETER = re.compile(r"%\((\w+)\)s")
+# The parameters a statement gets from the event's envelope rather than its payload.
+ENVELOPE = ("owner", "at", "actor")
 
-    def handle(cur: Cursor, event: StoredEvent) -> None:
-        params = {**defaults, **event.data, "owner": owner_of(event), "at": event.occurred_at}
-        cur.execute(sql, params)
 
-    return handle
+class Statement:
+    """A handler running one SQL statement whose named parameters are fields of one event
+    type's payload (its definition's), plus `owner` (see owner_of), `at` (when it occurred)
+    and `actor` (who acted). The parameters are what it reads: `reads` names them, for the
+    contract test. A field the stored payload lacks takes the definition's default; a list or
+    a map is passed as JSON (for a json or jsonb column)."""
+
+    def __init__(self, definition: type[Event], sql: str):
+        self.definition, self.sql = definition, sql
+        used = set(_PARAMETER.findall(sql))
+        defaults = dict(definition.fields)
+        if used & set(ENVELOPE) & set(defaults):
+            raise ValueError(f"{definition.type}: a field is named as the envelope's {ENVELOPE}")
+        self.reads = tuple(dict.fromkeys(n for n in _PARAMETER.findall(sql) if n not in ENVELOPE))
+        # A name the definition lacks is read as required: the contract test names it first.
+        self._fields = [(name, defaults.get(name, REQUIRED)) for name in self.reads]
+
+    def __call__(self, cur: Cursor, event: StoredEvent) -> None:
+        data = event.data
+        params = {
+            name: _adapted(data[name] if default is REQUIRED or name in data else made(default))
+            for name, default in self._fields
+        }
+        params["owner"], params["at"] = owner_of(event), event.occurred_at
+        params["actor"] = event.actor_id
+        cur.execute(self.sql, params)
+
+
+def _adapted(value: Any) -> Any:
+    return Json(value) if isinstance(value, list | dict) else value
+
+
+def statement(definition: type[Event], sql: str) -> Handler:
+    return Statement(definition, sql)
+
+
+T = TypeVar("T")
+
+
+def by_type(table: Mapping[Any, T]) -> dict[str, T]:
+    """A table keyed by event definitions (or type names), keyed by type name."""
+    return {_type_name(key): value for key, value in table.items()}
+
+
+def _type_name(key: Any) -> str:
+    return key.type if isinstance(key, type) and issubclass(key, Event) else key
 
 
 def retire(db: Database, name: str, tables: Iterable[str]) -> None:
@@ -85,14 +128,18 @@ def retire(db: Database, name: str, tables: Iterable[str]) -> None:
 
 @dataclass(frozen=True)
 class Projection:
-    """A read model: which categories it reads, its tables, and a handler per event type."""
+    """A read model: which categories it reads, its tables, and a handler per event type.
+
+    Handlers (and reactions) are keyed by event definition (or type name). Every type of its
+    categories is either handled or named in `ignored`: a type a producer adds is then a
+    decision for each reader, which the contract test asks for (eventlog/contract.py)."""
 
     name: str
     categories: tuple[str, ...]
     schema_sql: str
     tables: tuple[str, ...]
-    handlers: Mapping[str, Handler] = field(default_factory=dict)
-    reactions: Mapping[str, Reaction] = field(default_factory=dict)
+    handlers: Mapping[Any, Handler] = field(default_factory=dict)
+    reactions: Mapping[Any, Reaction] = field(default_factory=dict)
     # Raised when a change needs events the read model has already passed (a new table fed by
     # old events, say): a model built at a lower version is rebuilt from the log at setup.
     version: int = 1
@@ -100,11 +147,18 @@ class Projection:
     # table, say) and then run `rebuilt` once over the tables refilled (to fill that table in
     # one statement instead of event by event), the tracking rows written (each stream's
     # version replayed).
-    replay_handlers: Mapping[str, Handler] = field(default_factory=dict)
+    replay_handlers: Mapping[Any, Handler] = field(default_factory=dict)
     rebuilt: Callable[[Cursor], None] | None = None
     # The rows of a table a rebuild remakes, as a condition, where live appliers leave others
     # (counters gone to zero, say) that a rebuild has no reason to make; all rows elsewhere.
     remade: Mapping[str, str] = field(default_factory=dict)
+    # The types of its categories it leaves alone, each by definition (or type name).
+    ignored: Collection[Any] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("handlers", "reactions", "replay_handlers"):
+            object.__setattr__(self, name, by_type(getattr(self, name)))
+        object.__setattr__(self, "ignored", frozenset(map(_type_name, self.ignored)))
 
     @property
     def lock_key(self) -> int:

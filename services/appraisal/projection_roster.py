@@ -12,85 +12,108 @@ from __future__ import annotations
 
 from psycopg2.extensions import cursor as Cursor
 
-from eventlog import StoredEvent, statement
+from eventlog import Event, StoredEvent, statement
 from eventlog.projection import Handler
+from services.common.roles import status_after
+from services.ledger import events as le
 
 
 def _item_planned(cur: Cursor, event: StoredEvent) -> None:
-    data = event.data
-    if data["kind"] != "rectification" or not (data.get("source") or {}).get("cycle_id"):
+    plan = le.ItemPlanned.of(event)
+    if plan.kind != "rectification" or not (plan.source or {}).get("cycle_id"):
         return
     cur.execute(
         "INSERT INTO appraisal.rectification_items (item_id, status, due_date, updated_at)"
         " VALUES (%s, 'planned', %s, %s) ON CONFLICT DO NOTHING",
-        (data["item_id"], data["due_date"], event.occurred_at),
+        (plan.item_id, plan.due_date, event.occurred_at),
     )
 
 
 # A rectification is a one-off item: its one occurrence is its state. A whole-item cancel or
-# reopen (period null) sets only the flag, as in the ledger.
+# reopen (period null) sets only the flag, as in the ledger. The note kept is the change's own
+# (a completion's note, a cancellation's or reopening's reason), else the last one.
 _OCCURRENCE = (
     "UPDATE appraisal.rectification_items SET status = CASE WHEN %(period)s IS NULL THEN status"
-    " ELSE {status} END, cancelled = CASE WHEN %(period)s IS NULL THEN {cancelled}"
-    " ELSE cancelled END, closed_at = {closed}, note = coalesce(%(note)s, %(reason)s, note),"
+    " ELSE '{status}' END, cancelled = CASE WHEN %(period)s IS NULL THEN {cancelled}"
+    " ELSE cancelled END, closed_at = {closed}, note = coalesce({note}, note),"
     " updated_at = %(at)s WHERE item_id = %(owner)s"
 )
 
 
-def _occurrence(status: str, cancelled: str, closed: str) -> Handler:
-    sql = _OCCURRENCE.format(status=status, cancelled=cancelled, closed=closed)
-    return statement(sql, "note", "reason")
+def _occurrence(change: type[Event], cancelled: str, closed: str, note: str = "NULL") -> Handler:
+    status = status_after(change.type)
+    sql = _OCCURRENCE.format(status=status, cancelled=cancelled, closed=closed, note=note)
+    return statement(change, sql)
 
 
-ROSTER_HANDLERS: dict[str, Handler] = {
-    "InstitutionRegistered": statement(
+ROSTER_HANDLERS: dict[type[Event], Handler] = {
+    le.InstitutionRegistered: statement(
+        le.InstitutionRegistered,
         "INSERT INTO appraisal.institutions VALUES (%(institution_id)s, %(timezone)s)"
-        " ON CONFLICT (institution_id) DO UPDATE SET timezone = EXCLUDED.timezone"
+        " ON CONFLICT (institution_id) DO UPDATE SET timezone = EXCLUDED.timezone",
     ),
-    "BranchRegistered": statement(
+    le.BranchRegistered: statement(
+        le.BranchRegistered,
         "INSERT INTO appraisal.branches VALUES (%(branch_id)s, %(institution_id)s)"
-        " ON CONFLICT DO NOTHING"
+        " ON CONFLICT DO NOTHING",
     ),
-    "CommitteeMemberAppointed": statement(
-        "INSERT INTO appraisal.committee VALUES (%(owner)s, %(person_id)s) ON CONFLICT DO NOTHING"
+    le.CommitteeMemberAppointed: statement(
+        le.CommitteeMemberAppointed,
+        "INSERT INTO appraisal.committee VALUES (%(owner)s, %(person_id)s) ON CONFLICT DO NOTHING",
     ),
-    "CommitteeMemberRemoved": statement(
+    le.CommitteeMemberRemoved: statement(
+        le.CommitteeMemberRemoved,
         "DELETE FROM appraisal.committee WHERE institution_id = %(owner)s"
-        " AND person_id = %(person_id)s"
+        " AND person_id = %(person_id)s",
     ),
-    "MemberJoined": statement(
+    le.MemberJoined: statement(
+        le.MemberJoined,
         "INSERT INTO appraisal.members VALUES (%(owner)s, %(member_id)s, %(name)s, %(group_id)s,"
         " true) ON CONFLICT (branch_id, member_id) DO UPDATE SET name = EXCLUDED.name,"
-        " group_id = EXCLUDED.group_id, active = true"
+        " group_id = EXCLUDED.group_id, active = true",
     ),
-    "MemberMoved": statement(
+    le.MemberMoved: statement(
+        le.MemberMoved,
         "UPDATE appraisal.members SET group_id = %(group_id)s"
-        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s",
     ),
-    "MemberLeft": statement(
+    le.MemberLeft: statement(
+        le.MemberLeft,
         "UPDATE appraisal.members SET active = false"
-        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
+        " WHERE branch_id = %(owner)s AND member_id = %(member_id)s",
     ),
-    "RoleGranted": statement(
+    le.RoleGranted: statement(
+        le.RoleGranted,
         "INSERT INTO appraisal.roles VALUES (%(owner)s, %(member_id)s, %(role)s,"
-        " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING"
+        " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING",
     ),
-    "RoleRevoked": statement(
+    le.RoleRevoked: statement(
+        le.RoleRevoked,
         "DELETE FROM appraisal.roles WHERE branch_id = %(owner)s AND member_id = %(member_id)s"
-        " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')"
+        " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')",
     ),
 }
 
-ITEM_HANDLERS: dict[str, Handler] = {
-    "ItemPlanned": _item_planned,
-    "ItemStarted": _occurrence("'in_progress'", "cancelled", "closed_at"),
-    "ItemCompleted": _occurrence("'done'", "cancelled", "%(at)s"),
-    "ItemCancelled": _occurrence("'cancelled'", "true", "%(at)s"),
-    "ItemReopened": _occurrence("'in_progress'", "false", "NULL"),
+ITEM_HANDLERS: dict[type[Event], Handler] = {
+    le.ItemPlanned: _item_planned,
+    le.ItemStarted: _occurrence(le.ItemStarted, "cancelled", "closed_at"),
+    le.ItemCompleted: _occurrence(le.ItemCompleted, "cancelled", "%(at)s", "%(note)s"),
+    le.ItemCancelled: _occurrence(le.ItemCancelled, "true", "%(at)s", "%(reason)s"),
+    le.ItemReopened: _occurrence(le.ItemReopened, "false", "NULL", "%(reason)s"),
     # A recurring item changes its due_day and has no due_date: no rectification of ours.
-    "DueDateChanged": statement(
+    le.DueDateChanged: statement(
+        le.DueDateChanged,
         "UPDATE appraisal.rectification_items SET due_date = coalesce(%(due_date)s, due_date),"
         " updated_at = %(at)s WHERE item_id = %(owner)s",
-        "due_date",
     ),
 }
+# The ledger's events of those streams that change nothing the appraisal keeps: groups (a
+# member's group comes with them), goal templates, progress notes, owners, and what was done
+# about an overdue item.
+ROSTER_IGNORED = (
+    le.GoalTemplateSet,
+    le.GroupFormed,
+    le.ProgressNoted,
+    le.ItemReassigned,
+    le.AccountabilityRecorded,
+)

@@ -19,7 +19,7 @@ from services.common.actors import service_actor
 from services.common.handlers import EventStore
 from services.common.messaging import RpcProxy, event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
-from services.common.rpc import add_command_methods
+from services.common.rpc import add_command_methods, bound
 from services.common.schemas import load
 
 from .config import PseudonymKey
@@ -35,14 +35,7 @@ from .schemas import commands as cs
 from .schemas import queries as qs
 
 # RPC name → (schema, handler): every command the service accepts.
-COMMANDS = {
-    "open_cycle": (cs.OpenCycle, cycle_handlers.open_cycle),
-    "submit_self_review": (cs.SubmitSelfReview, review_handlers.submit_self_review),
-    "submit_peer_review": (cs.SubmitPeerReview, review_handlers.submit_peer_review),
-    "submit_leader_comment": (cs.SubmitLeaderComment, review_handlers.submit_leader_comment),
-    "reopen_review": (cs.ReopenReview, review_handlers.reopen_review),
-    "finalise_cycle": (cs.FinaliseCycle, cycle_handlers.finalise_cycle),
-}
+COMMANDS = bound(cs.COMMANDS, cycle_handlers, review_handlers)
 ACTOR = service_actor("appraisal")
 
 

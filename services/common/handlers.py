@@ -4,11 +4,12 @@ events at the version it was loaded at."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from eventlog.definitions import Event, new_event
 from eventlog.model import Metadata, NewEvent, StoredEvent
 
 from .errors import PreconditionFailed
@@ -97,7 +98,7 @@ def load(
 def commit(
     store: EventStore,
     stream_id: str,
-    events: list[NewEvent],
+    events: Sequence[Event],
     version: int,
     *,
     actor_id: str,
@@ -106,14 +107,15 @@ def commit(
     id: str,
     correlation_id: str | None = None,
 ) -> Outcome:
-    """Appends at the loaded version, so a concurrent change makes this one fail, not interleave.
-    A keyed command's store keeps the outcome with the events. Without a `correlation_id`, the
-    events carry the request's (see eventlog.nameko)."""
+    """Appends what a domain decided at the loaded version, so a concurrent change makes this
+    one fail, not interleave: here each event becomes the log's, stamped with `now`. A keyed
+    command's store keeps the outcome with the events. Without a `correlation_id`, the events
+    carry the request's (see eventlog.nameko)."""
     if isinstance(store, Expecting) and store.version != version:
         raise PreconditionFailed(
             f"{stream_id} is at version {version}, not {store.version}: read it again"
         )
-    stamped = [replace(event, occurred_at=now) for event in events]
+    stamped = [new_event(event, occurred_at=now) for event in events]
     meta = Metadata(branch_id=branch_id, actor_id=actor_id, correlation_id=correlation_id)
     if isinstance(store, RecordingStore):
         stored = store.append_outcome(id, stream_id, stamped, version, metadata=meta)

@@ -25,12 +25,12 @@ from typing import Any, NoReturn
 
 from marshmallow import ValidationError
 
+from eventlog.definitions import new_event
 from eventlog.model import ConcurrencyConflict, Metadata, NewEvent, StoredEvent
 
 from .errors import EXPECTED, BadInput
+from .events import CommandRecorded, CommandRefused
 from .handlers import Outcome
-
-RECORDED, REFUSED = "CommandRecorded", "CommandRefused"
 
 
 def record_stream(source: str, key: str) -> str:
@@ -48,7 +48,7 @@ class KeyedStore:
 
     def __init__(self, store: Any, stream_id: str, command: str, arguments: str):
         self._store, self.stream_id = store, stream_id
-        self._record = {"command": command, "arguments": arguments}
+        self.command, self.arguments = command, arguments
         self._committed = False
 
     def __getattr__(self, name: str) -> Any:
@@ -66,10 +66,15 @@ class KeyedStore:
         if not events:
             return []
         if self._committed:  # a second record would conflict with the first: say so instead
-            raise RuntimeError(f"{self._record['command']} commits twice: keyed commands once")
-        ids = [str(event.event_id) for event in events]
-        data = {**self._record, "id": id, "stream_id": stream_id, "events": ids}
-        appends = [(stream_id, version, events), (self.stream_id, 0, [NewEvent(RECORDED, data)])]
+            raise RuntimeError(f"{self.command} commits twice: keyed commands once")
+        record = CommandRecorded(
+            command=self.command,
+            arguments=self.arguments,
+            id=id,
+            stream_id=stream_id,
+            events=[str(event.event_id) for event in events],
+        )
+        appends = [(stream_id, version, events), (self.stream_id, 0, [new_event(record)])]
         stored = self._store.append_batch(appends, metadata=metadata)
         self._committed = True
         return [event for event in stored if event.stream_id == stream_id]
@@ -98,9 +103,9 @@ def run(
         first = replay(store, stream, command, given)
         if first is not None:
             return first
-        refused = NewEvent(REFUSED, {"command": command, "arguments": given, **_kept(refusal)})
+        refused = CommandRefused(command=command, arguments=given, **_kept(refusal))
         try:
-            store.append(stream, [refused], 0)
+            store.append(stream, [new_event(refused)], 0)
         except ConcurrencyConflict:  # another attempt's outcome recorded first: the key's
             first = replay(store, stream, command, given)
             if first is not None:
@@ -114,14 +119,15 @@ def replay(store: Any, stream: str, command: str, arguments: str) -> Outcome | N
     records = store.read_stream(stream)
     if not records:
         return None
-    record = records[0].data
-    if (record["command"], record["arguments"]) != (command, arguments):
+    refused = records[0].type == CommandRefused.type
+    record = (CommandRefused if refused else CommandRecorded).of(records[0])
+    if (record.command, record.arguments) != (command, arguments):
         raise BadInput({"command_key": ["already used for another command or other arguments"]})
-    if records[0].type == REFUSED:
+    if isinstance(record, CommandRefused):
         _raise(record)
-    ids = set(record["events"])
-    events = [e for e in store.read_stream(record["stream_id"]) if str(e.event_id) in ids]
-    return Outcome(record["id"], events[-1].version, events)
+    ids = set(record.events)
+    events = [e for e in store.read_stream(record.stream_id) if str(e.event_id) in ids]
+    return Outcome(record.id, events[-1].version, events)
 
 
 def _kept(refusal: Exception) -> dict[str, Any]:
@@ -136,9 +142,9 @@ def _kept(refusal: Exception) -> dict[str, Any]:
     return {"refusal": f"{kind.__module__}:{kind.__qualname__}", "args": args}
 
 
-def _raise(record: Mapping[str, Any]) -> NoReturn:
-    module, _, name = record["refusal"].partition(":")
+def _raise(record: CommandRefused) -> NoReturn:
+    module, _, name = record.refusal.partition(":")
     kind = getattr(importlib.import_module(module), name)
     if not (isinstance(kind, type) and issubclass(kind, EXPECTED)):
-        raise TypeError(f"{record['refusal']} is not a refusal")
-    raise kind(*record["args"])
+        raise TypeError(f"{record.refusal} is not a refusal")
+    raise kind(*record.args)

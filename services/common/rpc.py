@@ -1,5 +1,10 @@
 """The RPC command methods every service builds alike, from its table of commands.
 
+A service's command table (`COMMANDS` in its schemas/commands.py, made by
+schemas.command_table) names each command once, by its schema: the service binds each to the
+handler of the same name (`bound`) and makes an RPC method of it; the gateway makes its routes
+to the service from the same table.
+
 A command method loads its keyword arguments with the command's schema (BadInput, a marshmallow
 ValidationError, carries the field messages), calls one handler, applies the events to the
 service's read model before it returns (so the caller reads its own write; the relay and the
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 
 from eventlog import utcnow
@@ -29,6 +35,18 @@ Commands = Mapping[str, tuple[type[Command], Handler]]
 # (the service instance, the store to write to) → what its handlers work with (that store, or a
 # context of ports around it)
 Ports = Callable[[Any, Any], Any]
+
+
+def bound(table: Mapping[str, type[Command]], *modules: ModuleType) -> Commands:
+    """Each command of the table with its handler: the function of its name in one of the
+    service's handler modules (a command without one stops the service from starting)."""
+    commands = {}
+    for name, schema in table.items():
+        handlers = [getattr(m, name) for m in modules if callable(getattr(m, name, None))]
+        if len(handlers) != 1:
+            raise LookupError(f"command {name}: {len(handlers)} handlers of that name")
+        commands[name] = (schema, handlers[0])
+    return commands
 
 
 def command_method(name: str, schema: Command, handle: Handler, ports: Ports) -> Callable:

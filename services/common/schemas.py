@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from zoneinfo import available_timezones
@@ -129,6 +130,13 @@ class Command(Strict):
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Any:
         return self.command(**data)
+
+
+def command_table(*schemas: type[Command]) -> Mapping[str, type[Command]]:
+    """A service's commands by their RPC names, each named after its schema (PlanItem:
+    plan_item): the service makes its methods from it (services/common/rpc.py), the gateway its
+    routes to them."""
+    return {re.sub(r"(?<!^)(?=[A-Z])", "_", s.__name__).lower(): s for s in schemas}
 
 
 def load(schema: Schema, payload: Any) -> Any:

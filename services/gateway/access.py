@@ -11,7 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-BRANCH_ADMIN = ("secretary", "committee_member")
+from services.common.roles import (
+    BRANCH_ADMIN,
+    FULL_TIME_OFFICER,
+    GROUP_LEADER,
+    SECRETARY,
+    runs_branch,
+)
 
 
 @dataclass(frozen=True)
@@ -51,12 +57,12 @@ class Access:
         if branch_id in self.overseen:
             return True
         member = self.memberships.get(branch_id)
-        return member is not None and any(role in BRANCH_ADMIN for role, _ in member.roles)
+        return member is not None and runs_branch(role for role, _ in member.roles)
 
     def leads(self, branch_id: str, group_id: str | None = None) -> bool:
         """Leads `group_id` (any group when None), or administers the branch."""
         member = self.memberships.get(branch_id)
-        led = {group for role, group in member.roles if role == "group_leader"} if member else ()
+        led = {group for role, group in member.roles if role == GROUP_LEADER} if member else ()
         return self.administers(branch_id) or (group_id in led if group_id else bool(led))
 
     def holds(self, branch_id: str, *roles: str) -> bool:
@@ -142,14 +148,14 @@ def branch_member(who: Access, target: Target) -> bool:
 
 def commentator(who: Access, target: Target) -> bool:
     """Who may write a leader's commentary (the appraisal checks it is theirs to write)."""
-    return who.holds(target.branch_id or "", "group_leader", *BRANCH_ADMIN)
+    return who.holds(target.branch_id or "", GROUP_LEADER, *BRANCH_ADMIN)
 
 
 def supervisor(who: Access, target: Target) -> bool:
     """Who may record what was done about an overdue item: a full-time officer (the ledger
     checks they hold the item's supervision) or a branch admin."""
     branch = target.branch_id or ""
-    return who.administers(branch) or who.holds(branch, "full_time_officer")
+    return who.administers(branch) or who.holds(branch, FULL_TIME_OFFICER)
 
 
 def member_or_admin(who: Access, target: Target) -> bool:
@@ -157,7 +163,7 @@ def member_or_admin(who: Access, target: Target) -> bool:
 
 
 def member_or_secretary(who: Access, target: Target) -> bool:
-    return the_member(who, target) or who.holds(target.branch_id or "", "secretary")
+    return the_member(who, target) or who.holds(target.branch_id or "", SECRETARY)
 
 
 def item_manager(who: Access, target: Target) -> bool:

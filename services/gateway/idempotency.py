@@ -22,16 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from eventlog import ConcurrencyConflict, Metadata, NewEvent, StoredEvent
+from eventlog import ConcurrencyConflict, Metadata, StoredEvent, new_event
 
 from .errors import HttpError, bad_input
+from .events import IdempotentRequestAbandoned, IdempotentRequestCompleted, IdempotentRequestStarted
 
 MAX_KEY = 200  # characters: what /openapi.json promises
-STARTED, COMPLETED, ABANDONED = (
-    "IdempotentRequestStarted",
-    "IdempotentRequestCompleted",
-    "IdempotentRequestAbandoned",
-)
 
 
 def checked_key(key: str | None) -> str | None:
@@ -80,12 +76,14 @@ def claim(
     while True:
         _check_same_request(events, request)
         last = events[-1] if events else None
-        if last is not None and last.type == COMPLETED:
-            return Replay(last.data["status"], last.data["body"])
-        if last is not None and last.type == STARTED and not _stale(last, now, stale):
+        if last is not None and last.type == IdempotentRequestCompleted.type:
+            answered = IdempotentRequestCompleted.of(last)
+            return Replay(answered.status, answered.body)
+        started_last = last is not None and last.type == IdempotentRequestStarted.type
+        if started_last and not _stale(last, now, stale):
             raise HttpError(409, "request_in_progress", "a request with this key is in progress")
         try:
-            started = NewEvent(STARTED, request)
+            started = new_event(IdempotentRequestStarted(**request))
             stored = store.append(stream, [started], len(events), metadata=Metadata(actor_id=user))
             return Claim(stream, stored[-1].version, user)
         except ConcurrencyConflict:
@@ -96,9 +94,9 @@ def complete(store: Any, claim: Claim, status: int, body: Any) -> None:
     """Keeps the answer; a server-side failure releases the key instead. A claim taken over
     meanwhile is left to the attempt that took it: that one keeps its answer, the same."""
     if status >= 500:
-        event = NewEvent(ABANDONED, {"status": status})
+        event = new_event(IdempotentRequestAbandoned(status=status))
     else:
-        event = NewEvent(COMPLETED, {"status": status, "body": body})
+        event = new_event(IdempotentRequestCompleted(status=status, body=body))
     meta = Metadata(actor_id=claim.actor_id)
     with contextlib.suppress(ConcurrencyConflict):
         store.append(claim.stream_id, [event], claim.version, metadata=meta)
@@ -109,7 +107,7 @@ def _stale(started: StoredEvent, now: datetime, stale: timedelta) -> bool:
 
 
 def _check_same_request(events: list, request: dict[str, str]) -> None:
-    if events and events[0].data != request:
+    if events and IdempotentRequestStarted.of(events[0]).data != request:
         raise HttpError(
             422,
             "idempotency_key_reused",

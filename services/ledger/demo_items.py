@@ -7,8 +7,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from .domain import accountability as acc
-from .domain import item_commands as c
+from .domain import items as c
 from .domain.items import schedule
 from .handlers import items as h
 
@@ -118,7 +117,7 @@ def _accounted(world, plan: c.PlanItem, period: str, due: date) -> list[tuple]:
         return []
     officer = world.holder(plan.branch_id, "full_time")
     action, note = ("talk", "已约谈责任人，限期两周内完成") if due.month % 2 else ("reminder", "")
-    cmd = acc.RecordAccountability(officer, plan.item_id, period, action, note, taken_on)
+    cmd = c.RecordAccountability(officer, plan.item_id, period, action, note, taken_on)
     return [(h.record_accountability, cmd, at(taken_on, 16))]
 
 

@@ -10,7 +10,7 @@ from services.common.periods import months_between, period_bounds, period_key, p
 from .demo_items import at, item_actions
 from .domain import branch as b
 from .domain import goals as g
-from .domain import organisation as o
+from .domain import institution as o
 from .domain import orglife as ol
 from .domain import study as st
 from .handlers import life

@@ -8,11 +8,16 @@ import json
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
-from eventlog import StoredEvent, owner_of
+from eventlog import Event, StoredEvent, owner_of
 from eventlog.db import Prepared, execute_prepared
 from eventlog.projection import Handler
+from services.common.roles import status_after
 
-from .domain.items import PLAN_FIELDS, schedule
+from . import events as e
+from .domain.items import rescheduled, schedule
+
+# The item row's plan columns: ItemPlanned's fields, by the same names.
+_PLAN = tuple(name for name, _ in e.ItemPlanned.fields)
 
 
 def _touch(cur: Cursor, event: StoredEvent, assignments: str = "", params: tuple = ()) -> None:
@@ -25,17 +30,15 @@ def _touch(cur: Cursor, event: StoredEvent, assignments: str = "", params: tuple
 
 
 def _planned(cur: Cursor, event: StoredEvent) -> None:
-    data = dict(event.data)
-    values = [data.get(name) for name in PLAN_FIELDS]
-    values[PLAN_FIELDS.index("source")] = json.dumps(data.get("source"))
+    plan = e.ItemPlanned.of(event)
+    values = {**plan.data, "source": json.dumps(plan.source)}
     cur.execute(
-        f"INSERT INTO ledger.items ({', '.join(PLAN_FIELDS)}, planned_at, planned_by, updated_at,"
-        f" version) VALUES ({', '.join(['%s'] * len(PLAN_FIELDS))}, %s, %s, %s, %s)"
+        f"INSERT INTO ledger.items ({', '.join(_PLAN)}, planned_at, planned_by, updated_at,"
+        f" version) VALUES ({', '.join(['%s'] * len(_PLAN))}, %s, %s, %s, %s)"
         " ON CONFLICT DO NOTHING",
-        (*values, event.occurred_at, event.actor_id, event.occurred_at, event.version),
+        (*values.values(), event.occurred_at, event.actor_id, event.occurred_at, event.version),
     )
-    branch = data["branch_id"]
-    rows = [(data["item_id"], branch, key, due, "planned") for key, due in schedule(data)]
+    rows = [(plan.item_id, plan.branch_id, key, due, "planned") for key, due in schedule(plan.data)]
     execute_values(
         cur,
         "INSERT INTO ledger.occurrences (item_id, branch_id, period, due_date, status) VALUES %s"
@@ -47,58 +50,77 @@ def _planned(cur: Cursor, event: StoredEvent) -> None:
 
 # What each event does to its occurrence, prepared (a rebuild runs one per event, and the
 # planning of a statement cost more than its running): $1 item, $2 period, $3 when it occurred,
-# $4 note, $5 reason, $6 evidence.
+# $4 note, $5 reason, $6 evidence. Statuses as services/common/roles.py moves them.
 _CHANGES = {
-    "ItemStarted": "status = 'in_progress', started_at = coalesce(started_at, $3)",
-    "ItemCompleted": (
-        "status = 'done', completed_at = $3, outcome_note = $4, evidence = evidence || $6"
-    ),
-    "ItemCancelled": "status = 'cancelled', completed_at = NULL, cancel_reason = $5",
-    "ItemReopened": "status = 'in_progress', completed_at = NULL",
-    "ProgressNoted": "notes = notes + 1, last_note = $4, evidence = evidence || $6",
+    e.ItemStarted: f"status = '{status_after(e.ItemStarted.type)}',"
+    " started_at = coalesce(started_at, $3)",
+    e.ItemCompleted: f"status = '{status_after(e.ItemCompleted.type)}', completed_at = $3,"
+    " outcome_note = $4, evidence = evidence || $6",
+    e.ItemCancelled: f"status = '{status_after(e.ItemCancelled.type)}', completed_at = NULL,"
+    " cancel_reason = $5",
+    e.ItemReopened: f"status = '{status_after(e.ItemReopened.type)}', completed_at = NULL",
+    e.ProgressNoted: "notes = notes + 1, last_note = $4, evidence = evidence || $6",
 }
 _CHANGED = {
-    event_type: Prepared(
-        f"ledger_{event_type.lower()}",
+    event.type: Prepared(
+        f"ledger_{event.type.lower()}",
         ("text", "text", "timestamptz", "text", "text", "jsonb"),
         f"UPDATE ledger.occurrences SET {change} WHERE item_id = $1 AND period = $2",
     )
-    for event_type, change in _CHANGES.items()
+    for event, change in _CHANGES.items()
 }
+
+
+def _change(change: Event) -> tuple[str | None, str | None, str | None, list[str]]:
+    """What an occurrence's change says: (period, note, reason, evidence links)."""
+    match change:
+        case (
+            e.ProgressNoted(period=period, note=note, evidence=links)
+            | e.ItemCompleted(period=period, note=note, evidence=links)
+        ):
+            return period, note, None, links
+        case (
+            e.ItemCancelled(period=period, reason=reason)
+            | e.ItemReopened(period=period, reason=reason)
+        ):
+            return period, None, reason, []
+        case e.ItemStarted(period=period):
+            return period, None, None, []
+    raise TypeError(f"{change.type} changes no occurrence")
+
+
+def _period_of(event: StoredEvent) -> str | None:
+    """The occurrence an item event changes (None: the whole item)."""
+    change = e.EVENTS.read(event)
+    return _change(change)[0] if type(change) in _CHANGES else None
 
 
 def _occurrence(cur: Cursor, event: StoredEvent) -> None:
     """The change alone: `_touched` records when the item changed, and at which version."""
-    data = event.data
-    if data["period"] is None:  # a whole-item cancel or reopen
+    change = e.EVENTS.read(event)
+    period, note, reason, links = _change(change)
+    if period is None:  # a whole-item cancel or reopen
         cur.execute(
             "UPDATE ledger.items SET cancelled = %s WHERE item_id = %s",
-            (event.type == "ItemCancelled", owner_of(event)),
+            (isinstance(change, e.ItemCancelled), owner_of(event)),
         )
         return
-    params = (
-        owner_of(event),
-        data["period"],
-        event.occurred_at,
-        data.get("note"),
-        data.get("reason"),
-        json.dumps(data.get("evidence") or []),
-    )
+    params = (owner_of(event), period, event.occurred_at, note, reason, json.dumps(links))
     execute_prepared(cur, _CHANGED[event.type], params)
 
 
 def _accountability(cur: Cursor, event: StoredEvent) -> None:
     """What was done about an overdue occurrence: counted, and the latest kept with who did it
     (the item's history, from the log, has every one)."""
-    data = event.data
-    latest = {name: data[name] for name in ("action", "note", "taken_on")}
+    done = e.AccountabilityRecorded.of(event)
+    latest = {"action": done.action, "note": done.note, "taken_on": done.taken_on}
     cur.execute(
         "UPDATE ledger.occurrences SET actions = actions + 1, last_action = %s"
         " WHERE item_id = %s AND period = %s",
         (
             json.dumps({**latest, "by": event.actor_id}, ensure_ascii=False),
             owner_of(event),
-            data["period"],
+            done.period,
         ),
     )
 
@@ -112,7 +134,7 @@ def _touched(handler: Handler) -> Handler:
 
 
 def _reassigned(cur: Cursor, event: StoredEvent) -> None:
-    _touch(cur, event, "owner_id = %s", (event.data["owner_id"],))
+    _touch(cur, event, "owner_id = %s", (e.ItemReassigned.of(event).owner_id,))
 
 
 def _due_changed(cur: Cursor, event: StoredEvent) -> None:
@@ -123,9 +145,10 @@ def _due_changed(cur: Cursor, event: StoredEvent) -> None:
         (owner_of(event),),
     )
     names = ("cadence", "review", "due_date", "due_day", "due_month", "starts_on", "ends_on")
-    plan = dict(zip(names, cur.fetchone(), strict=True))
-    changed = {k: v for k, v in event.data.items() if k in ("due_date", "due_day")}
-    rows = [(owner_of(event), key, due) for key, due in schedule({**plan, **changed})]
+    change = e.DueDateChanged.of(event)
+    plan = rescheduled(dict(zip(names, cur.fetchone(), strict=True)), change)
+    moved = "due_date" if change.due_date is not None else "due_day"
+    rows = [(owner_of(event), key, due) for key, due in schedule(plan)]
     execute_values(
         cur,
         "UPDATE ledger.occurrences AS o SET due_date = v.due::date"
@@ -133,8 +156,7 @@ def _due_changed(cur: Cursor, event: StoredEvent) -> None:
         " WHERE o.item_id = v.i AND o.period = v.p AND o.status <> 'done'",
         rows,
     )
-    assignments = ", ".join(f"{name} = %s" for name in changed)
-    _touch(cur, event, assignments, tuple(changed.values()))
+    _touch(cur, event, f"{moved} = %s", (plan[moved],))
 
 
 # What the occurrences of an item (or one of them: $3) add to their cells, times $1. Read from
@@ -168,7 +190,7 @@ def _counted(handler: Handler, whole_item_only: bool = False) -> Handler:
     whole-item one: two statements fewer for half of the item events a rebuild replays."""
 
     def handle(cur: Cursor, event: StoredEvent) -> None:
-        item, period = owner_of(event), event.data.get("period")
+        item, period = owner_of(event), _period_of(event)
         if whole_item_only and period is not None:
             handler(cur, event)
             return
@@ -181,35 +203,24 @@ def _counted(handler: Handler, whole_item_only: bool = False) -> Handler:
 
 # As a rebuild replays them: it counts every cell once, at the end, and there records when each
 # item last changed (`rebuilt`), instead of event by event.
-REPLAYED_ITEM_HANDLERS: dict[str, Handler] = {
-    "ItemPlanned": _planned,
-    "ItemStarted": _occurrence,
-    "ProgressNoted": _occurrence,
-    "ItemCompleted": _occurrence,
-    "ItemCancelled": _occurrence,
-    "ItemReopened": _occurrence,
-    "ItemReassigned": _reassigned,
-    "DueDateChanged": _due_changed,
-    "AccountabilityRecorded": _accountability,
+REPLAYED_ITEM_HANDLERS: dict[type[Event], Handler] = {
+    e.ItemPlanned: _planned,
+    **dict.fromkeys(_CHANGES, _occurrence),
+    e.ItemReassigned: _reassigned,
+    e.DueDateChanged: _due_changed,
+    e.AccountabilityRecorded: _accountability,
 }
-_OCCURRENCE_EVENTS = (
-    "ItemStarted",
-    "ProgressNoted",
-    "ItemCompleted",
-    "ItemCancelled",
-    "ItemReopened",
-)
 # As the live model applies them, each counting what it changes.
-ITEM_HANDLERS: dict[str, Handler] = {
-    name: _counted(
-        _touched(handler) if name in _OCCURRENCE_EVENTS else handler,
-        whole_item_only=name in ("ItemStarted", "ProgressNoted"),
+ITEM_HANDLERS: dict[type[Event], Handler] = {
+    event: _counted(
+        _touched(handler) if event in _CHANGES else handler,
+        whole_item_only=event in (e.ItemStarted, e.ProgressNoted),
     )
-    for name, handler in REPLAYED_ITEM_HANDLERS.items()
-    if name != "AccountabilityRecorded"
+    for event, handler in REPLAYED_ITEM_HANDLERS.items()
+    if event is not e.AccountabilityRecorded
 }
 # It changes no count: what it records sits beside the occurrence's status.
-ITEM_HANDLERS["AccountabilityRecorded"] = _touched(_accountability)
+ITEM_HANDLERS[e.AccountabilityRecorded] = _touched(_accountability)
 
 
 def rebuilt(cur: Cursor, subscription: str) -> None:

@@ -16,8 +16,9 @@ from datetime import date
 from psycopg2.extensions import cursor as Cursor
 
 from eventlog import ConcurrencyConflict, PostgresEventStore, Projection, StoredEvent
+from services.appraisal import events as ae
 
-from .domain.item_commands import PlanItem
+from .domain.items import PlanItem
 from .exceptions import BadInput, ServiceError
 from .handlers.items import plan_item, stream_id
 
@@ -35,21 +36,21 @@ CREATE TABLE IF NOT EXISTS ledger.rectifications (
 """
 
 
-def plan_rectification(store, data, now) -> str | None:
+def plan_rectification(store, raised: ae.RectificationRaised, now) -> str | None:
     """Plans the item unless it exists; returns why the ledger refused it, if it did."""
-    if store.stream_version(stream_id(data["rectification_id"])):
+    if store.stream_version(stream_id(raised.rectification_id)):
         return None
     cmd = PlanItem(
-        actor_id=data["raised_by"],
-        item_id=data["rectification_id"],
-        branch_id=data["branch_id"],
+        actor_id=raised.raised_by,
+        item_id=raised.rectification_id,
+        branch_id=raised.branch_id,
         level="member",
         kind="rectification",
         cadence="once",
-        title=data["title"],
-        owner_id=data["member_id"],
-        due_date=date.fromisoformat(data["due_date"]),
-        source={"cycle_id": data["cycle_id"], "raised_by": data["raised_by"]},
+        title=raised.title,
+        owner_id=raised.member_id,
+        due_date=date.fromisoformat(raised.due_date),
+        source={"cycle_id": raised.cycle_id, "raised_by": raised.raised_by},
     )
     try:
         plan_item(cmd, store, now)
@@ -62,11 +63,11 @@ def plan_rectification(store, data, now) -> str | None:
 
 
 def _raised(cur: Cursor, event: StoredEvent, store: PostgresEventStore) -> None:
-    data = event.data
-    refusal = plan_rectification(store, data, event.occurred_at)
+    raised = ae.RectificationRaised.of(event)
+    refusal = plan_rectification(store, raised, event.occurred_at)
     cur.execute(
         "INSERT INTO ledger.rectifications VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-        (data["rectification_id"], data["cycle_id"], data["member_id"], refusal is None, refusal),
+        (raised.rectification_id, raised.cycle_id, raised.member_id, refusal is None, refusal),
     )
 
 
@@ -75,5 +76,15 @@ RECTIFICATIONS = Projection(
     categories=("cycle",),
     schema_sql=SCHEMA_SQL,
     tables=("ledger.rectifications",),
-    reactions={"RectificationRaised": _raised},
+    reactions={ae.RectificationRaised: _raised},
+    # The rest of a cycle is the appraisal's own: the ledger plans what a commentary raises.
+    ignored=(
+        ae.CycleOpened,
+        ae.SelfReviewSubmitted,
+        ae.PeerReviewSubmitted,
+        ae.LeaderCommentSubmitted,
+        ae.ReviewReopened,
+        ae.MeasuresRecorded,
+        ae.CycleFinalised,
+    ),
 )

@@ -12,9 +12,10 @@ from typing import Any
 
 from eventlog import utcnow
 from eventlog.nameko import EventLog, LogRelay, ReadModel
+from services.appraisal.events import RectificationRaised
 from services.common.messaging import event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
-from services.common.rpc import add_command_methods
+from services.common.rpc import add_command_methods, bound
 from services.common.schemas import load
 
 from .exceptions import EXPECTED
@@ -39,36 +40,7 @@ from .schemas import queries as qs
 from .schemas import roster as rs
 
 # RPC name → (schema, handler): every command the service accepts.
-COMMANDS = {
-    "register_institution": (cs.RegisterInstitution, org_handlers.register_institution),
-    "appoint_committee_member": (cs.AppointCommitteeMember, org_handlers.appoint_committee_member),
-    "remove_committee_member": (cs.RemoveCommitteeMember, org_handlers.remove_committee_member),
-    "set_goal_template": (cs.SetGoalTemplate, org_handlers.set_goal_template),
-    "register_branch": (cs.RegisterBranch, org_handlers.register_branch),
-    "form_group": (cs.FormGroup, org_handlers.form_group),
-    "admit_member": (cs.AdmitMember, org_handlers.admit_member),
-    "move_member": (cs.MoveMember, org_handlers.move_member),
-    "remove_member": (cs.RemoveMember, org_handlers.remove_member),
-    "grant_role": (cs.GrantRole, org_handlers.grant_role),
-    "revoke_role": (cs.RevokeRole, org_handlers.revoke_role),
-    "open_goal_set": (cs.OpenGoalSet, life_handlers.open_goal_set),
-    "add_goal": (cs.AddGoal, life_handlers.add_goal),
-    "assign_responsibility": (cs.AssignResponsibility, life_handlers.assign_responsibility),
-    "plan_item": (cs.PlanItem, item_handlers.plan_item),
-    "start_item": (cs.StartItem, item_handlers.start_item),
-    "note_progress": (cs.NoteProgress, item_handlers.note_progress),
-    "complete_occurrence": (cs.CompleteOccurrence, item_handlers.complete_occurrence),
-    "cancel_item": (cs.CancelItem, item_handlers.cancel_item),
-    "reopen_item": (cs.ReopenItem, item_handlers.reopen_item),
-    "reassign_item": (cs.ReassignItem, item_handlers.reassign_item),
-    "change_due_date": (cs.ChangeDueDate, item_handlers.change_due_date),
-    "record_accountability": (cs.RecordAccountability, item_handlers.record_accountability),
-    "set_meeting_requirement": (cs.SetMeetingRequirement, life_handlers.set_meeting_requirement),
-    "record_meeting": (cs.RecordMeeting, life_handlers.record_meeting),
-    "file_report": (cs.FileReport, life_handlers.file_report),
-    "post_article": (cs.PostArticle, life_handlers.post_article),
-    "recommend_article": (cs.RecommendArticle, life_handlers.recommend_article),
-}
+COMMANDS = bound(cs.COMMANDS, org_handlers, life_handlers, item_handlers)
 
 
 class LedgerService:
@@ -85,7 +57,7 @@ class LedgerService:
     def on_event(self, body: dict[str, Any]) -> None:
         self.read_model.handle(body)
 
-    @event_handler("appraisal", "RectificationRaised")
+    @event_handler("appraisal", RectificationRaised.type)
     def on_rectification(self, body: dict[str, Any]) -> None:
         self.rectifications.handle(body)
 

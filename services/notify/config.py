@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .adapters.channels import ChannelSettings
-from .domain.delivery import DEFAULT_DELAYS, Backoff
+from .domain.reminders import DEFAULT_DELAYS, Backoff
 
 SCAN_SECONDS = "NOTIFY_SCAN_SECONDS"  # how often the rules run (default 300)
 DELIVERY_SECONDS = "NOTIFY_DELIVERY_SECONDS"  # how often due deliveries are tried (default 5)
@@ -33,7 +33,7 @@ class NotifyConfig:
     def from_config(cls, config: Mapping[str, Any]) -> NotifyConfig:
         send_timeout = float(config.get("NOTIFY_SEND_TIMEOUT", 10.0))
         backoff = Backoff(_seconds(config.get("NOTIFY_BACKOFF_SECONDS", DEFAULT_DELAYS)))
-        # Each wait is also the lease of the attempt before it (domain.delivery): it must cover
+        # Each wait is also the lease of the attempt before it (domain.reminders): it must cover
         # the whole send, and as much again for the claim and the outcome to reach the log on a
         # busy host. A shorter lease lets another instance claim and send the same reminder
         # while the first send is still going.

@@ -7,37 +7,42 @@ superseded attempt reporting late) leaves it as it is, as the aggregate does (do
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from psycopg2.extensions import cursor as Cursor
 from psycopg2.extras import execute_values
 
-from eventlog import StoredEvent, owner_of
+from eventlog import Event, StoredEvent, owner_of, statement
+from eventlog.projection import Handler
+
+from . import events as e
 
 
 def _issued(cur: Cursor, event: StoredEvent) -> None:
-    data = event.data
-    columns = ("rule", "subject_id", "period", "recipient_id", "branch_id", "title", "body")
+    issued = e.ReminderIssued.of(event)
     cur.execute(
         "INSERT INTO notify.reminders VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL)"
         " ON CONFLICT DO NOTHING",
         (
             owner_of(event),
-            *(data[name] for name in columns),
-            json.dumps(data["channels"]),
+            issued.rule,
+            issued.subject_id,
+            issued.period,
+            issued.recipient_id,
+            issued.branch_id,
+            issued.title,
+            issued.body,
+            json.dumps(issued.channels),
             event.occurred_at,
         ),
     )
-    _deliveries(cur, event)
+    _deliveries(cur, owner_of(event), issued, event.occurred_at)
 
 
-def _deliveries(cur: Cursor, event: StoredEvent) -> None:
+def _deliveries(cur: Cursor, key: str, issued: e.ReminderIssued, at: datetime) -> None:
     """A row per channel: the inbox delivered at once, the others pending from now."""
-    data, at = event.data, event.occurred_at
-    addresses = {"email": data["email"], "webhook": data["webhook_url"], "inbox": None}
-    rows = [
-        (owner_of(event), channel, data["branch_id"], addresses[channel], at)
-        for channel in data["channels"]
-    ]
+    addresses = {"email": issued.email, "webhook": issued.webhook_url, "inbox": None}
+    rows = [(key, channel, issued.branch_id, addresses[channel], at) for channel in issued.channels]
     execute_values(
         cur,
         "INSERT INTO notify.deliveries (reminder_key, channel, branch_id, address,"
@@ -51,44 +56,37 @@ def _deliveries(cur: Cursor, event: StoredEvent) -> None:
     )
 
 
-def _pending(assignments: str, fields: tuple[str, ...] = ()):
+def _pending(definition: type[Event], assignments: str) -> Handler:
     """A handler updating the channel's delivery row while it is still pending."""
-
-    def handle(cur: Cursor, event: StoredEvent) -> None:
-        params = {
-            **{name: event.data.get(name) for name in fields},
-            "key": owner_of(event),
-            "channel": event.data["channel"],
-            "at": event.occurred_at,
-        }
-        cur.execute(
-            f"UPDATE notify.deliveries SET {assignments}, updated_at = %(at)s"
-            " WHERE reminder_key = %(key)s AND channel = %(channel)s AND status = 'pending'",
-            params,
-        )
-
-    return handle
+    return statement(
+        definition,
+        f"UPDATE notify.deliveries SET {assignments}, updated_at = %(at)s"
+        " WHERE reminder_key = %(owner)s AND channel = %(channel)s AND status = 'pending'",
+    )
 
 
-REMINDER_HANDLERS = {
-    "ReminderIssued": _issued,
-    "DeliveryAttempted": _pending(
-        "attempts = %(attempt)s, next_attempt_at = %(retry_at)s", ("attempt", "retry_at")
+REMINDER_HANDLERS: dict[type[Event], Handler] = {
+    e.ReminderIssued: _issued,
+    e.DeliveryAttempted: _pending(
+        e.DeliveryAttempted, "attempts = %(attempt)s, next_attempt_at = %(retry_at)s"
     ),
-    "DeliveryAttemptFailed": _pending(
+    e.DeliveryAttemptFailed: _pending(
+        e.DeliveryAttemptFailed,
         "last_error = %(error)s,"
         " next_attempt_at = CASE WHEN attempts = %(attempt)s THEN %(retry_at)s::timestamptz"
         " ELSE next_attempt_at END",
-        ("attempt", "error", "retry_at"),
     ),
-    "Delivered": _pending("status = 'delivered', delivered_at = %(at)s, next_attempt_at = NULL"),
-    "DeliveryFailed": _pending(
+    e.Delivered: _pending(
+        e.Delivered, "status = 'delivered', delivered_at = %(at)s, next_attempt_at = NULL"
+    ),
+    e.DeliveryFailed: _pending(
+        e.DeliveryFailed,
         "status = 'failed', attempts = %(attempts)s, last_error = %(error)s,"
         " next_attempt_at = NULL",
-        ("attempts", "error"),
     ),
-    "InboxRead": lambda cur, event: cur.execute(
-        "UPDATE notify.reminders SET read_at = %s WHERE reminder_key = %s AND read_at IS NULL",
-        (event.occurred_at, owner_of(event)),
+    e.InboxRead: statement(
+        e.InboxRead,
+        "UPDATE notify.reminders SET read_at = %(at)s WHERE reminder_key = %(owner)s"
+        " AND read_at IS NULL",
     ),
 }

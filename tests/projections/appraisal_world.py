@@ -17,12 +17,8 @@ from services.appraisal.handlers.common import Context
 from services.appraisal.service import COMMANDS
 from services.common.errors import NotFound
 from services.common.handlers import EventStore, load
-from services.ledger.domain.organisation import (
-    Branch,
-    Institution,
-    evolve_branch,
-    evolve_institution,
-)
+from services.ledger.domain import branch as b
+from services.ledger.domain import institution as i
 
 from .ledger_world import Ledger
 from .world import TEXT, World
@@ -36,11 +32,11 @@ COUNT = st.integers(0, 12)
 
 def roster_of(store: EventStore, branch_id: str) -> Roster:
     """The roster the appraisal's read model would hold, from the ledger's streams."""
-    branch, version = load(store, f"branch-{branch_id}", evolve_branch, Branch())
+    branch, version = load(store, f"branch-{branch_id}", b.evolve, b.Branch())
     if not version:
         raise NotFound(f"branch {branch_id} does not exist")
     stream = f"institution-{branch.institution_id}"
-    institution, _ = load(store, stream, evolve_institution, Institution())
+    institution, _ = load(store, stream, i.evolve, i.Institution())
     members = {m.member_id: m.group_id for m in branch.members.values()}
     committee = frozenset(institution.committee)
     return Roster(

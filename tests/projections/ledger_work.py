@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from eventlog import NewEvent
 from services.common.handlers import load
 from services.common.periods import CADENCES, ONCE, REVIEW_PERIODS, ROUTINE
-from services.ledger.domain.accountability import ACTIONS
-from services.ledger.domain.items import KINDS, LEVELS, PLAN_FIELDS, Item, schedule
+from services.ledger.domain.items import ACTIONS, KINDS, LEVELS, Item, schedule
 from services.ledger.domain.items import evolve as evolve_item
 from services.ledger.domain.orglife import ATTENDANCE, MEETING_CADENCES, MEETING_TYPES, REPORT_KINDS
+from services.ledger.events import ItemPlanned
 
 from .ledger_world import DATES, DAY, IN_YEAR, URLS, Ledger, branch_of
 from .world import TEXT
@@ -56,7 +56,7 @@ def _daily(ledger: Ledger) -> None:
     must read them, and their occurrences (days) are still worked on."""
     world, item_id = ledger.world, ledger.world.id("daily")
     starts = world.draw(IN_YEAR)
-    plan = {name: None for name in PLAN_FIELDS if name != "review"}
+    plan = {name: None for name, _ in ItemPlanned.fields if name != "review"}
     plan |= {"item_id": item_id, "branch_id": ledger.branch, "level": "branch", "kind": "reform"}
     plan |= {"cadence": "daily", "title": "值班", "description": "", "owner_id": ledger.member()}
     plan |= {"starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=3)).isoformat()}

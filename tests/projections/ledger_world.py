@@ -11,8 +11,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from services.common.handlers import load
-from services.ledger.domain.goals import RESPONSIBILITY_ROLES
-from services.ledger.domain.organisation import BRANCH_ROLES, STANDARD_GOALS, Branch, evolve_branch
+from services.common.roles import BRANCH_ROLES, RESPONSIBILITY_ROLES
+from services.ledger.domain.branch import Branch, evolve
+from services.ledger.domain.institution import STANDARD_GOALS
 from services.ledger.service import COMMANDS
 
 from .world import TEXT, World
@@ -182,7 +183,7 @@ def goals(ledger: Ledger) -> None:
 
 
 def branch_of(ledger: Ledger) -> Branch:
-    return load(ledger.world.store, f"branch-{ledger.branch}", evolve_branch, Branch())[0]
+    return load(ledger.world.store, f"branch-{ledger.branch}", evolve, Branch())[0]
 
 
 def _holder(ledger: Ledger, roles: tuple[str, ...]) -> str:

@@ -14,7 +14,7 @@ from services.common.handlers import load
 from services.gateway.users import domain as users
 from services.notify.domain import preferences as p
 from services.notify.domain import reminders as r
-from services.notify.domain.delivery import Backoff, decide_claim, decide_outcome
+from services.notify.domain.reminders import Backoff, decide_claim, decide_outcome
 from services.notify.schemas import commands as cs
 
 from .ledger_world import Ledger

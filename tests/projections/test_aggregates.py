@@ -17,8 +17,7 @@ from services.appraisal.projection import PROJECTION as APPRAISAL
 from services.gateway.reach.projection import PROJECTION as REACH
 from services.gateway.users import domain as users
 from services.gateway.users.projection import PROJECTION as GATEWAY
-from services.ledger.domain import goals, items, orglife, study
-from services.ledger.domain import organisation as o
+from services.ledger.domain import branch, goals, institution, items, orglife, study
 from services.ledger.projection import PROJECTION as LEDGER
 from services.ledger.rectifications import RECTIFICATIONS
 from services.notify.domain import preferences as p
@@ -30,8 +29,8 @@ from .world import World
 
 # Each stream's category → its aggregate: what loading it for a command folds.
 AGGREGATES: dict[str, tuple[Callable[[Any, Any], Any], Any]] = {
-    "institution": (o.evolve_institution, o.Institution()),
-    "branch": (o.evolve_branch, o.Branch()),
+    "institution": (institution.evolve, institution.Institution()),
+    "branch": (branch.evolve, branch.Branch()),
     "goals": (goals.evolve, goals.GoalSet()),
     "item": (items.evolve, items.Item()),
     "orglife": (orglife.evolve, orglife.OrgLife()),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import kombu
@@ -60,6 +61,23 @@ def assert_sealed_once(db: Database, category: str, baseline: set[str]) -> None:
 def in_handler(db: Database, name: str, category: str) -> bool:
     """Consumer `name` wrote the read model and sleeps in its handler, the transaction open."""
     return in_transaction(db, name, f"INSERT INTO {table(category)} ")
+
+
+def catch_in_handler(
+    db: Database, name: str, category: str, stored: list[StoredEvent], more: Callable[[], list]
+) -> None:
+    """Waits until consumer `name` is inside a handler's transaction. A consumer that applies all
+    of `stored` before this process sees it there (a busy host can hold the test back that long)
+    is given `more()` events to apply, added to `stored`."""
+    deadline = time.monotonic() + 60
+    while not in_handler(db, name, category):
+        done = applied(db, category)
+        if done >= len(stored):
+            stored += more()
+        assert time.monotonic() < deadline, (
+            f"{name} never seen inside a handler in 60 s: {done} of {len(stored)} events applied"
+        )
+        time.sleep(0.002)
 
 
 def handler_attempts(logs: Path) -> int:

@@ -69,13 +69,15 @@ def retried(status: int, code: str) -> bool:
 class Clients:
     """`clients` green threads sharing the commands, each sent until answered for good;
     `answers`: key → the 200 answer's body; `refused`: key → (status, code) of a refusal for good;
-    `refusals`: (status, code) → how many other answers, ("unreachable", "") for no connection."""
+    `refusals`: (status, code) → how many other answers, ("unreachable", "") for no connection;
+    `last`: key → the last of those its command met."""
 
     def __init__(self, url: str, token: str, commands: list[Keyed], clients: int = 8):
         self.url, self.headers = url, {"Authorization": f"Bearer {token}"}
         self.answers: dict[str, Any] = {}
         self.refused: dict[str, tuple[int, str]] = {}
         self.refusals: Counter[tuple[Any, str]] = Counter()
+        self.last: dict[str, tuple[Any, str]] = {}
         self.unlike: list[str] = []  # answers other than 200 without the error body
         self._todo = list(commands)
         self._threads = [eventlet.spawn(self._work) for _ in range(clients)]
@@ -96,6 +98,24 @@ class Clients:
         """How many commands are answered for good."""
         return len(self.answers) + len(self.refused)
 
+    def summary(self) -> str:
+        """What the clients were answered so far, for a failure's message."""
+        return (
+            f"{len(self.answers)} answered 200, {len(self.refused)} refused for good"
+            f" {dict(list(self.refused.items())[:5])}, {len(self._todo)} not sent yet;"
+            f" other answers {dict(self.refusals)}; answers without the error body"
+            f" {self.unlike[:3]}"
+        )
+
+    def assert_only_outages(self, *also: tuple[Any, str]) -> None:
+        """Every answer but 200 was an outage's (503, or one of `also`), with the error body."""
+        outages = {(503, "service_unavailable"), *also}
+        odd = {answer: n for answer, n in self.refusals.items() if answer not in outages}
+        keys = [key for key, last in self.last.items() if last in odd]
+        assert not odd and not self.unlike, (
+            f"answers besides outages: {odd}, the last answer to keys {keys[:5]}; {self.summary()}"
+        )
+
     def _send(self, session: requests.Session, command: Keyed) -> None:
         deadline = time.monotonic() + GIVE_UP_SECONDS
         headers = {**self.headers, "Idempotency-Key": command.key}
@@ -106,19 +126,23 @@ class Clients:
                 )
             except requests.ConnectionError:
                 self.refusals["unreachable", ""] += 1
+                self.last[command.key] = ("unreachable", "")
             else:
                 if answer.status_code == 200:
                     self.answers[command.key] = answer.json()
                     return
-                code = self._tally(answer)
+                code = self._tally(answer, command.key)
                 if not retried(answer.status_code, code):
                     self.refused[command.key] = (answer.status_code, code)
                     return
-            assert time.monotonic() < deadline, f"{command.key} never answered: {self.refusals}"
+            assert time.monotonic() < deadline, (
+                f"{command.key} not answered for good in {GIVE_UP_SECONDS} s, last"
+                f" {self.last.get(command.key)}; {self.summary()}"
+            )
             time.sleep(random.uniform(0.05, 0.2))
 
-    def _tally(self, answer: requests.Response) -> str:
-        """Counts the refusal; returns its code."""
+    def _tally(self, answer: requests.Response, key: str) -> str:
+        """Counts the refusal (as the last answer to `key` too); returns its code."""
         try:
             body = answer.json()
         except ValueError:
@@ -127,4 +151,5 @@ class Clients:
             self.unlike.append(f"{answer.status_code}: {answer.text[:200]}")
             body = {"code": ""}
         self.refusals[answer.status_code, body["code"]] += 1
+        self.last[key] = (answer.status_code, body["code"])
         return body["code"]

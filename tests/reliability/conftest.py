@@ -15,7 +15,19 @@ def children(settings, tmp_path):
     group = Children(settings, tmp_path)
     yield group
     group.close()
-    print(group.tails())  # pytest shows it only when the test failed
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A failure says what the test's child processes (services, relays, consumers) logged
+    last, after its own message: most faults here are one of theirs."""
+    try:
+        return (yield)
+    except Exception as failed:
+        children = item.funcargs.get("children")
+        if children is not None:
+            failed.add_note(f"what the child processes logged last:\n{children.tails()}")
+        raise
 
 
 @pytest.fixture

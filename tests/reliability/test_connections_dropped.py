@@ -8,7 +8,7 @@ from tests.support import wait_for
 from .checks import (
     assert_applied_exactly_once,
     assert_sealed_once,
-    in_handler,
+    catch_in_handler,
 )
 from .counter import applied
 from .harness import (
@@ -23,17 +23,20 @@ from .scale import scaled
 DROPS = scaled(4, 12)
 
 
-def append_then_drop_sessions(db, store, streams: list[str], children, category: str) -> list:
-    """Appends, waits until the relay and the consumer both work on it, then drops their
-    sessions while the consumer is inside a handler's transaction."""
+def append_then_drop_sessions(db, store, streams: list[str], children, category, stored) -> None:
+    """Appends to `stored`, waits until the relay and the consumer both work on it, then drops
+    their sessions while the consumer is inside a handler's transaction."""
+
+    def another_round() -> list:
+        return [e for b in append_rounds(store, streams, rounds=1, per_append=8) for e in b]
+
     start, before = relay_checkpoint(db), applied(db, category)
-    stored = [e for b in append_rounds(store, streams, rounds=1, per_append=8) for e in b]
+    stored += another_round()
     wait_for(lambda: relay_checkpoint(db) > start, 30, "the relay to publish")
     wait_for(lambda: applied(db, category) > before, 30, "the consumer to apply")
-    wait_for(lambda: in_handler(db, "consumer", category), 30, "a handler", pause=0.002)
+    catch_in_handler(db, "consumer", category, stored, another_round)
     assert terminate(db, ["relay", "consumer"]) >= 2  # at least the relay lock and the handler
     children.assert_alive()
-    return stored
 
 
 def test_relay_and_consumer_recover_when_the_database_drops_their_sessions(
@@ -43,9 +46,9 @@ def test_relay_and_consumer_recover_when_the_database_drops_their_sessions(
     streams = [f"{category}-{n}" for n in range(10)]
     children.relay("relay")
     children.consumer("consumer", category, bus.name)
-    stored = []
+    stored: list = []
     for _ in range(DROPS):
-        stored += append_then_drop_sessions(db, store, streams, children, category)
+        append_then_drop_sessions(db, store, streams, children, category, stored)
 
     wait_relayed(db, last_position(db, category), "relay")
     assert relay_checkpoint(db) == store.head()

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support import wait_for
 
-from .checks import assert_applied_exactly_once, handler_attempts, in_handler
+from .checks import assert_applied_exactly_once, catch_in_handler, handler_attempts
 from .counter import applied
 from .counter_service import queue_name
 from .harness import append_rounds, delete_queue
@@ -18,22 +18,26 @@ KILLS = scaled(5, 15)
 NAMEKO_KILLS = scaled(3, 8)
 
 
-def kill_in_handler(db, children, name: str, category: str, start) -> None:
+def kill_in_handler(db, children, name: str, category: str, start, stored, more) -> None:
     """Starts a consumer, lets it apply a random number of events (fewer than were just
     appended, so work is left), then kills it inside a handler, its transaction open."""
     goal = applied(db, category) + random.randint(1, 20)
     start(name)
     wait_for(lambda: applied(db, category) >= goal, 30, f"{name} to apply some events")
-    wait_for(lambda: in_handler(db, name, category), 30, f"{name} to be in a handler", pause=0.002)
+    catch_in_handler(db, name, category, stored, more)
     children.kill(name)
 
 
 def kill_again_and_again(db, store, category, children, start, kills: int) -> list:
     streams = [f"{category}-{n}" for n in range(10)]
-    stored = []
+
+    def another_round() -> list:
+        return [e for b in append_rounds(store, streams, rounds=1, per_append=6) for e in b]
+
+    stored: list = []
     for kill in range(kills):
-        stored += [e for b in append_rounds(store, streams, rounds=1, per_append=6) for e in b]
-        kill_in_handler(db, children, f"consumer{kill}", category, start)
+        stored += another_round()
+        kill_in_handler(db, children, f"consumer{kill}", category, start, stored, another_round)
     start("consumer-last")
     return stored
 

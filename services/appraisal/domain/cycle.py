@@ -4,7 +4,7 @@ One stream holds a whole cycle: its plan (windows, weights, grade bands), every 
 leaders' commentary with the rectifications it raised, the measures frozen at finalisation and
 the results. A submitted review is locked; a ReviewReopened unlocks it until it is submitted again.
 Peer reviews are keyed by their review id, which names neither the reviewer nor any other review
-of theirs (see pseudonym.py); the upcasters below give events of version 1 that shape.
+of theirs (see pseudonym.py); the upcasters in events.py give events of version 1 that shape.
 
 A cycle's peer review is anonymous (民主测评, a democratic rating: the default) or open (互评 as a
 conversation between members, 互评互查、互帮互助): an open cycle's reviews name their reviewer,
@@ -18,15 +18,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from eventlog.model import UPCASTERS
-
+from ..events import (
+    EVENTS,
+    CycleFinalised,
+    CycleOpened,
+    LeaderCommentSubmitted,
+    MeasuresRecorded,
+    PeerReviewSubmitted,
+    RectificationRaised,
+    ReviewReopened,
+    SelfReviewSubmitted,
+)
 from ..exceptions import InvalidTransition, NotFound
-from .pseudonym import legacy_review_id
 
 KINDS = ("quarterly", "half_year", "year_end")
 PEER_SCOPES = ("group", "branch")
 PEER_MODES = ("anonymous", "open")
-DEFAULT_PEER_MODE = "anonymous"
 STEPS = ("self_review", "peer_review", "leader_review", "finalisation")
 REVIEW_STEPS = STEPS[:3]
 DIMENSIONS = (
@@ -48,9 +55,9 @@ DEFAULT_WEIGHTS = {
 DEFAULT_BANDS = {"excellent": 90.0, "competent": 75.0, "basically_competent": 60.0}
 # Which of the cycle's maps holds each step's reviews, and the event that fills it.
 REVIEWS = {
-    "self_review": ("self_reviews", "SelfReviewSubmitted"),
-    "peer_review": ("peer_reviews", "PeerReviewSubmitted"),
-    "leader_review": ("leader_comments", "LeaderCommentSubmitted"),
+    "self_review": ("self_reviews", SelfReviewSubmitted),
+    "peer_review": ("peer_reviews", PeerReviewSubmitted),
+    "leader_review": ("leader_comments", LeaderCommentSubmitted),
 }
 
 Key = str  # a member id, or a peer review's id
@@ -113,57 +120,32 @@ class Cycle:
         return {key: found.data for key, found in reviews.items() if found.locked}
 
 
-def key_of(step: str, data: Mapping[str, Any]) -> Key:
-    return data["review_id"] if step == "peer_review" else data["member_id"]
-
-
-def _without_pseudonym(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 named a peer review by its reviewer's pseudonym and reviewee: readers see only
-    the review id those give (the stored event keeps the pseudonym: see the README)."""
-    if "reviewer_pseudonym" not in data:  # a reopened self review or commentary
-        return data
-    pseudonym = data.pop("reviewer_pseudonym")
-    return {**data, "review_id": legacy_review_id(pseudonym, data["reviewee_id"])}
-
-
-UPCASTERS.register("PeerReviewSubmitted", 1)(_without_pseudonym)
-UPCASTERS.register("ReviewReopened", 1)(_without_pseudonym)
-
-
-@UPCASTERS.register("CycleOpened", 1)
-def _anonymous_peer_review(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 had no peer mode: every cycle's peer review was anonymous."""
-    return {**data, "peer_mode": DEFAULT_PEER_MODE}
-
-
-@UPCASTERS.register("PeerReviewSubmitted", 2)
-def _no_reviewer(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 2 was anonymous (every cycle's was): it names no reviewer."""
-    return {**data, "reviewer_id": None}
+def key_of(step: str, review: Mapping[str, Any]) -> Key:
+    """A review's key in its step: a peer review's id, else its member (a review's payload)."""
+    return review["review_id"] if step == "peer_review" else review["member_id"]
 
 
 _SUBMITTED = {event: step for step, (_, event) in REVIEWS.items()}
 
 
-def evolve(state: Cycle, event: Any) -> Cycle:
-    data, kind = event.data, event.type
-    if kind == "CycleOpened":
-        return Cycle(plan=dict(data))
-    if kind in _SUBMITTED:
-        step = _SUBMITTED[kind]
-        return _with_review(state, step, key_of(step, data), Submission(dict(data)))
-    if kind == "ReviewReopened":
-        step = data["step"]
-        key = key_of(step, data)
-        reopened = replace(state.submission(step, key), locked=False)
-        return _with_review(state, step, key, reopened)
-    if kind == "RectificationRaised":
-        raised = {**state.rectifications, data["rectification_id"]: dict(data)}
-        return replace(state, rectifications=raised)
-    if kind == "MeasuresRecorded":
-        return replace(state, measures={**state.measures, data["member_id"]: dict(data)})
-    if kind == "CycleFinalised":
-        return replace(state, finalised=True)
+def evolve(state: Cycle, event: object) -> Cycle:
+    match EVENTS.read(event):
+        case CycleOpened() as opened:
+            return Cycle(plan=opened.data)
+        case SelfReviewSubmitted() | PeerReviewSubmitted() | LeaderCommentSubmitted() as review:
+            step = _SUBMITTED[type(review)]
+            return _with_review(state, step, key_of(step, review.data), Submission(review.data))
+        case ReviewReopened() as reopened:
+            key = key_of(reopened.step, reopened.data)
+            unlocked = replace(state.submission(reopened.step, key), locked=False)
+            return _with_review(state, reopened.step, key, unlocked)
+        case RectificationRaised() as raised:
+            rectifications = {**state.rectifications, raised.rectification_id: raised.data}
+            return replace(state, rectifications=rectifications)
+        case MeasuresRecorded() as recorded:
+            return replace(state, measures={**state.measures, recorded.member_id: recorded.data})
+        case CycleFinalised():
+            return replace(state, finalised=True)
     return state
 
 

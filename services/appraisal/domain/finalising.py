@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog import Event
 
+from ..events import CycleFinalised, MeasuresRecorded
 from ..exceptions import MissingReviews, WindowClosed
 from . import scoring
 from .commands import FinaliseCycle
@@ -44,40 +45,37 @@ def decide_finalise(
     progress: Progress,
     measures: Mapping[str, Mapping[str, Any]],
     now: datetime,
-) -> list[NewEvent]:
+) -> list[Event]:
     """`measures`: the ledger's member_measures answer for every current member."""
     require_finalisable(state, cmd, progress, now)
     members = sorted(progress.roster.members)
     recorded = {member: frozen(member, measures[member]) for member in members}
-    results = [result_of(state, member, recorded[member]) for member in members]
-    finalised = {
-        "results": results,
-        "missing_reviews": progress.missing(),
-        "missing_reviews_reason": cmd.missing_reviews_reason or None,
-    }
-    return [
-        *(NewEvent("MeasuresRecorded", data) for data in recorded.values()),
-        NewEvent("CycleFinalised", finalised),
-    ]
+    results = [result_of(state, member, recorded[member].data) for member in members]
+    finalised = CycleFinalised(
+        results=results,
+        missing_reviews=progress.missing(),
+        missing_reviews_reason=cmd.missing_reviews_reason or None,
+    )
+    return [*recorded.values(), finalised]
 
 
-def frozen(member_id: str, answer: Mapping[str, Any]) -> dict[str, Any]:
+def frozen(member_id: str, answer: Mapping[str, Any]) -> MeasuresRecorded:
     """The part of the ledger's answer the score uses, kept as evidence."""
     ledger = answer["ledger"]
-    return {
-        "member_id": member_id,
-        "start": answer["start"],
-        "end": answer["end"],
-        "ledger": {
+    return MeasuresRecorded(
+        member_id=member_id,
+        start=answer["start"],
+        end=answer["end"],
+        ledger={
             "overall": ledger["on_time_rate"],
             "due": ledger["due"],
             "on_time": ledger["on_time"],
             "by_kind": ledger["by_kind"],
         },
-        "study": dict(answer["study"]),
-        "attendance": dict(answer["attendance"]),
-        "source": MEASURES_SOURCE,
-    }
+        study=dict(answer["study"]),
+        attendance=dict(answer["attendance"]),
+        source=MEASURES_SOURCE,
+    )
 
 
 def result_of(state: Cycle, member_id: str, measures: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from eventlog.model import NewEvent
+from eventlog import Event
 from services.common.periods import period_bounds
 
+from ..events import CycleOpened
 from ..exceptions import BadInput, InvalidTransition
 from .commands import OpenCycle
 from .cycle import GRADES, PEER_MODES, REVIEW_STEPS, Cycle
@@ -19,25 +20,13 @@ PERIODS = {
 WEIGHT_TOLERANCE = 1e-6
 
 
-def decide_open(state: Cycle, cmd: OpenCycle) -> list[NewEvent]:
+def decide_open(state: Cycle, cmd: OpenCycle) -> list[Event]:
     if state.plan:
         raise InvalidTransition(f"appraisal cycle {cmd.cycle_id} is already open")
     _check(cmd)
     starts_on, ends_on = period_bounds(cmd.period)
-    data = {
-        "cycle_id": cmd.cycle_id,
-        "branch_id": cmd.branch_id,
-        "kind": cmd.kind,
-        "period": cmd.period,
-        "starts_on": starts_on.isoformat(),
-        "ends_on": ends_on.isoformat(),
-        "peer_scope": cmd.peer_scope,
-        "peer_mode": cmd.peer_mode,
-        "windows": {step: window.as_dict() for step, window in cmd.windows.items()},
-        "weights": dict(cmd.weights),
-        "bands": dict(cmd.bands),
-    }
-    return [NewEvent("CycleOpened", data, schema_version=2)]
+    windows = {step: window.as_dict() for step, window in cmd.windows.items()}
+    return [CycleOpened.taking(cmd, starts_on=starts_on, ends_on=ends_on, windows=windows)]
 
 
 def _check(cmd: OpenCycle) -> None:

@@ -10,8 +10,8 @@ author: every review of a reviewer has an id of its own, in every cycle.
 Version 1 of PeerReviewSubmitted carried a per-cycle pseudonym of the reviewer,
 HMAC-SHA256(key, "<cycle>:<reviewer>"), the same on all of one reviewer's reviews in a cycle:
 in a group, the one member missing from a pseudonym's reviewees was its author. Those events
-stay in the log as they were stored; the upcaster (cycle.py) gives readers their review id only,
-the one they have always been known by (`legacy_review_id`).
+stay in the log as they were stored; the upcaster (events.py) gives readers their review id
+only, the one they have always been known by (`legacy_review_id`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+
+from ..events import legacy_review_id
 
 PSEUDONYM_HEX = 32  # 128 bits: unguessable, short enough to read in the log
 
@@ -36,8 +38,3 @@ def pseudonym(key: bytes, cycle_id: str, reviewer_id: str) -> str:
     """Version 1's per-cycle pseudonym of a reviewer: only ever recomputed, never stored now."""
     digest = hmac.new(key, f"{cycle_id}:{reviewer_id}".encode(), hashlib.sha256)
     return digest.hexdigest()[:PSEUDONYM_HEX]
-
-
-def legacy_review_id(reviewer_pseudonym: str, reviewee_id: str) -> str:
-    """The id of a review stored under version 1, from its pseudonym and reviewee."""
-    return hashlib.sha256(f"{reviewer_pseudonym}:{reviewee_id}".encode()).hexdigest()[:24]

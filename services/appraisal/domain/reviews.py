@@ -10,27 +10,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from eventlog.model import NewEvent
+from eventlog import Event
 from services.common.periods import local_date
 
+from ..events import (
+    LeaderCommentSubmitted,
+    PeerReviewSubmitted,
+    RectificationRaised,
+    ReviewReopened,
+    SelfReviewSubmitted,
+)
 from ..exceptions import AlreadySubmitted, BadInput, InvalidTransition, NotFound, WindowClosed
 from .commands import ReopenReview, SubmitLeaderComment, SubmitPeerReview, SubmitSelfReview
 from .cycle import Cycle, Key, require_running
 from .roster import Roster, require, require_member
 
 
-def decide_self(
-    state: Cycle, cmd: SubmitSelfReview, roster: Roster, now: datetime
-) -> list[NewEvent]:
+def decide_self(state: Cycle, cmd: SubmitSelfReview, roster: Roster, now: datetime) -> list[Event]:
     require_member(roster, cmd.actor_id)
     _require_slot(state, "self_review", cmd.actor_id, now)
-    data = {"member_id": cmd.actor_id, "scores": dict(cmd.scores), "problems": cmd.problems}
-    return [NewEvent("SelfReviewSubmitted", data)]
+    return [SelfReviewSubmitted.taking(cmd, member_id=cmd.actor_id)]
 
 
 def decide_peer(
     state: Cycle, cmd: SubmitPeerReview, roster: Roster, ids: Sequence[str], now: datetime
-) -> list[NewEvent]:
+) -> list[Event]:
     """`ids`: the ids this reviewer's review of this reviewee may have (pseudonym.review_ids),
     the current one first. In an anonymous cycle the event names the review by its id only: the
     reviewer's id goes nowhere, and nothing in it is shared with their other reviews; in an open
@@ -44,19 +48,13 @@ def decide_peer(
         raise BadInput({"reviewee_id": [f"not a peer in your {scope}"]})
     key = next((id for id in ids if state.submission("peer_review", id) is not None), ids[0])
     _require_slot(state, "peer_review", key, now)
-    data = {
-        "review_id": key,
-        "reviewee_id": cmd.reviewee_id,
-        "reviewer_id": cmd.actor_id if state.open_peer_review else None,
-        "scores": dict(cmd.scores),
-        "comments": cmd.comments,
-    }
-    return [NewEvent("PeerReviewSubmitted", data, schema_version=3)]
+    reviewer = cmd.actor_id if state.open_peer_review else None
+    return [PeerReviewSubmitted.taking(cmd, review_id=key, reviewer_id=reviewer)]
 
 
 def decide_leader(
     state: Cycle, cmd: SubmitLeaderComment, roster: Roster, now: datetime
-) -> list[NewEvent]:
+) -> list[Event]:
     """The commentary, and one RectificationRaised per item it asks for."""
     if cmd.member_id not in roster.members:
         raise NotFound(f"{cmd.member_id} is not a member of branch {roster.branch_id}")
@@ -64,41 +62,36 @@ def decide_leader(
     require(allowed, "secretary, or group_leader of the member's group (not oneself)")
     _require_slot(state, "leader_review", cmd.member_id, now)
     raised = _rectifications(state, cmd, local_date(now, roster.timezone))
-    comment = {
-        "member_id": cmd.member_id,
-        "leader_id": cmd.actor_id,
-        "score": cmd.score,
-        "comment": cmd.comment,
-        "rectifications": [
-            {k: r[k] for k in ("rectification_id", "title", "due_date")} for r in raised
-        ],
-    }
-    return [
-        NewEvent("LeaderCommentSubmitted", comment),
-        *(NewEvent("RectificationRaised", data) for data in raised),
+    asked = [
+        {"rectification_id": r.rectification_id, "title": r.title, "due_date": r.due_date}
+        for r in raised
     ]
+    comment = LeaderCommentSubmitted.taking(cmd, leader_id=cmd.actor_id, rectifications=asked)
+    return [comment, *raised]
 
 
-def _rectifications(state: Cycle, cmd: SubmitLeaderComment, today: date) -> list[dict]:
+def _rectifications(
+    state: Cycle, cmd: SubmitLeaderComment, today: date
+) -> list[RectificationRaised]:
     """Numbered in the cycle, so that an id says where it came from and never repeats. A due
     date is judged by the institution's day, as the ledger judges it."""
     if any(item.due_date < today for item in cmd.rectifications):
         raise BadInput({"rectifications": ["a rectification is due today or later"]})
     return [
-        {
-            "rectification_id": f"{state.cycle_id}.r{len(state.rectifications) + n}",
-            "cycle_id": state.cycle_id,
-            "branch_id": state.branch_id,
-            "member_id": cmd.member_id,
-            "title": item.title,
-            "due_date": item.due_date.isoformat(),
-            "raised_by": cmd.actor_id,
-        }
+        RectificationRaised(
+            rectification_id=f"{state.cycle_id}.r{len(state.rectifications) + n}",
+            cycle_id=state.cycle_id,
+            branch_id=state.branch_id,
+            member_id=cmd.member_id,
+            title=item.title,
+            due_date=item.due_date.isoformat(),
+            raised_by=cmd.actor_id,
+        )
         for n, item in enumerate(cmd.rectifications, start=1)
     ]
 
 
-def decide_reopen(state: Cycle, cmd: ReopenReview) -> list[NewEvent]:
+def decide_reopen(state: Cycle, cmd: ReopenReview) -> list[Event]:
     require_running(state)
     key = _target(state, cmd)
     found = state.submission(cmd.step, key)
@@ -110,8 +103,7 @@ def decide_reopen(state: Cycle, cmd: ReopenReview) -> list[NewEvent]:
         target = {"review_id": key, "reviewee_id": found.data["reviewee_id"]}
     else:
         target = {"member_id": key}
-    data = {"step": cmd.step, **target, "reason": cmd.reason, "by": cmd.actor_id}
-    return [NewEvent("ReviewReopened", data, schema_version=2)]
+    return [ReviewReopened(step=cmd.step, **target, reason=cmd.reason, by=cmd.actor_id)]
 
 
 def _target(state: Cycle, cmd: ReopenReview) -> Key:

@@ -10,11 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from services.common.periods import DEFAULT_TIMEZONE
+from services.common.roles import (
+    ADMIN_NEEDS,
+    BRANCH_ADMIN,
+    COMMITTEE_MEMBER,
+    GROUP_LEADER,
+    SECRETARY,
+)
 
 from ..exceptions import Forbidden
-
-BRANCH_ADMIN = ("secretary", "committee_member")
-ADMIN_NEEDS = "secretary or committee_member of the branch, or institution_committee"
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class Roster:
         Nobody comments on themself: a secretary's own commentary falls to the committee members.
         """
         group = self.members.get(member_id)
-        for role, role_group in (("group_leader", group), ("secretary", None)):
+        for role, role_group in ((GROUP_LEADER, group), (SECRETARY, None)):
             found = sorted(
                 who
                 for who, r, g in self.roles
@@ -55,11 +59,11 @@ class Roster:
             )
             if found:
                 return found
-        return sorted(w for w, r, _ in self.roles if r == "committee_member" and w != member_id)
+        return sorted(w for w, r, _ in self.roles if r == COMMITTEE_MEMBER and w != member_id)
 
     def may_comment(self, who: str, member_id: str) -> bool:
         return who != member_id and (
-            self.holds(who, "secretary") or who in self.commentators(member_id)
+            self.holds(who, SECRETARY) or who in self.commentators(member_id)
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog import Event
 from services.common.handlers import EventStore, Outcome, commit, load
 
 from ..domain.cycle import Cycle, evolve, require_cycle
@@ -42,25 +42,22 @@ def cycle_of(ctx: Context, cycle_id: str) -> tuple[Cycle, int, Roster]:
 
 def save(
     ctx: Context,
-    cycle_id: str,
-    events: list[NewEvent],
+    cmd: Any,
+    events: Sequence[Event],
     version: int,
-    *,
-    actor_id: str,
-    branch_id: str,
     now: datetime,
-    id: str | None = None,
-    correlation_id: str | None = None,
+    branch_id: str,
+    **metadata: Any,
 ) -> Outcome:
-    """Appends at the loaded version: a concurrent change makes this fail, not interleave."""
+    """Appends the command's events to its cycle's stream at the loaded version (a concurrent
+    change makes this fail, not interleave), as its actor unless `metadata` says otherwise (and
+    the id answered: the cycle's, unless it says which)."""
     return commit(
         ctx.store,
-        stream_id(cycle_id),
+        stream_id(cmd.cycle_id),
         events,
         version,
-        actor_id=actor_id,
+        **{"actor_id": cmd.actor_id, "id": cmd.cycle_id, **metadata},
         branch_id=branch_id,
         now=now,
-        id=id or cycle_id,
-        correlation_id=correlation_id,
     )

@@ -17,10 +17,7 @@ from .common import Context, cycle_of, save, stream_id
 def open_cycle(cmd: OpenCycle, ctx: Context, now: datetime) -> Outcome:
     require_admin(ctx.roster(cmd.branch_id), cmd.actor_id)
     state, version = load(ctx.store, stream_id(cmd.cycle_id), evolve, Cycle())
-    events = opening.decide_open(state, cmd)
-    return save(
-        ctx, cmd.cycle_id, events, version, actor_id=cmd.actor_id, branch_id=cmd.branch_id, now=now
-    )
+    return save(ctx, cmd, opening.decide_open(state, cmd), version, now, cmd.branch_id)
 
 
 def finalise_cycle(cmd: FinaliseCycle, ctx: Context, now: datetime) -> Outcome:
@@ -33,12 +30,4 @@ def finalise_cycle(cmd: FinaliseCycle, ctx: Context, now: datetime) -> Outcome:
     start, end = (date.fromisoformat(state.plan[k]) for k in ("starts_on", "ends_on"))
     measures = ctx.measures(state.branch_id, sorted(roster.members), start, end)
     events = finalising.decide_finalise(state, cmd, progress, measures, now)
-    return save(
-        ctx,
-        cmd.cycle_id,
-        events,
-        version,
-        actor_id=cmd.actor_id,
-        branch_id=state.branch_id,
-        now=now,
-    )
+    return save(ctx, cmd, events, version, now, state.branch_id)

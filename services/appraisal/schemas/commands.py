@@ -14,6 +14,7 @@ from services.common.schemas import (
     Id,
     Strict,
     Text,
+    command_table,
     new_id,
     storable,
 )
@@ -134,3 +135,10 @@ class FinaliseCycle(Command):
     missing_reviews_reason = fields.Str(
         load_default=None, allow_none=True, validate=[validate.Length(1, 2000), storable]
     )
+
+
+# Every command of the appraisal, by its RPC name (services/common/rpc.py): the service's methods
+# and the gateway's routes to it are made from this table.
+COMMANDS = command_table(
+    OpenCycle, SubmitSelfReview, SubmitPeerReview, SubmitLeaderComment, ReopenReview, FinaliseCycle
+)

@@ -25,7 +25,7 @@ from ..schemas import appraisal as a
 from ..schemas import requests as q
 from ..views import appraisal_exports as exports
 from ..views.sheets import XLSX
-from .base import command, query
+from .base import commands, query, route
 
 B = "/branches/{branch_id}"
 CYCLES = B + "/appraisal/cycles"
@@ -34,59 +34,43 @@ MEMBER = B + "/members/{member_id}"
 ON = {"service": "appraisal", "tag": "appraisal"}
 EXPORT = {"tag": "exports"}
 
-COMMANDS = [
-    command(
-        "open_cycle",
+# Where each of the appraisal's commands (its command table) is reached, and who may send it.
+ROUTES = {
+    "open_cycle": route(
         CYCLES,
         branch_admin,
-        cs.OpenCycle,
         "Open an appraisal cycle: its period, peer scope and mode (anonymous or open), a window"
         " per step, weights, grades",
-        **ON,
     ),
-    command(
-        "submit_self_review",
+    "submit_self_review": route(
         CYCLE + "/self-review",
         branch_member,
-        cs.SubmitSelfReview,
         "Submit your self review: scores on the four dimensions and the problems you found",
-        **ON,
     ),
-    command(
-        "submit_peer_review",
+    "submit_peer_review": route(
         CYCLE + "/peer-reviews",
         branch_member,
-        cs.SubmitPeerReview,
         "Submit a peer review of a member of your group (or branch): anonymous, or in an open"
         " cycle under your name",
         anonymous=True,
-        **ON,
     ),
-    command(
-        "submit_leader_comment",
+    "submit_leader_comment": route(
         CYCLE + "/members/{member_id}/leader-comment",
         commentator,
-        cs.SubmitLeaderComment,
         "Comment on a member, with a score and the rectifications asked of them",
-        **ON,
     ),
-    command(
-        "reopen_review",
+    "reopen_review": route(
         CYCLE + "/reopen",
         branch_admin,
-        cs.ReopenReview,
         "Reopen a submitted review, with the reason (a peer review by its review_id only)",
-        **ON,
     ),
-    command(
-        "finalise_cycle",
+    "finalise_cycle": route(
         CYCLE + "/finalise",
         branch_admin,
-        cs.FinaliseCycle,
         "Finalise the cycle: measures from the ledger, every member's score and grade",
-        **ON,
     ),
-]
+}
+COMMANDS = commands(cs.COMMANDS, ROUTES, **ON)
 
 QUERIES = [
     query(

@@ -7,8 +7,8 @@ a capability is added in one place: a row naming the service's RPC method and sc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import Schema
@@ -97,6 +97,34 @@ class Endpoint:
 def command(name: str, path: str, rule: Rule, schema: type[Schema], summary: str, **more):
     """A POST that changes something and answers with the command's outcome."""
     return Endpoint(name, "POST", path, rule, r.CommandResult(), schema, summary=summary, **more)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a service's command is reached over HTTP, and who may send it."""
+
+    path: str
+    rule: Rule
+    summary: str
+    more: Mapping[str, Any] = field(default_factory=dict)  # the Endpoint's other options
+
+
+def route(path: str, rule: Rule, summary: str, **more: Any) -> Route:
+    return Route(path, rule, summary, more)
+
+
+def commands(table: Mapping[str, type[Schema]], routes: Mapping[str, Route], **more) -> list:
+    """The endpoints of a service's commands, one a row of its command table (its schema
+    there), in the table's order. A command without a route, or a route to no command, stops
+    the gateway from starting: a command the service adds is a decision here too."""
+    if set(table) != set(routes):
+        missing, unknown = sorted(set(table) - set(routes)), sorted(set(routes) - set(table))
+        raise LookupError(f"commands without a route: {missing}; routes to none: {unknown}")
+    return [
+        command(name, r.path, r.rule, table[name], r.summary, **{**more, **r.more})
+        for name in table
+        for r in (routes[name],)
+    ]
 
 
 def query(name: str, path: str, rule: Rule, schema, response: Schema, summary: str, **more):

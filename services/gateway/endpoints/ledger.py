@@ -1,6 +1,8 @@
 """The ledger's capabilities over HTTP: one row per RPC method (see services/ledger/service.py).
 
-Requests are validated with the ledger's own schemas, less the actor and the path's parameters.
+The commands are the ledger's command table (services/ledger/schemas/commands.py), each with its
+route here; requests are validated with the ledger's own schemas, less the actor and the path's
+parameters.
 """
 
 from __future__ import annotations
@@ -20,171 +22,99 @@ from ..access import (
     the_member,
 )
 from ..schemas import responses as r
-from .base import command, query
+from .base import commands, query, route
 
 B = "/branches/{branch_id}"
 I = "/institutions/{institution_id}"  # noqa: E741
 M = B + "/members/{member_id}"
 ITEM = "/items/{item_id}"
 
-COMMANDS = [
-    command(
-        "register_institution",
+# Where each of the ledger's commands (its command table) is reached, and who may send it.
+ROUTES = {
+    "register_institution": route(
         "/institutions",
         admin_user,
-        cs.RegisterInstitution,
         "Found an institution with its first committee (the caller among the founders)",
     ),
-    command(
-        "appoint_committee_member",
-        I + "/committee",
-        committee,
-        cs.AppointCommitteeMember,
-        "Appoint a person to the institution committee",
+    "appoint_committee_member": route(
+        I + "/committee", committee, "Appoint a person to the institution committee"
     ),
-    command(
-        "remove_committee_member",
+    "remove_committee_member": route(
         I + "/committee/{person_id}/remove",
         committee,
-        cs.RemoveCommitteeMember,
         "Remove a person from the institution committee",
     ),
-    command(
-        "set_goal_template",
-        I + "/goal-templates",
-        committee,
-        cs.SetGoalTemplate,
-        "Set the year's 8 standard goals for every branch",
+    "set_goal_template": route(
+        I + "/goal-templates", committee, "Set the year's 8 standard goals for every branch"
     ),
-    command(
-        "register_branch",
-        I + "/branches",
-        committee,
-        cs.RegisterBranch,
-        "Register a branch of the institution",
-    ),
-    command("form_group", B + "/groups", branch_admin, cs.FormGroup, "Form a group"),
-    command("admit_member", B + "/members", branch_admin, cs.AdmitMember, "Admit a member"),
-    command(
-        "move_member", M + "/move", branch_admin, cs.MoveMember, "Move a member to another group"
-    ),
-    command(
-        "remove_member",
-        M + "/remove",
-        branch_admin,
-        cs.RemoveMember,
-        "Remove a member from the branch",
-    ),
-    command("grant_role", M + "/roles", branch_admin, cs.GrantRole, "Grant a role"),
-    command("revoke_role", M + "/roles/revoke", branch_admin, cs.RevokeRole, "Revoke a role"),
-    command(
-        "open_goal_set",
+    "register_branch": route(I + "/branches", committee, "Register a branch of the institution"),
+    "form_group": route(B + "/groups", branch_admin, "Form a group"),
+    "admit_member": route(B + "/members", branch_admin, "Admit a member"),
+    "move_member": route(M + "/move", branch_admin, "Move a member to another group"),
+    "remove_member": route(M + "/remove", branch_admin, "Remove a member from the branch"),
+    "grant_role": route(M + "/roles", branch_admin, "Grant a role"),
+    "revoke_role": route(M + "/roles/revoke", branch_admin, "Revoke a role"),
+    "open_goal_set": route(
         B + "/goal-sets",
         branch_admin,
-        cs.OpenGoalSet,
         "Open the year's 8+X goal set from the institution's template",
     ),
-    command(
-        "add_goal",
-        B + "/goal-sets/{year}/goals",
-        branch_admin,
-        cs.AddGoal,
-        "Add one of the branch's own goals (the X)",
+    "add_goal": route(
+        B + "/goal-sets/{year}/goals", branch_admin, "Add one of the branch's own goals (the X)"
     ),
-    command(
-        "assign_responsibility",
+    "assign_responsibility": route(
         B + "/goal-sets/{year}/goals/{goal_id}/responsibility",
         branch_admin,
-        cs.AssignResponsibility,
         "Assign a goal's four responsibility holders",
     ),
-    command(
-        "plan_item",
+    "plan_item": route(
         B + "/items",
         group_leader,
-        cs.PlanItem,
         "Plan a ledger item (group and member items: their group's leader)",
     ),
-    command("start_item", ITEM + "/start", item_owner, cs.StartItem, "Start an occurrence"),
-    command(
-        "note_progress",
-        ITEM + "/progress",
-        item_owner,
-        cs.NoteProgress,
-        "Note progress on an occurrence, with evidence links",
+    "start_item": route(ITEM + "/start", item_owner, "Start an occurrence"),
+    "note_progress": route(
+        ITEM + "/progress", item_owner, "Note progress on an occurrence, with evidence links"
     ),
-    command(
-        "complete_occurrence",
-        ITEM + "/complete",
-        item_owner,
-        cs.CompleteOccurrence,
-        "Complete an occurrence",
-    ),
-    command(
-        "cancel_item",
+    "complete_occurrence": route(ITEM + "/complete", item_owner, "Complete an occurrence"),
+    "cancel_item": route(
         ITEM + "/cancel",
         item_manager,
-        cs.CancelItem,
         "Cancel an occurrence, or the whole item without a period",
     ),
-    command(
-        "reopen_item",
+    "reopen_item": route(
         ITEM + "/reopen",
         item_manager,
-        cs.ReopenItem,
         "Reopen a done or cancelled occurrence, or a cancelled item",
     ),
-    command(
-        "reassign_item",
-        ITEM + "/reassign",
-        item_manager,
-        cs.ReassignItem,
-        "Give the item to another owner",
-    ),
-    command(
-        "change_due_date",
+    "reassign_item": route(ITEM + "/reassign", item_manager, "Give the item to another owner"),
+    "change_due_date": route(
         ITEM + "/due-date",
         item_manager,
-        cs.ChangeDueDate,
         "Change the due date (one-off) or due day (recurring)",
     ),
-    command(
-        "record_accountability",
+    "record_accountability": route(
         ITEM + "/accountability",
         supervisor,
-        cs.RecordAccountability,
         "Record what was done about an overdue occurrence: the action taken, when, a note",
     ),
-    command(
-        "set_meeting_requirement",
-        B + "/meeting-requirements",
-        branch_admin,
-        cs.SetMeetingRequirement,
-        "Set how often a kind of meeting is due",
+    "set_meeting_requirement": route(
+        B + "/meeting-requirements", branch_admin, "Set how often a kind of meeting is due"
     ),
-    command(
-        "record_meeting",
+    "record_meeting": route(
         B + "/meetings",
         group_leader,
-        cs.RecordMeeting,
         "Record a meeting held, with minutes and attendance (group meetings: their leader)",
     ),
-    command("file_report", B + "/reports", branch_admin, cs.FileReport, "File a report"),
-    command(
-        "post_article",
-        M + "/articles",
-        the_member,
-        cs.PostArticle,
-        "Post a study article (1–5 a month)",
-    ),
-    command(
-        "recommend_article",
+    "file_report": route(B + "/reports", branch_admin, "File a report"),
+    "post_article": route(M + "/articles", the_member, "Post a study article (1–5 a month)"),
+    "recommend_article": route(
         M + "/articles/{article_id}/recommend",
         branch_admin,
-        cs.RecommendArticle,
         "Recommend a member's article upward",
     ),
-]
+}
+COMMANDS = commands(cs.COMMANDS, ROUTES)
 
 QUERIES = [
     query(

@@ -18,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from services.ledger.events import ItemPlanned
+
 from .projection import HANDLERS
 
 # The events after which a command's stream is applied before its answer (see above).
-APPLIED_AT_ONCE = HANDLERS.keys() - {"ItemPlanned"}
+APPLIED_AT_ONCE = {event.type for event in HANDLERS} - {ItemPlanned.type}
 # Path parameter → the stream its id names.
 STREAMS = {
     "item_id": "item-{}",

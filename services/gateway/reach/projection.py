@@ -11,56 +11,64 @@ from __future__ import annotations
 from pathlib import Path
 
 from eventlog import Projection, statement
+from services.appraisal import events as ae
+from services.ledger import events as le
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 HANDLERS = {
-    "CommitteeMemberAppointed": statement(
-        "INSERT INTO gateway.committee VALUES (%(person_id)s, %(owner)s) ON CONFLICT DO NOTHING"
+    le.CommitteeMemberAppointed: statement(
+        le.CommitteeMemberAppointed,
+        "INSERT INTO gateway.committee VALUES (%(person_id)s, %(owner)s) ON CONFLICT DO NOTHING",
     ),
-    "CommitteeMemberRemoved": statement(
+    le.CommitteeMemberRemoved: statement(
+        le.CommitteeMemberRemoved,
         "DELETE FROM gateway.committee WHERE person_id = %(person_id)s"
-        " AND institution_id = %(owner)s"
+        " AND institution_id = %(owner)s",
     ),
-    "BranchRegistered": statement(
+    le.BranchRegistered: statement(
+        le.BranchRegistered,
         "INSERT INTO gateway.branches VALUES (%(branch_id)s, %(institution_id)s)"
-        " ON CONFLICT DO NOTHING"
+        " ON CONFLICT DO NOTHING",
     ),
-    "MemberJoined": statement(
+    le.MemberJoined: statement(
+        le.MemberJoined,
         "INSERT INTO gateway.members VALUES (%(member_id)s, %(owner)s, %(name)s, %(group_id)s,"
         " true) ON CONFLICT (member_id, branch_id) DO UPDATE SET name = EXCLUDED.name,"
         " group_id = EXCLUDED.group_id, active = true",
-        "group_id",
     ),
-    "MemberMoved": statement(
+    le.MemberMoved: statement(
+        le.MemberMoved,
         "UPDATE gateway.members SET group_id = %(group_id)s"
-        " WHERE member_id = %(member_id)s AND branch_id = %(owner)s"
+        " WHERE member_id = %(member_id)s AND branch_id = %(owner)s",
     ),
-    "MemberLeft": statement(
+    le.MemberLeft: statement(
+        le.MemberLeft,
         "UPDATE gateway.members SET active = false"
-        " WHERE member_id = %(member_id)s AND branch_id = %(owner)s"
+        " WHERE member_id = %(member_id)s AND branch_id = %(owner)s",
     ),
-    "RoleGranted": statement(
+    le.RoleGranted: statement(
+        le.RoleGranted,
         "INSERT INTO gateway.roles VALUES (%(member_id)s, %(owner)s, %(role)s,"
         " coalesce(%(group_id)s, '')) ON CONFLICT DO NOTHING",
-        "group_id",
     ),
-    "RoleRevoked": statement(
+    le.RoleRevoked: statement(
+        le.RoleRevoked,
         "DELETE FROM gateway.roles WHERE member_id = %(member_id)s AND branch_id = %(owner)s"
         " AND role = %(role)s AND group_id = coalesce(%(group_id)s, '')",
-        "group_id",
     ),
-    "ItemPlanned": statement(
+    le.ItemPlanned: statement(
+        le.ItemPlanned,
         "INSERT INTO gateway.items VALUES (%(item_id)s, %(branch_id)s, %(level)s, %(group_id)s,"
         " %(owner_id)s) ON CONFLICT DO NOTHING",
-        "group_id",
-        "owner_id",
     ),
-    "ItemReassigned": statement(
-        "UPDATE gateway.items SET owner_id = %(owner_id)s WHERE item_id = %(owner)s"
+    le.ItemReassigned: statement(
+        le.ItemReassigned,
+        "UPDATE gateway.items SET owner_id = %(owner_id)s WHERE item_id = %(owner)s",
     ),
-    "CycleOpened": statement(
+    ae.CycleOpened: statement(
+        ae.CycleOpened,
         "INSERT INTO gateway.appraisal_cycles VALUES (%(owner)s, %(branch_id)s)"
-        " ON CONFLICT DO NOTHING"
+        " ON CONFLICT DO NOTHING",
     ),
 }
 
@@ -77,4 +85,25 @@ PROJECTION = Projection(
         "gateway.appraisal_cycles",
     ),
     handlers=HANDLERS,
+    # Who may act where changes with none of these: names of institutions and groups, goal
+    # templates, an item's work, dates and accountability, and a cycle's reviews and results.
+    ignored=(
+        le.InstitutionRegistered,
+        le.GoalTemplateSet,
+        le.GroupFormed,
+        le.ItemStarted,
+        le.ProgressNoted,
+        le.ItemCompleted,
+        le.ItemCancelled,
+        le.ItemReopened,
+        le.DueDateChanged,
+        le.AccountabilityRecorded,
+        ae.SelfReviewSubmitted,
+        ae.PeerReviewSubmitted,
+        ae.LeaderCommentSubmitted,
+        ae.RectificationRaised,
+        ae.ReviewReopened,
+        ae.MeasuresRecorded,
+        ae.CycleFinalised,
+    ),
 )

@@ -17,7 +17,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from services.ledger.domain import roster_rows as r
+from services.common import roster as r
 from services.ledger.schemas.roster import MAX_ROWS
 
 from ..views.sheets import workbook

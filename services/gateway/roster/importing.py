@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
+from services.common import roster as r
 from services.common.schemas import ID_RULE
-from services.ledger.domain import roster_rows as r
 
 from ..users import handlers as users
 from ..users.credentials import one_time_password

@@ -11,8 +11,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from eventlog.model import UPCASTERS, NewEvent
+from eventlog import Event
 from services.common.errors import InvalidTransition, NotFound
+
+from ..events import EVENTS, LoginSucceeded, PasswordChanged, PasswordReset, UserRegistered
 
 
 def stream_id(username: str) -> str:
@@ -38,57 +40,34 @@ class RegisterUser:
 
 
 def evolve(state: User, event: Any) -> User:
-    data = event.data
-    if event.type == "UserRegistered":
-        return User(
-            data["username"],
-            data["person_id"],
-            data["password_hash"],
-            data["admin"],
-            data["one_time"],
-        )
-    if event.type == "PasswordChanged":
-        return replace(state, password_hash=data["password_hash"], one_time=False)
-    if event.type == "PasswordReset":
-        return replace(state, password_hash=data["password_hash"], one_time=True)
+    match EVENTS.read(event):
+        case UserRegistered() as registered:
+            return User(**registered.data)
+        case PasswordChanged(password_hash=password_hash):
+            return replace(state, password_hash=password_hash, one_time=False)
+        case PasswordReset(password_hash=password_hash):
+            return replace(state, password_hash=password_hash, one_time=True)
     return state
 
 
-@UPCASTERS.register("UserRegistered", 1)
-def _chosen_password(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 users were registered with a password of their own."""
-    return {**data, "one_time": False}
-
-
-def decide_register(state: User, cmd: RegisterUser) -> list[NewEvent]:
+def decide_register(state: User, cmd: RegisterUser) -> list[Event]:
     if state.username:
         raise InvalidTransition(f"user {cmd.username} already exists")
-    data = {
-        "username": cmd.username,
-        "person_id": cmd.person_id,
-        "password_hash": cmd.password_hash,
-        "admin": cmd.admin,
-        "one_time": cmd.one_time,
-    }
-    return [NewEvent("UserRegistered", data, schema_version=2)]
+    return [UserRegistered.taking(cmd)]
 
 
-SIGNED_IN = "LoginSucceeded"
-
-
-def signed_in(now: datetime, session: str | None) -> NewEvent:
+def signed_in(now: datetime, session: str | None) -> Event:
     """A sign-in, with the id of the session (token) it begins; None: a password checked again,
     which issues no token (users/sessions.py)."""
-    data = {"at": now.isoformat()} | ({"session": session} if session else {})
-    return NewEvent(SIGNED_IN, data)
+    return LoginSucceeded(at=now.isoformat(), session=session)
 
 
-def decide_change_password(state: User, password_hash: str) -> list[NewEvent]:
-    return [NewEvent("PasswordChanged", {"password_hash": password_hash})]
+def decide_change_password(state: User, password_hash: str) -> list[Event]:
+    return [PasswordChanged(password_hash=password_hash)]
 
 
-def decide_reset(state: User, password_hash: str, reason: str) -> list[NewEvent]:
+def decide_reset(state: User, password_hash: str, reason: str) -> list[Event]:
     """An administrator's reset: a one-time password, to be changed at the next sign-in."""
     if not state.username:
         raise NotFound("no such user")
-    return [NewEvent("PasswordReset", {"password_hash": password_hash, "reason": reason})]
+    return [PasswordReset(password_hash=password_hash, reason=reason)]

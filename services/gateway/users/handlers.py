@@ -10,7 +10,7 @@ import math
 from datetime import datetime
 from typing import Any
 
-from eventlog import ConcurrencyConflict, Metadata, utcnow
+from eventlog import ConcurrencyConflict, Metadata, new_event, utcnow
 from eventlog.model import StoredEvent
 from services.common import handlers as common
 from services.common.errors import InvalidTransition
@@ -41,7 +41,11 @@ def register_all(store: Any, cmds: list[domain.RegisterUser], actor_id: str) -> 
     """New users, all in one append, each stream expected new: all are registered, or none
     (ConcurrencyConflict when one of the names was taken meanwhile)."""
     appends = [
-        (domain.stream_id(cmd.username), 0, domain.decide_register(domain.User(), cmd))
+        (
+            domain.stream_id(cmd.username),
+            0,
+            [new_event(e) for e in domain.decide_register(domain.User(), cmd)],
+        )
         for cmd in cmds
     ]
     return store.append_batch(appends, metadata=Metadata(actor_id=actor_id))
@@ -132,10 +136,11 @@ def _refuse_while_waiting(buckets: Buckets, now: datetime) -> None:
 def _record(store: Any, origin, buckets: Buckets, user, password_ok: bool, now, session) -> None:
     """The attempt in both buckets, at the versions read; a success in the user's stream too."""
     (address, at_address), (account, at_account) = buckets
-    events = throttle.attempted(address, account, password_ok, now)
+    events = [new_event(e) for e in throttle.attempted(address, account, password_ok, now)]
     appends = [(origin.address, at_address, [events[0]]), (origin.account, at_account, [events[1]])]
     if password_ok:
-        appends.append((domain.stream_id(user.username), None, [domain.signed_in(now, session)]))
+        signed_in = new_event(domain.signed_in(now, session))
+        appends.append((domain.stream_id(user.username), None, [signed_in]))
     actor = user.person_id if password_ok else None
     store.append_batch(appends, metadata=Metadata(actor_id=actor))
 

@@ -11,31 +11,17 @@ from pathlib import Path
 
 from psycopg2.extensions import cursor as Cursor
 
-from eventlog import Projection, StoredEvent, owner_of
+from eventlog import Projection, StoredEvent, owner_of, statement
+
+from .. import events as e
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
-
-
-def _registered(cur: Cursor, event: StoredEvent) -> None:
-    cur.execute(
-        "INSERT INTO gateway.users (username, person_id, admin, registered_at)"
-        " VALUES (%(username)s, %(person_id)s, %(admin)s, %(at)s)"
-        " ON CONFLICT (username) DO NOTHING",
-        {**event.data, "at": event.occurred_at},
-    )
-
-
-def _locked(cur: Cursor, event: StoredEvent) -> None:
-    cur.execute(
-        "UPDATE gateway.users SET locked_until = %s WHERE username = %s",
-        (event.data["until"], owner_of(event)),
-    )
 
 
 def _signed_in(cur: Cursor, event: StoredEvent) -> None:
     cur.execute(
         "UPDATE gateway.users SET last_login_at = %s, locked_until = NULL WHERE username = %s",
-        (event.data["at"], owner_of(event)),
+        (e.LoginSucceeded.of(event).at, owner_of(event)),
     )
 
 
@@ -45,8 +31,18 @@ PROJECTION = Projection(
     schema_sql=SCHEMA_SQL,
     tables=("gateway.users",),
     handlers={
-        "UserRegistered": _registered,
-        "UserLocked": _locked,
-        "LoginSucceeded": _signed_in,
+        e.UserRegistered: statement(
+            e.UserRegistered,
+            "INSERT INTO gateway.users (username, person_id, admin, registered_at)"
+            " VALUES (%(username)s, %(person_id)s, %(admin)s, %(at)s)"
+            " ON CONFLICT (username) DO NOTHING",
+        ),
+        e.UserLocked: statement(
+            e.UserLocked,
+            "UPDATE gateway.users SET locked_until = %(until)s WHERE username = %(owner)s",
+        ),
+        e.LoginSucceeded: _signed_in,
     },
+    # Passwords stay in the log; a failure locks no one now.
+    ignored=(e.PasswordChanged, e.PasswordReset, e.LoginFailed),
 )

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from eventlog import ConcurrencyConflict, Metadata, NewEvent
+from eventlog import ConcurrencyConflict, Metadata, new_event
 
+from ..events import LoginSucceeded, SignedOut
 from . import domain
 from .credentials import Claims, TokenIssuer
 
@@ -58,17 +59,18 @@ class Sessions:
         """Every session of `username` that has not expired ended, but the one `keep` names;
         how many were. Run again, it ends none twice (a retry after a crash completes it)."""
         since = now - self.issuer.lifetime
-        begun = [  # a sign-in without a session issued no token (a password checked again)
-            event.data["session"]
-            for event in self.store.read_stream(domain.stream_id(username))
-            if event.type == domain.SIGNED_IN
-            and event.data.get("session") not in (None, keep)
-            and datetime.fromisoformat(event.data["at"]) >= since
-        ]
-        return sum(self._end(token_id, username, actor_id, now) for token_id in begun)
+        ended = 0
+        for event in self.store.read_stream(domain.stream_id(username)):
+            if event.type != LoginSucceeded.type:
+                continue
+            sign_in = LoginSucceeded.of(event)
+            # A sign-in without a session issued no token (a password checked again).
+            if sign_in.session not in (None, keep) and datetime.fromisoformat(sign_in.at) >= since:
+                ended += self._end(sign_in.session, username, actor_id, now)
+        return ended
 
     def _end(self, token_id: str, username: str, actor_id: str, now: datetime) -> bool:
-        event = NewEvent("SignedOut", {"username": username, "at": now.isoformat()})
+        event = new_event(SignedOut(username=username, at=now.isoformat()))
         # A conflict: ended already (signed out in another tab at the same moment, or before).
         with suppress(ConcurrencyConflict):
             self.store.append(stream_id(token_id), [event], 0, metadata=Metadata(actor_id=actor_id))

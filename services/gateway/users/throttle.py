@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog import Event
 
-FAILED, SUCCEEDED = "SignInFailed", "SignInSucceeded"
+from ..events import EVENTS, SignInFailed, SignInSucceeded
+
 MAX_WAIT = timedelta(minutes=15)
 
 
@@ -78,8 +79,13 @@ class Bucket:
 
 def evolve(bucket: Bucket, event: Any) -> Bucket:
     """Every event holds its bucket whole: the last one is the state."""
-    data = event.data
-    return Bucket(data["level"], _time(data["at"]), _time(data["until"]))
+    match EVENTS.read(event):
+        case (
+            SignInFailed(level=level, at=at, until=until)
+            | SignInSucceeded(level=level, at=at, until=until)
+        ):
+            return Bucket(level, _time(at), _time(until))
+    return bucket
 
 
 def wait(address: Bucket, account: Bucket, now: datetime) -> timedelta:
@@ -89,29 +95,28 @@ def wait(address: Bucket, account: Bucket, now: datetime) -> timedelta:
 
 def attempted(
     address: Bucket, account: Bucket, succeeded: bool, now: datetime
-) -> tuple[NewEvent, NewEvent]:
+) -> tuple[Event, Event]:
     """What one attempt does to the address's bucket and the account's there."""
     if succeeded:
-        return _event(SUCCEEDED, address), _event(SUCCEEDED, Bucket())
+        return _event(SignInSucceeded, address), _event(SignInSucceeded, Bucket())
     return _failed(address, ADDRESS, now), _failed(account, ACCOUNT, now)
 
 
-def _failed(bucket: Bucket, limit: Limit, now: datetime) -> NewEvent:
+def _failed(bucket: Bucket, limit: Limit, now: datetime) -> Event:
     level = bucket.drained(limit, now) + 1
     over = math.ceil(level - limit.free)  # failures past the free ones, this one included
     until = now + min(timedelta(seconds=2 ** min(over - 1, 20)), MAX_WAIT) if over > 0 else None
-    return _event(FAILED, Bucket(level, now, until))
+    return _event(SignInFailed, Bucket(level, now, until))
 
 
 def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _event(type_: str, bucket: Bucket) -> NewEvent:
+def _event(definition: type[SignInFailed | SignInSucceeded], bucket: Bucket) -> Event:
     at, until = bucket.at, bucket.until
-    data = {
-        "level": bucket.level,
-        "at": at.isoformat() if at else None,
-        "until": until.isoformat() if until else None,
-    }
-    return NewEvent(type_, data)
+    return definition(
+        level=bucket.level,
+        at=at.isoformat() if at else None,
+        until=until.isoformat() if until else None,
+    )

@@ -18,9 +18,9 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.labels import ERROR, FIELD
 from services.common.periods import DEFAULT_TIMEZONE
+from services.common.roles import FULL_TIME_OFFICER, INSTITUTION_COMMITTEE, runs_branch
 
 from .. import dispatch
-from ..access import BRANCH_ADMIN
 from ..endpoints import ENDPOINTS
 from ..errors import HttpError, to_http
 from . import render
@@ -124,19 +124,20 @@ class Page:
         for row in self.me()["branches"]:
             if row["branch_id"] == branch_id:
                 return {"member", *(r["role"] for r in row["roles"])}
-        return {"institution_committee"} if self.me()["institution_committee"] else set()
+        return {INSTITUTION_COMMITTEE} if self.me()["institution_committee"] else set()
 
     def is_member(self, branch_id: str) -> bool:
         return "member" in self.roles(branch_id)
 
     def runs(self, branch_id: str) -> bool:
         """Secretary or committee member of the branch, or on the institution committee."""
-        return bool(self.roles(branch_id) & {*BRANCH_ADMIN, "institution_committee"})
+        roles = self.roles(branch_id)
+        return runs_branch(roles, committee=INSTITUTION_COMMITTEE in roles)
 
     def supervises(self, branch_id: str) -> bool:
         """May record what was done about an overdue item: the API's rule (access.supervisor);
         the ledger then checks the item is one this full-time officer supervises."""
-        return self.runs(branch_id) or "full_time_officer" in self.roles(branch_id)
+        return self.runs(branch_id) or FULL_TIME_OFFICER in self.roles(branch_id)
 
     def manages(self, item: dict[str, Any]) -> bool:
         """May change the item's plan (cancel, reopen, reassign, move its due date): the API's

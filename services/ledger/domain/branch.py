@@ -1,15 +1,77 @@
-"""Commands on a branch (`branch-<id>`): groups, members and roles. Pure."""
+"""A branch (`branch-<id>`): its groups, members and roles. Pure.
+
+A role change is an event, so the history of who held a role when is the stream itself.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
-from eventlog.model import UPCASTERS, NewEvent
+from eventlog import Event
+from services.common.roles import GROUP_LEADER
 
+from ..events import (
+    EVENTS,
+    BranchRegistered,
+    GroupFormed,
+    MemberJoined,
+    MemberLeft,
+    MemberMoved,
+    RoleGranted,
+    RoleRevoked,
+)
 from ..exceptions import BadInput, InvalidTransition, NotFound
-from .organisation import Branch
+
+
+@dataclass(frozen=True)
+class Member:
+    member_id: str
+    name: str
+    group_id: str | None
+    email: str | None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Branch:
+    branch_id: str = ""
+    institution_id: str = ""
+    name: str = ""
+    groups: Mapping[str, str] = field(default_factory=dict)  # group id → name
+    members: Mapping[str, Member] = field(default_factory=dict)  # current members only
+    roles: frozenset[tuple[str, str, str | None]] = frozenset()  # (member, role, group)
+
+    def roles_of(self, member_id: str) -> set[tuple[str, str | None]]:
+        return {(role, group) for who, role, group in self.roles if who == member_id}
+
+    def holds(self, member_id: str, role: str) -> bool:
+        return any(r == role for r, _ in self.roles_of(member_id))
+
+
+def evolve(state: Branch, event: object) -> Branch:
+    match EVENTS.read(event):
+        case BranchRegistered(branch_id=branch_id, institution_id=institution_id, name=name):
+            return replace(state, branch_id=branch_id, institution_id=institution_id, name=name)
+        case GroupFormed(group_id=group, name=name):
+            return replace(state, groups={**state.groups, group: name})
+        case MemberJoined() as joined:
+            member = Member(
+                joined.member_id, joined.name, joined.group_id, joined.email, joined.phone
+            )
+            return replace(state, members={**state.members, member.member_id: member})
+        case MemberMoved(member_id=member_id, group_id=group):
+            moved = replace(state.members[member_id], group_id=group)
+            return replace(state, members={**state.members, member_id: moved})
+        case MemberLeft(member_id=member_id):
+            members = {k: v for k, v in state.members.items() if k != member_id}
+            return replace(state, members=members)
+        case RoleGranted(member_id=member_id, role=role, group_id=group):
+            return replace(state, roles=state.roles | {(member_id, role, group)})
+        case RoleRevoked(member_id=member_id, role=role, group_id=group):
+            return replace(state, roles=state.roles - {(member_id, role, group)})
+    return state
 
 
 @dataclass(frozen=True)
@@ -75,20 +137,19 @@ class RevokeRole:
     group_id: str | None = None
 
 
-def decide_register_branch(state: Branch, cmd: RegisterBranch) -> list[NewEvent]:
+def decide_register(state: Branch, cmd: RegisterBranch) -> list[Event]:
     if state.branch_id:
         raise InvalidTransition(f"branch {cmd.branch_id} is already registered")
-    data = {"branch_id": cmd.branch_id, "institution_id": cmd.institution_id, "name": cmd.name}
-    return [NewEvent("BranchRegistered", data)]
+    return [BranchRegistered.taking(cmd)]
 
 
-def decide_form_group(state: Branch, cmd: FormGroup) -> list[NewEvent]:
+def decide_form_group(state: Branch, cmd: FormGroup) -> list[Event]:
     if cmd.group_id in state.groups:
         raise InvalidTransition(f"group {cmd.group_id} already exists")
-    return [NewEvent("GroupFormed", {"group_id": cmd.group_id, "name": cmd.name})]
+    return [GroupFormed.taking(cmd)]
 
 
-def decide_admit(state: Branch, cmd: AdmitMember, today: date) -> list[NewEvent]:
+def decide_admit(state: Branch, cmd: AdmitMember, today: date) -> list[Event]:
     """`today`: the institution's. The day the member joined starts the months that are theirs
     (the study rule judges no month before it)."""
     if cmd.member_id in state.members:
@@ -97,88 +158,56 @@ def decide_admit(state: Branch, cmd: AdmitMember, today: date) -> list[NewEvent]
     joined_on = cmd.joined_on or today
     if joined_on > today:
         raise BadInput({"joined_on": ["加入支部的日期不能晚于今天"]})
-    data = {
-        "member_id": cmd.member_id,
-        "name": cmd.name,
-        "group_id": cmd.group_id,
-        "email": cmd.email,
-        "joined_on": joined_on.isoformat(),
-        "phone": cmd.phone,
-    }
-    return [NewEvent("MemberJoined", data, schema_version=3)]
+    return [MemberJoined.taking(cmd, joined_on=joined_on)]
 
 
-@UPCASTERS.register("MemberJoined", 1)
-def _joined_when_recorded(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 had no joined_on: the member joined the day the event was recorded, which
-    only a reader knowing the institution's time zone can tell (None)."""
-    return {**data, "joined_on": None}
-
-
-@UPCASTERS.register("MemberJoined", 2)
-def _joined_without_phone(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 2 had no phone: none was recorded."""
-    return {**data, "phone": None}
-
-
-def decide_move(state: Branch, cmd: MoveMember) -> list[NewEvent]:
+def decide_move(state: Branch, cmd: MoveMember) -> list[Event]:
     member = _require_member(state, cmd.member_id)
     _require_group(state, cmd.group_id)
     if member.group_id == cmd.group_id:
         raise InvalidTransition(f"{cmd.member_id} is already in group {cmd.group_id}")
     # A group leader who moves no longer leads the group they left.
     events = _revocations(state, cmd.member_id, "moved to another group", member.group_id)
-    return [
-        *events,
-        NewEvent("MemberMoved", {"member_id": cmd.member_id, "group_id": cmd.group_id}),
-    ]
+    return [*events, MemberMoved.taking(cmd)]
 
 
-def decide_remove_member(state: Branch, cmd: RemoveMember) -> list[NewEvent]:
+def decide_remove_member(state: Branch, cmd: RemoveMember) -> list[Event]:
     _require_member(state, cmd.member_id)
     events = _revocations(state, cmd.member_id, f"left the branch: {cmd.reason}")
-    return [*events, NewEvent("MemberLeft", {"member_id": cmd.member_id, "reason": cmd.reason})]
+    return [*events, MemberLeft.taking(cmd)]
 
 
-def decide_grant(state: Branch, cmd: GrantRole) -> list[NewEvent]:
+def decide_grant(state: Branch, cmd: GrantRole) -> list[Event]:
     member = _require_member(state, cmd.member_id)
     group_id = _role_group(state, cmd.role, cmd.group_id)
     if group_id is not None and member.group_id != group_id:
         raise InvalidTransition(f"{cmd.member_id} must be in group {group_id} to lead it")
     if (cmd.role, group_id) in state.roles_of(cmd.member_id):
         raise InvalidTransition(f"{cmd.member_id} already holds {cmd.role}")
-    data = {"member_id": cmd.member_id, "role": cmd.role, "group_id": group_id}
-    return [NewEvent("RoleGranted", data)]
+    return [RoleGranted.taking(cmd, group_id=group_id)]
 
 
-def decide_revoke(state: Branch, cmd: RevokeRole) -> list[NewEvent]:
-    group_id = cmd.group_id if cmd.role == "group_leader" else None
+def decide_revoke(state: Branch, cmd: RevokeRole) -> list[Event]:
+    group_id = cmd.group_id if cmd.role == GROUP_LEADER else None
     if (cmd.role, group_id) not in state.roles_of(cmd.member_id):
         raise NotFound(f"{cmd.member_id} does not hold {cmd.role}")
-    data = {
-        "member_id": cmd.member_id,
-        "role": cmd.role,
-        "group_id": group_id,
-        "reason": cmd.reason,
-    }
-    return [NewEvent("RoleRevoked", data)]
+    return [RoleRevoked.taking(cmd, group_id=group_id)]
 
 
-def _revocations(state: Branch, member_id: str, reason: str, only_group: str | None = None):
+def _revocations(
+    state: Branch, member_id: str, reason: str, only_group: str | None = None
+) -> list[Event]:
     held = sorted(state.roles_of(member_id), key=str)
     return [
-        NewEvent(
-            "RoleRevoked",
-            {"member_id": member_id, "role": role, "group_id": group, "reason": reason},
-        )
+        RoleRevoked(member_id=member_id, role=role, group_id=group, reason=reason)
         for role, group in held
-        if only_group is None or (role == "group_leader" and group == only_group)
+        if only_group is None or (role == GROUP_LEADER and group == only_group)
     ]
 
 
 def _role_group(state: Branch, role: str, group_id: str | None) -> str | None:
     """Only a group leader's role is tied to a group; for the others the group is dropped."""
-    if role != "group_leader":
+    if role != GROUP_LEADER:
         return None
     if group_id is None:
         raise BadInput({"group_id": ["a group leader needs the group they lead"]})
@@ -186,7 +215,7 @@ def _role_group(state: Branch, role: str, group_id: str | None) -> str | None:
     return group_id
 
 
-def _require_member(state: Branch, member_id: str):
+def _require_member(state: Branch, member_id: str) -> Member:
     if member_id not in state.members:
         raise NotFound(f"{member_id} is not a member of branch {state.branch_id}")
     return state.members[member_id]

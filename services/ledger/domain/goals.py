@@ -10,18 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog import Event
+from services.common.roles import RESPONSIBILITY_ROLES
 
+from ..events import EVENTS, GoalAdded, GoalSetOpened, ResponsibilityAssigned
 from ..exceptions import BadInput, InvalidTransition, NotFound
-from .organisation import Branch
-
-# Which role each of a goal's four responsibilities needs (urging: any of the listed roles).
-RESPONSIBILITY_ROLES = {
-    "primary": ("secretary",),
-    "supervision": ("full_time_officer",),
-    "coordination": ("leadership_member",),
-    "urging": ("committee_member", "group_leader"),
-}
+from .branch import Branch
 
 
 def stream_id(branch_id: str, year: int) -> str:
@@ -66,20 +60,20 @@ class AssignResponsibility:
     urging: tuple[str, ...]
 
 
-def evolve(state: GoalSet, event: Any) -> GoalSet:
-    data = event.data
-    if event.type == "GoalSetOpened":
-        goals = {goal["goal_id"]: dict(goal) for goal in data["goals"]}
-        return GoalSet(branch_id=data["branch_id"], year=data["year"], goals=goals)
-    if event.type == "GoalAdded":
-        return replace(state, goals={**state.goals, data["goal_id"]: dict(data)})
-    if event.type == "ResponsibilityAssigned":
-        goal = {**state.goals[data["goal_id"]], "responsibility": dict(data)}
-        return replace(state, goals={**state.goals, data["goal_id"]: goal})
+def evolve(state: GoalSet, event: object) -> GoalSet:
+    match EVENTS.read(event):
+        case GoalSetOpened(branch_id=branch_id, year=year, goals=opened):
+            goals = {goal["goal_id"]: dict(goal) for goal in opened}
+            return GoalSet(branch_id=branch_id, year=year, goals=goals)
+        case GoalAdded() as added:
+            return replace(state, goals={**state.goals, added.goal_id: added.data})
+        case ResponsibilityAssigned() as assigned:
+            goal = {**state.goals[assigned.goal_id], "responsibility": assigned.data}
+            return replace(state, goals={**state.goals, assigned.goal_id: goal})
     return state
 
 
-def decide_open(state: GoalSet, cmd: OpenGoalSet, template: tuple | None) -> list[NewEvent]:
+def decide_open(state: GoalSet, cmd: OpenGoalSet, template: tuple | None) -> list[Event]:
     if state.goals:
         raise InvalidTransition(f"the {cmd.year} goal set of {cmd.branch_id} is already open")
     if not template:
@@ -94,24 +88,17 @@ def decide_open(state: GoalSet, cmd: OpenGoalSet, template: tuple | None) -> lis
         }
         for goal in template
     ]
-    data = {"branch_id": cmd.branch_id, "year": cmd.year, "goals": goals}
-    return [NewEvent("GoalSetOpened", data)]
+    return [GoalSetOpened.taking(cmd, goals=goals)]
 
 
-def decide_add(state: GoalSet, cmd: AddGoal) -> list[NewEvent]:
+def decide_add(state: GoalSet, cmd: AddGoal) -> list[Event]:
     _require_open(state, cmd.year)
     if cmd.goal_id in state.goals:
         raise InvalidTransition(f"goal {cmd.goal_id} already exists")
-    data = {
-        "goal_id": cmd.goal_id,
-        "title": cmd.title,
-        "description": cmd.description,
-        "standard": False,
-    }
-    return [NewEvent("GoalAdded", data)]
+    return [GoalAdded.taking(cmd, standard=False)]
 
 
-def decide_assign(state: GoalSet, cmd: AssignResponsibility, branch: Branch) -> list[NewEvent]:
+def decide_assign(state: GoalSet, cmd: AssignResponsibility, branch: Branch) -> list[Event]:
     _require_open(state, cmd.year)
     require_goal(state, cmd.goal_id)
     holders = {
@@ -130,14 +117,7 @@ def decide_assign(state: GoalSet, cmd: AssignResponsibility, branch: Branch) -> 
         errors["urging"] = ["at least one committee member or group leader"]
     if errors:
         raise BadInput(errors)
-    data = {
-        "goal_id": cmd.goal_id,
-        "primary": cmd.primary,
-        "supervision": cmd.supervision,
-        "coordination": cmd.coordination,
-        "urging": list(cmd.urging),
-    }
-    return [NewEvent("ResponsibilityAssigned", data)]
+    return [ResponsibilityAssigned.taking(cmd)]
 
 
 def require_goal(state: GoalSet, goal_id: str) -> None:

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from eventlog.model import UPCASTERS, NewEvent
+from eventlog import Event
 from services.common import periods
 
+from ..events import EVENTS, MeetingHeld, MeetingRequirementSet, ReportFiled
 from ..exceptions import BadInput, InvalidTransition, NotFound
-from .organisation import Branch
+from .branch import Branch
 
 MEETING_TYPES = (
     "branch_general_meeting",
@@ -106,24 +107,23 @@ class FileReport:
     filed_on: date
 
 
-def evolve(state: OrgLife, event: Any) -> OrgLife:
-    data = event.data
-    if event.type == "MeetingRequirementSet":
-        needed = Requirement(data["cadence"], data["per_group"])
-        return replace(state, requirements={**state.requirements, data["meeting_type"]: needed})
-    if event.type == "MeetingHeld":
-        return replace(state, meeting_ids=state.meeting_ids | {data["meeting_id"]})
-    if event.type == "ReportFiled":
-        return replace(state, report_ids=state.report_ids | {data["report_id"]})
+def evolve(state: OrgLife, event: object) -> OrgLife:
+    match EVENTS.read(event):
+        case MeetingRequirementSet(meeting_type=meeting_type, cadence=cadence, per_group=per_group):
+            needed = Requirement(cadence, per_group)
+            return replace(state, requirements={**state.requirements, meeting_type: needed})
+        case MeetingHeld(meeting_id=meeting_id):
+            return replace(state, meeting_ids=state.meeting_ids | {meeting_id})
+        case ReportFiled(report_id=report_id):
+            return replace(state, report_ids=state.report_ids | {report_id})
     return state
 
 
-def decide_requirement(state: OrgLife, cmd: SetMeetingRequirement) -> list[NewEvent]:
-    data = {"meeting_type": cmd.meeting_type, "cadence": cmd.cadence, "per_group": cmd.per_group}
-    return [NewEvent("MeetingRequirementSet", data)]
+def decide_requirement(state: OrgLife, cmd: SetMeetingRequirement) -> list[Event]:
+    return [MeetingRequirementSet.taking(cmd)]
 
 
-def decide_meeting(state: OrgLife, cmd: RecordMeeting, branch: Branch) -> list[NewEvent]:
+def decide_meeting(state: OrgLife, cmd: RecordMeeting, branch: Branch) -> list[Event]:
     if cmd.meeting_id in state.meeting_ids:
         raise InvalidTransition(f"meeting {cmd.meeting_id} is already recorded")
     per_group = state.requirements[cmd.meeting_type].per_group
@@ -135,25 +135,8 @@ def decide_meeting(state: OrgLife, cmd: RecordMeeting, branch: Branch) -> list[N
     if strangers:
         raise BadInput({"attendance": [f"not members of the branch: {', '.join(strangers)}"]})
     _check_particulars(cmd, branch)
-    data = {
-        "meeting_id": cmd.meeting_id,
-        "meeting_type": cmd.meeting_type,
-        "held_on": cmd.held_on.isoformat(),
-        "group_id": cmd.group_id,
-        "title": cmd.title,
-        "minutes": cmd.minutes,
-        "attendance": dict(cmd.attendance),
-        "lecturer": vars(cmd.lecturer) if cmd.lecturer else None,
-        "partner": cmd.partner,
-        "place": cmd.place,
-    }
-    return [NewEvent("MeetingHeld", data, schema_version=2)]
-
-
-@UPCASTERS.register("MeetingHeld", 1)
-def _held_without_particulars(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 named no lecturer, partner or place: none was recorded."""
-    return {**data, "lecturer": None, "partner": None, "place": None}
+    lecturer = vars(cmd.lecturer) if cmd.lecturer else None
+    return [MeetingHeld.taking(cmd, lecturer=lecturer)]
 
 
 def _check_particulars(cmd: RecordMeeting, branch: Branch) -> None:
@@ -175,16 +158,10 @@ def _check_particulars(cmd: RecordMeeting, branch: Branch) -> None:
         raise BadInput(errors)
 
 
-def decide_report(state: OrgLife, cmd: FileReport) -> list[NewEvent]:
+def decide_report(state: OrgLife, cmd: FileReport) -> list[Event]:
     if cmd.report_id in state.report_ids:
         raise InvalidTransition(f"report {cmd.report_id} is already filed")
-    data = {
-        "report_id": cmd.report_id,
-        "title": cmd.title,
-        "kind": cmd.kind,
-        "filed_on": cmd.filed_on.isoformat(),
-    }
-    return [NewEvent("ReportFiled", data)]
+    return [ReportFiled.taking(cmd)]
 
 
 def calendar(

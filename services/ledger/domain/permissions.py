@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..exceptions import Forbidden
-from .organisation import Branch, Institution
+from services.common.roles import ADMIN_NEEDS, GROUP_LEADER, INSTITUTION_COMMITTEE, runs_branch
 
-BRANCH_ADMIN = ("secretary", "committee_member")
-ADMIN_NEEDS = "secretary or committee_member of the branch, or institution_committee"
+from ..exceptions import Forbidden
+from .branch import Branch
+from .institution import Institution
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,10 @@ class Authority:
 
     @property
     def admin(self) -> bool:
-        return self.committee or any(role in BRANCH_ADMIN for role, _ in self.roles)
+        return runs_branch((role for role, _ in self.roles), self.committee)
 
     def leads(self, group_id: str | None) -> bool:
-        return self.admin or (group_id is not None and ("group_leader", group_id) in self.roles)
+        return self.admin or (group_id is not None and (GROUP_LEADER, group_id) in self.roles)
 
 
 def authority(institution: Institution, branch: Branch, actor_id: str) -> Authority:
@@ -47,7 +47,7 @@ def require(allowed: bool, needs: str) -> None:
 
 
 def require_committee(institution: Institution, actor_id: str) -> None:
-    require(actor_id in institution.committee, "institution_committee")
+    require(actor_id in institution.committee, INSTITUTION_COMMITTEE)
 
 
 def require_admin(who: Authority) -> None:

@@ -15,12 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from eventlog.model import NewEvent
+from eventlog import Event
 from services.common.labels import ROLE
-
-from . import branch as b
-from .organisation import Branch, evolve_branch
-from .roster_rows import (
+from services.common.roster import (
     BRANCH,
     EMAIL,
     GROUP,
@@ -38,6 +35,9 @@ from .roster_rows import (
     roles,
 )
 
+from . import branch as b
+from .branch import Branch, evolve
+
 
 @dataclass(frozen=True)
 class ImportRoster:
@@ -54,17 +54,17 @@ class Plan:
 
     rows: list[RowReport]
     branches: dict[str, Branch]  # branch id → the branch after the plan
-    events: dict[str, list[NewEvent]] = field(default_factory=dict)  # branch id → new events
+    events: dict[str, list[Event]] = field(default_factory=dict)  # branch id → new events
 
     @property
     def valid(self) -> bool:
         return not any(row.errors for row in self.rows)
 
-    def add(self, branch_id: str, events: list[NewEvent]) -> None:
+    def add(self, branch_id: str, events: list[Event]) -> None:
         self.events.setdefault(branch_id, []).extend(events)
         state = self.branches.get(branch_id, Branch())
         for event in events:
-            state = evolve_branch(state, event)
+            state = evolve(state, event)
         self.branches[branch_id] = state
 
 
@@ -103,7 +103,7 @@ def _units(cmd: ImportRoster, ids: Mapping[str, str], result: Plan) -> None:
         branch_id = ids[row.branch]
         if branch_id not in result.branches:
             register = b.RegisterBranch(cmd.actor_id, branch_id, cmd.institution_id, row.branch)
-            result.add(branch_id, b.decide_register_branch(Branch(), register))
+            result.add(branch_id, b.decide_register(Branch(), register))
             report.changes.append(f"新建支部“{row.branch}”")
         if row.group and _group_id(result.branches[branch_id], row.group) is None:
             group_id = derived_id("g", branch_id, row.group)

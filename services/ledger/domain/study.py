@@ -7,8 +7,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog import Event
 
+from ..events import EVENTS, ArticlePosted, ArticleRecommended
 from ..exceptions import InvalidTransition, NotFound
 
 # The seed's rule: every member posts 1–5 study articles a month. One is the duty; five is the
@@ -57,41 +58,29 @@ class RecommendArticle:
     note: str = ""
 
 
-def evolve(state: StudyLog, event: Any) -> StudyLog:
-    data = event.data
-    if event.type == "ArticlePosted":
-        article = Article(data["branch_id"], data["month"])
-        return replace(state, articles={**state.articles, data["article_id"]: article})
-    if event.type == "ArticleRecommended":
-        article = replace(state.articles[data["article_id"]], recommended_by=data["recommended_by"])
-        return replace(state, articles={**state.articles, data["article_id"]: article})
+def evolve(state: StudyLog, event: object) -> StudyLog:
+    match EVENTS.read(event):
+        case ArticlePosted(article_id=article_id, branch_id=branch_id, month=month):
+            article = Article(branch_id, month)
+            return replace(state, articles={**state.articles, article_id: article})
+        case ArticleRecommended(article_id=article_id, recommended_by=by):
+            article = replace(state.articles[article_id], recommended_by=by)
+            return replace(state, articles={**state.articles, article_id: article})
     return state
 
 
-def decide_post(state: StudyLog, cmd: PostArticle) -> list[NewEvent]:
+def decide_post(state: StudyLog, cmd: PostArticle) -> list[Event]:
     """Posts an article: every one is recorded, a sixth in a month too (see MONTHLY_MAX)."""
     if cmd.article_id in state.articles:
         raise InvalidTransition(f"article {cmd.article_id} is already posted")
-    month = f"{cmd.posted_on:%Y-%m}"
-    data = {
-        "article_id": cmd.article_id,
-        "branch_id": cmd.branch_id,
-        "member_id": cmd.member_id,
-        "title": cmd.title,
-        "link": cmd.link,
-        "text": cmd.text,
-        "posted_on": cmd.posted_on.isoformat(),
-        "month": month,
-    }
-    return [NewEvent("ArticlePosted", data)]
+    return [ArticlePosted.taking(cmd, month=f"{cmd.posted_on:%Y-%m}")]
 
 
-def decide_recommend(state: StudyLog, cmd: RecommendArticle) -> list[NewEvent]:
+def decide_recommend(state: StudyLog, cmd: RecommendArticle) -> list[Event]:
     article = require_article(state, cmd.article_id)
     if article.recommended_by is not None:
         raise InvalidTransition(f"article {cmd.article_id} is already recommended")
-    data = {"article_id": cmd.article_id, "recommended_by": cmd.actor_id, "note": cmd.note}
-    return [NewEvent("ArticleRecommended", data)]
+    return [ArticleRecommended.taking(cmd, recommended_by=cmd.actor_id)]
 
 
 def require_article(state: StudyLog, article_id: str) -> Article:

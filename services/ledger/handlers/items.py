@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
-from services.common.handlers import EventStore, Outcome, commit, load
+from eventlog import Event
+from services.common.handlers import EventStore, Outcome, load
+from services.common.roles import FULL_TIME_OFFICER
 
-from ..domain import accountability as acc
 from ..domain import goals
-from ..domain import item_commands as c
+from ..domain import items as c
+from ..domain.branch import Branch
 from ..domain.items import Item, evolve, require_item
-from ..domain.organisation import Branch
 from ..domain.permissions import require_manager, require_planner, require_supervisor
 from ..exceptions import BadInput, NotFound
-from .common import Scope, scope_of
+from .common import Scope, commit_as, scope_of
+
+Handler = Callable[[Any, EventStore, datetime], Outcome]
 
 
 def stream_id(item_id: str) -> str:
@@ -31,28 +36,25 @@ def plan_item(cmd: c.PlanItem, store: EventStore, now: datetime) -> Outcome:
     return _commit(store, c.decide_plan(state, cmd), version, cmd, cmd.branch_id, now)
 
 
-def start_item(cmd: c.StartItem, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_start, owner_may=True)
+def _acting(decide: Callable[[Item, Any], list[Event]], owner_may: bool) -> Handler:
+    """A command on an item: its owner works on it (`owner_may`); its managers may also change
+    its plan."""
+
+    def handle(cmd: Any, store: EventStore, now: datetime) -> Outcome:
+        state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
+        if not (owner_may and state.plan["owner_id"] == cmd.actor_id):
+            require_manager(scope.who, state.plan["level"], state.plan["group_id"], owner_may)
+        return _commit(store, decide(state, cmd), version, cmd, scope.branch.branch_id, now)
+
+    return handle
 
 
-def note_progress(cmd: c.NoteProgress, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_note, owner_may=True)
-
-
-def complete_occurrence(cmd: c.CompleteOccurrence, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_complete, owner_may=True)
-
-
-def cancel_item(cmd: c.CancelItem, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_cancel, owner_may=False)
-
-
-def reopen_item(cmd: c.ReopenItem, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_reopen, owner_may=False)
-
-
-def change_due_date(cmd: c.ChangeDueDate, store: EventStore, now: datetime) -> Outcome:
-    return _act(cmd, store, now, c.decide_change_due, owner_may=False)
+start_item = _acting(c.decide_start, owner_may=True)
+note_progress = _acting(c.decide_note, owner_may=True)
+complete_occurrence = _acting(c.decide_complete, owner_may=True)
+cancel_item = _acting(c.decide_cancel, owner_may=False)
+reopen_item = _acting(c.decide_reopen, owner_may=False)
+change_due_date = _acting(c.decide_change_due, owner_may=False)
 
 
 def reassign_item(cmd: c.ReassignItem, store: EventStore, now: datetime) -> Outcome:
@@ -66,16 +68,14 @@ def reassign_item(cmd: c.ReassignItem, store: EventStore, now: datetime) -> Outc
     return _commit(store, c.decide_reassign(state, cmd), version, cmd, scope.branch.branch_id, now)
 
 
-def record_accountability(
-    cmd: acc.RecordAccountability, store: EventStore, now: datetime
-) -> Outcome:
+def record_accountability(cmd: c.RecordAccountability, store: EventStore, now: datetime) -> Outcome:
     state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
     require_supervisor(scope.who, _supervisors(store, state.plan, scope.branch))
-    events = acc.decide(state, cmd, scope.today(now), scope.institution.timezone)
+    events = c.decide_accountability(state, cmd, scope.today(now), scope.institution.timezone)
     return _commit(store, events, version, cmd, scope.branch.branch_id, now)
 
 
-def _supervisors(store: EventStore, plan, branch: Branch) -> frozenset[str]:
+def _supervisors(store: EventStore, plan: Mapping[str, Any], branch: Branch) -> frozenset[str]:
     """Whom an overdue item reaches last (as notify escalates it): its goal's supervision
     holder; for an item of no goal, or of one whose holders are not assigned yet, the branch's
     full-time officers."""
@@ -86,15 +86,7 @@ def _supervisors(store: EventStore, plan, branch: Branch) -> frozenset[str]:
         holders = goal_set.goals.get(plan["goal_id"], {}).get("responsibility")
         if holders:
             return frozenset((holders["supervision"],))
-    return frozenset(who for who, role, _ in branch.roles if role == "full_time_officer")
-
-
-def _act(cmd, store: EventStore, now: datetime, decide, owner_may: bool) -> Outcome:
-    """Owners work on their own items; the item's managers may also change its plan."""
-    state, version, scope = _item_scope(store, cmd.item_id, cmd.actor_id)
-    if not (owner_may and state.plan["owner_id"] == cmd.actor_id):
-        require_manager(scope.who, state.plan["level"], state.plan["group_id"], owner_may)
-    return _commit(store, decide(state, cmd), version, cmd, scope.branch.branch_id, now)
+    return frozenset(who for who, role, _ in branch.roles if role == FULL_TIME_OFFICER)
 
 
 def _item_scope(store: EventStore, item_id: str, actor_id: str) -> tuple[Item, int, Scope]:
@@ -130,13 +122,5 @@ def _check_goal(store: EventStore, cmd: c.PlanItem) -> None:
 
 
 def _commit(store, events, version, cmd, branch_id, now) -> Outcome:
-    return commit(
-        store,
-        stream_id(cmd.item_id),
-        events,
-        version,
-        actor_id=cmd.actor_id,
-        branch_id=branch_id,
-        now=now,
-        id=cmd.item_id,
-    )
+    stream = stream_id(cmd.item_id)
+    return commit_as(cmd, store, stream, events, version, now, id=cmd.item_id, branch_id=branch_id)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.common.handlers import EventStore, Outcome, commit, load
+from services.common.handlers import EventStore, Outcome, load
 
 from ..domain import goals, orglife, study
 from ..domain.permissions import require, require_admin, require_group_leader
-from .common import scope_of
+from .common import commit_as, scope_of
 
 
 def open_goal_set(cmd: goals.OpenGoalSet, store: EventStore, now: datetime) -> Outcome:
@@ -69,15 +69,8 @@ def post_article(cmd: study.PostArticle, store: EventStore, now: datetime) -> Ou
     stream = study.stream_id(cmd.member_id)
     state, version = load(store, stream, study.evolve, study.StudyLog())
     events = study.decide_post(state, cmd)
-    return commit(
-        store,
-        stream,
-        events,
-        version,
-        actor_id=cmd.actor_id,
-        branch_id=cmd.branch_id,
-        now=now,
-        id=cmd.article_id,
+    return commit_as(
+        cmd, store, stream, events, version, now, id=cmd.article_id, branch_id=cmd.branch_id
     )
 
 
@@ -87,15 +80,8 @@ def recommend_article(cmd: study.RecommendArticle, store: EventStore, now: datet
     branch_id = study.require_article(state, cmd.article_id).branch_id
     require_admin(scope_of(store, branch_id, cmd.actor_id).who)
     events = study.decide_recommend(state, cmd)
-    return commit(
-        store,
-        stream,
-        events,
-        version,
-        actor_id=cmd.actor_id,
-        branch_id=branch_id,
-        now=now,
-        id=cmd.article_id,
+    return commit_as(
+        cmd, store, stream, events, version, now, id=cmd.article_id, branch_id=branch_id
     )
 
 
@@ -109,26 +95,10 @@ def _org_life(store: EventStore, branch_id: str) -> tuple[orglife.OrgLife, int]:
 
 
 def _commit_goals(store, events, version, cmd, now, id) -> Outcome:
-    return commit(
-        store,
-        goals.stream_id(cmd.branch_id, cmd.year),
-        events,
-        version,
-        actor_id=cmd.actor_id,
-        branch_id=cmd.branch_id,
-        now=now,
-        id=id,
-    )
+    stream = goals.stream_id(cmd.branch_id, cmd.year)
+    return commit_as(cmd, store, stream, events, version, now, id=id, branch_id=cmd.branch_id)
 
 
 def _commit_life(store, events, version, cmd, now, id) -> Outcome:
-    return commit(
-        store,
-        orglife.stream_id(cmd.branch_id),
-        events,
-        version,
-        actor_id=cmd.actor_id,
-        branch_id=cmd.branch_id,
-        now=now,
-        id=id,
-    )
+    stream = orglife.stream_id(cmd.branch_id)
+    return commit_as(cmd, store, stream, events, version, now, id=id, branch_id=cmd.branch_id)

@@ -9,16 +9,15 @@ ids the roster's names derive, from the log.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from functools import reduce
 from typing import Any
 
-from eventlog.model import Metadata, StoredEvent
+from eventlog import Metadata, StoredEvent, new_event
 from services.common.periods import local_date
 
 from ..domain import roster
-from ..domain.organisation import Branch, evolve_branch
+from ..domain.branch import Branch, evolve
 from ..domain.permissions import require_committee
 from .common import institution_of
 
@@ -40,7 +39,7 @@ def import_roster(
             (
                 f"branch-{branch_id}",
                 versions[branch_id],
-                [replace(e, occurred_at=now) for e in events],
+                [new_event(e, occurred_at=now) for e in events],
             )
             for branch_id, events in plan.events.items()
         ]
@@ -66,7 +65,7 @@ def _branches(cmd: roster.ImportRoster, store: Any, db: Any):
     versions: dict[str, int] = {}
     for stream_id, events in streams.items():
         branch_id = stream_id.removeprefix("branch-")
-        known[branch_id] = reduce(evolve_branch, events, Branch())
+        known[branch_id] = reduce(evolve, events, Branch())
         versions[branch_id] = events[-1].version if events else 0
     return known, versions
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from services.common.errors import ServiceError
 from services.common.queries import ReadDatabase
+from services.common.roles import OPEN
 
 from . import ledger, life
 
-OPEN_STATUSES = ("planned", "in_progress")
 PAGE = 500
 
 
@@ -54,7 +54,7 @@ def _open_entries(
     db: ReadDatabase, now: datetime, actor_id: str, branch_id: str, due_to: date
 ) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
-    for status in OPEN_STATUSES:
+    for status in OPEN:
         offset, total = 0, 1
         while offset < total:
             page = ledger.list_entries(

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import fields, post_load, validate, validates_schema
 
 from services.common import periods
+from services.common.roles import BRANCH_ROLES
 from services.common.schemas import (
     ID_RULE,
     NOT_BLANK,
@@ -21,15 +22,14 @@ from services.common.schemas import (
     Strict,
     Text,
     TimeZone,
+    command_table,
     storable,
 )
 
-from ..domain import accountability as acc
 from ..domain import branch as b
 from ..domain import goals as g
-from ..domain import item_commands as ic
+from ..domain import institution as o
 from ..domain import items, orglife, study
-from ..domain import organisation as o
 from ..exceptions import BadInput
 
 ACTOR = {"required": True}
@@ -131,7 +131,7 @@ class RemoveMember(Command):
 class GrantRole(Command):
     command = b.GrantRole
     actor_id, branch_id, member_id = Id(**ACTOR), Id(required=True), Id(required=True)
-    role = Choice(o.BRANCH_ROLES, required=True)
+    role = Choice(BRANCH_ROLES, required=True)
     group_id = Id(load_default=None, allow_none=True)
 
 
@@ -169,7 +169,7 @@ class AssignResponsibility(OpenGoalSet):
 
 
 class PlanItem(Command):
-    command = ic.PlanItem
+    command = items.PlanItem
     actor_id, branch_id, item_id = Id(**ACTOR), Id(required=True), NewId()
     level = Choice(items.LEVELS, required=True)
     kind = Choice(items.KINDS, required=True)
@@ -214,7 +214,7 @@ class Occurrence(Command):
 
 
 class StartItem(Occurrence):
-    command = ic.StartItem
+    command = items.StartItem
 
 
 class WithEvidence(Occurrence):
@@ -228,34 +228,34 @@ class WithEvidence(Occurrence):
 
 
 class NoteProgress(WithEvidence):
-    command = ic.NoteProgress
+    command = items.NoteProgress
     note = Text()
 
 
 class CompleteOccurrence(WithEvidence):
-    command = ic.CompleteOccurrence
+    command = items.CompleteOccurrence
     note = Text(required=False)
 
 
 class CancelItem(Command):
-    command = ic.CancelItem
+    command = items.CancelItem
     actor_id, item_id = Id(**ACTOR), Id(required=True)
     period = fields.Str(load_default=None, allow_none=True, validate=ID_RULE)
     reason = Text()
 
 
 class ReopenItem(CancelItem):
-    command = ic.ReopenItem
+    command = items.ReopenItem
 
 
 class ReassignItem(Command):
-    command = ic.ReassignItem
+    command = items.ReassignItem
     actor_id, item_id, owner_id = Id(**ACTOR), Id(required=True), Id(required=True)
     reason = Text(required=False)
 
 
 class ChangeDueDate(Command):
-    command = ic.ChangeDueDate
+    command = items.ChangeDueDate
     actor_id, item_id = Id(**ACTOR), Id(required=True)
     due_date = Date(load_default=None, allow_none=True)
     due_day = Integer(load_default=None, allow_none=True, validate=validate.Range(1, 31))
@@ -263,10 +263,10 @@ class ChangeDueDate(Command):
 
 
 class RecordAccountability(Command):
-    command = acc.RecordAccountability
+    command = items.RecordAccountability
     actor_id, item_id = Id(**ACTOR), Id(required=True)
     period = fields.Str(required=True, validate=ID_RULE)
-    action = Choice(acc.ACTIONS, required=True)
+    action = Choice(items.ACTIONS, required=True)
     note = Text(required=False)
     taken_on = Date(
         load_default=None,
@@ -349,3 +349,37 @@ class RecommendArticle(Command):
     command = study.RecommendArticle
     actor_id, member_id, article_id = Id(**ACTOR), Id(required=True), Id(required=True)
     note = Text(required=False)
+
+
+# Every command of the ledger, by its RPC name (services/common/rpc.py): the service's methods and
+# the gateway's routes to it are made from this table.
+COMMANDS = command_table(
+    RegisterInstitution,
+    AppointCommitteeMember,
+    RemoveCommitteeMember,
+    SetGoalTemplate,
+    RegisterBranch,
+    FormGroup,
+    AdmitMember,
+    MoveMember,
+    RemoveMember,
+    GrantRole,
+    RevokeRole,
+    OpenGoalSet,
+    AddGoal,
+    AssignResponsibility,
+    PlanItem,
+    StartItem,
+    NoteProgress,
+    CompleteOccurrence,
+    CancelItem,
+    ReopenItem,
+    ReassignItem,
+    ChangeDueDate,
+    RecordAccountability,
+    SetMeetingRequirement,
+    RecordMeeting,
+    FileReport,
+    PostArticle,
+    RecommendArticle,
+)

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import fields, validate, validates_schema
 
 from services.common import periods
+from services.common.roles import STATUSES
 from services.common.schemas import ID_RULE, YEAR, Choice, Date, Id, Integer, Offset, Strict
 
 from ..domain import items
@@ -81,7 +82,7 @@ class EntriesQuery(BranchQuery):
     cadence = Choice(  # daily: items planned before routine replaced it
         (*periods.CADENCES, *periods.RETIRED_CADENCES), load_default=None, allow_none=True
     )
-    status = Choice(items.STATUSES, load_default=None, allow_none=True)
+    status = Choice(STATUSES, load_default=None, allow_none=True)
     owner_id, group_id, goal_id = (Id(load_default=None, allow_none=True) for _ in range(3))
     period = fields.Str(load_default=None, allow_none=True, validate=ID_RULE)
     overdue = fields.Bool(load_default=None, allow_none=True)

@@ -7,10 +7,10 @@ from typing import Any
 
 from marshmallow import fields, post_load, validate
 
+from services.common import roster as rows
 from services.common.schemas import Command, Id, Integer, Strict, storable
 
 from ..domain import roster as r
-from ..domain import roster_rows as rows
 
 MAX_ROWS = 5000
 

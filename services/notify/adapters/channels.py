@@ -1,7 +1,7 @@
 """Sending a reminder: email over SMTP, or a signed JSON POST to the member's webhook.
 
 Both carry the reminder key (the mail's Message-ID, the webhook's X-Taizhang-Reminder header),
-so a receiver can drop the one resend that at-least-once delivery allows (domain.delivery). A
+so a receiver can drop the one resend that at-least-once delivery allows (domain.reminders). A
 webhook goes only to a public address, or to a network the operator allows (adapters.targets).
 """
 
@@ -12,6 +12,7 @@ import os
 import smtplib
 import ssl
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -135,7 +136,11 @@ class Channels:
         smtp = self._smtp()
         try:
             smtp.send_message(message)
-            smtp.quit()
+            # The server has taken the message: the send succeeded. The goodbye is a courtesy,
+            # and nothing that becomes of it, not even the send's timeout expiring on it, may
+            # make this attempt a failure: the reminder would be mailed again.
+            with suppress(eventlet.Timeout, OSError, smtplib.SMTPException):
+                smtp.quit()
         finally:  # not `with`: on a timeout its QUIT would wait for an answer once more
             smtp.close()
 
@@ -169,11 +174,17 @@ class Channels:
             **signing.headers(key, utcnow(), body),
             signing.KEY_HEADER: reminder["reminder_key"],
         }
-        answer = self.webhooks.post(
-            reminder["webhook_url"], data=body, headers=headers, timeout=self.settings.timeout
-        )
-        if not answer.ok:
-            raise Refused(f"HTTP {answer.status_code} from the webhook")
+        # The status line is the receiver's verdict; its body is not read (`stream`): a slow
+        # body after a 2xx must not turn a delivered reminder into a failed one, sent again.
+        with self.webhooks.post(
+            reminder["webhook_url"],
+            data=body,
+            headers=headers,
+            timeout=self.settings.timeout,
+            stream=True,
+        ) as answer:
+            if not answer.ok:
+                raise Refused(f"HTTP {answer.status_code} from the webhook")
 
 
 def payload(reminder: Mapping[str, Any], attempt: int) -> dict[str, Any]:

@@ -14,12 +14,11 @@ from __future__ import annotations
 from datetime import date
 
 from services.common.labels import label
+from services.common.roles import FINISHED
 from services.common.written import cadence, day, period
 
 from .inputs import BranchInputs, Row
 from .reminders import Reminder
-
-FINISHED = ("done", "cancelled")
 
 
 def item_reminders(inputs: BranchInputs, today: date) -> list[Reminder]:

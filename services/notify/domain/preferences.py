@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog import Event
 from services.common.errors import BadInput
 
+from ..events import EVENTS, PreferencesSet, ThresholdsSet
 from .reminders import DEFAULT_CHANNELS
 
 
@@ -65,34 +66,33 @@ class SetThresholds:
 
 
 def evolve_thresholds(state: Thresholds, event: Any) -> Thresholds:
-    return Thresholds(**event.data) if event.type == "ThresholdsSet" else state
+    match EVENTS.read(event):
+        case ThresholdsSet() as chosen:
+            return Thresholds(**chosen.data)
+    return state
 
 
 def evolve_preferences(state: Preferences | None, event: Any) -> Preferences | None:
     """None until the member chooses: a first choice of the defaults is still a choice."""
-    if event.type != "PreferencesSet":
-        return state
-    return Preferences(tuple(event.data["channels"]), event.data["webhook_url"])
+    match EVENTS.read(event):
+        case PreferencesSet(channels=channels, webhook_url=webhook_url):
+            return Preferences(tuple(channels), webhook_url)
+    return state
 
 
-def decide_thresholds(state: Thresholds, cmd: SetThresholds) -> list[NewEvent]:
+def decide_thresholds(state: Thresholds, cmd: SetThresholds) -> list[Event]:
     """Nothing when every value is already the branch's: a repeated form submit or a retried
     request is then not a new fact, and the branch's history stays a list of real changes."""
     given = {f.name: getattr(cmd, f.name) for f in fields(Thresholds)}
     chosen = replace(state, **{k: v for k, v in given.items() if v is not None})
-    return [] if chosen == state else [NewEvent("ThresholdsSet", asdict(chosen))]
+    return [] if chosen == state else [ThresholdsSet.taking(chosen)]
 
 
-def decide_preferences(state: Preferences | None, cmd: SetPreferences) -> list[NewEvent]:
+def decide_preferences(state: Preferences | None, cmd: SetPreferences) -> list[Event]:
     """Nothing when the member chose exactly this before (see decide_thresholds for why)."""
     if "webhook" in cmd.channels and not cmd.webhook_url:
         raise BadInput({"webhook_url": ["needed when the webhook channel is chosen"]})
     chosen = Preferences(tuple(dict.fromkeys(cmd.channels)), cmd.webhook_url)
     if chosen == state:
         return []
-    data = {
-        "member_id": cmd.member_id,
-        "channels": list(chosen.channels),
-        "webhook_url": chosen.webhook_url,
-    }
-    return [NewEvent("PreferencesSet", data)]
+    return [PreferencesSet.taking(chosen, member_id=cmd.member_id)]

@@ -4,6 +4,12 @@ The key is a hash of rule, subject, period and recipient, and the stream is name
 first decision creates the stream (expected version 0), and any later decision of the same
 reminder — the clock firing again, an event redelivered, a second instance, a restart — finds
 the stream there and is refused by the log. That is the whole of "no duplicates".
+
+Delivering it: an attempt is claimed (DeliveryAttempted, appended at the version the worker
+loaded) BEFORE anything is sent, so of two workers only one can send; the claim carries a lease
+(`retry_at`): if no outcome is recorded by then — the process stopped between sending and
+recording — the next attempt may start. Delivery is therefore at-least-once: a crash in that gap
+resends the message once; the receiver can tell by the reminder key that both carry.
 """
 
 from __future__ import annotations
@@ -11,10 +17,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from eventlog.model import NewEvent
+from eventlog import Event
+
+from ..events import (
+    EVENTS,
+    Delivered,
+    DeliveryAttempted,
+    DeliveryAttemptFailed,
+    DeliveryFailed,
+    InboxRead,
+    ReminderIssued,
+)
 
 CHANNELS = ("email", "webhook", "inbox")
 DEFAULT_CHANNELS = ("inbox", "email")
@@ -86,7 +102,7 @@ class Delivery:
 
 @dataclass(frozen=True)
 class ReminderState:
-    issued: Mapping[str, Any] = field(default_factory=dict)  # the ReminderIssued data
+    issued: Mapping[str, Any] = field(default_factory=dict)  # the ReminderIssued payload
     deliveries: Mapping[str, Delivery] = field(default_factory=dict)
     read: bool = False
 
@@ -95,28 +111,16 @@ class ReminderState:
         return self.issued.get("recipient_id")
 
 
-def decide_issue(state: ReminderState, reminder: Reminder, to: Route) -> list[NewEvent]:
+def decide_issue(state: ReminderState, reminder: Reminder, to: Route) -> list[Event]:
     if state.issued:  # the log refuses it anyway (expected version 0); say so early
         return []
-    data = {
-        "reminder_key": reminder.key,
-        "rule": reminder.rule,
-        "subject_id": reminder.subject_id,
-        "period": reminder.period,
-        "recipient_id": reminder.recipient_id,
-        "branch_id": reminder.branch_id,
-        "channels": list(to.channels),
-        "email": to.email,
-        "webhook_url": to.webhook_url,
-        "title": reminder.title,
-        "body": reminder.body,
-    }
-    return [NewEvent("ReminderIssued", data)]
+    routed = {"channels": list(to.channels), "email": to.email, "webhook_url": to.webhook_url}
+    return [ReminderIssued.taking(reminder, reminder_key=reminder.key, **routed)]
 
 
-def decide_read(state: ReminderState) -> list[NewEvent]:
+def decide_read(state: ReminderState) -> list[Event]:
     """Marking read twice is not an error: the second time changes nothing."""
-    return [] if state.read else [NewEvent("InboxRead", {})]
+    return [] if state.read else [InboxRead()]
 
 
 def _with(state: ReminderState, channel: str, **changes: Any) -> ReminderState:
@@ -125,27 +129,105 @@ def _with(state: ReminderState, channel: str, **changes: Any) -> ReminderState:
 
 
 def evolve(state: ReminderState, event: Any) -> ReminderState:
-    data, kind = event.data, event.type
-    if kind == "ReminderIssued":
-        deliveries = {c: Delivery(due_at=event.occurred_at) for c in data["channels"] if c in SENT}
-        if "inbox" in data["channels"]:
-            deliveries["inbox"] = Delivery("delivered")
-        return ReminderState(issued=dict(data), deliveries=deliveries)
-    if kind == "InboxRead":
-        return replace(state, read=True)
-    if state.deliveries[data["channel"]].status != "pending":
-        return state  # a late outcome of a superseded attempt changes nothing
-    if kind == "DeliveryAttempted":
-        return _with(state, data["channel"], attempts=data["attempt"], due_at=_at(data))
-    if kind == "DeliveryAttemptFailed":  # counted by its claim; a newer claim's lease stands
-        current = state.deliveries[data["channel"]].attempts == data["attempt"]
-        return _with(state, data["channel"], due_at=_at(data)) if current else state
-    if kind == "Delivered":
-        return _with(state, data["channel"], status="delivered")
-    if kind == "DeliveryFailed":
-        return _with(state, data["channel"], status="failed", attempts=data["attempts"])
+    """`event` as stored: an issued reminder's deliveries are due from when it was issued."""
+    match EVENTS.read(event):
+        case ReminderIssued() as issued:
+            due = {c: Delivery(due_at=event.occurred_at) for c in issued.channels if c in SENT}
+            if "inbox" in issued.channels:
+                due["inbox"] = Delivery("delivered")
+            return ReminderState(issued=issued.data, deliveries=due)
+        case InboxRead():
+            return replace(state, read=True)
+        case DeliveryAttempted() | DeliveryAttemptFailed() | Delivered() | DeliveryFailed() as got:
+            if state.deliveries[got.channel].status != "pending":
+                return state  # a late outcome of a superseded attempt changes nothing
+            return _delivering(state, got)
     return state
 
 
-def _at(data: Mapping[str, Any]) -> datetime:
-    return datetime.fromisoformat(data["retry_at"])
+def _delivering(state: ReminderState, outcome: Event) -> ReminderState:
+    match outcome:
+        case DeliveryAttempted(channel=channel, attempt=attempt, retry_at=retry_at):
+            return _with(state, channel, attempts=attempt, due_at=datetime.fromisoformat(retry_at))
+        case DeliveryAttemptFailed(channel=channel, attempt=attempt, retry_at=retry_at):
+            # Counted by its claim: a newer claim's lease stands.
+            if state.deliveries[channel].attempts != attempt:
+                return state
+            return _with(state, channel, due_at=datetime.fromisoformat(retry_at))
+        case Delivered(channel=channel):
+            return _with(state, channel, status="delivered")
+        case DeliveryFailed(channel=channel, attempts=attempts):
+            return _with(state, channel, status="failed", attempts=attempts)
+    return state
+
+
+DEFAULT_DELAYS = (60.0, 300.0, 1800.0, 7200.0)  # 1 min, 5 min, 30 min, 2 h
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Waits between tries; one try more than waits (the first goes at once).
+
+    Each wait is also the lease of the attempt before it, so it must outlast a send's timeout.
+    """
+
+    delays: tuple[float, ...] = DEFAULT_DELAYS
+
+    def __post_init__(self) -> None:
+        if not self.delays or min(self.delays) <= 0:
+            raise ValueError("backoff needs at least one positive delay")
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.delays) + 1
+
+    def retry_at(self, attempt: int, now: datetime) -> datetime:
+        """When the try after `attempt` may start (and the lease of `attempt` ends)."""
+        return now + timedelta(seconds=self.delays[min(attempt, len(self.delays)) - 1])
+
+
+def decide_claim(
+    state: ReminderState, channel: str, now: datetime, backoff: Backoff
+) -> list[Event]:
+    """The next attempt on `channel` if one is due; a failure if the last try never reported."""
+    delivery = state.deliveries.get(channel)
+    if delivery is None or delivery.status != "pending":
+        return []
+    if delivery.due_at is not None and delivery.due_at > now:
+        return []
+    if delivery.attempts >= backoff.max_attempts:
+        error = "the last attempt recorded no outcome"
+        return [_failed(channel, delivery.attempts, error)]
+    attempt = delivery.attempts + 1
+    retry_at = backoff.retry_at(attempt, now).isoformat()
+    return [DeliveryAttempted(channel=channel, attempt=attempt, retry_at=retry_at)]
+
+
+def decide_outcome(
+    state: ReminderState,
+    channel: str,
+    attempt: int,
+    error: str | None,
+    now: datetime,
+    backoff: Backoff,
+) -> list[Event]:
+    """Delivered; or failed for now (retry later); or failed for good after the last try."""
+    delivery = state.deliveries[channel]
+    if delivery.status != "pending":
+        return []
+    if error is None:  # even from a superseded attempt: the message did arrive
+        return [_delivered(channel, attempt)]
+    if delivery.attempts != attempt:
+        return []  # a newer attempt has been claimed since: its outcome will speak
+    if attempt >= backoff.max_attempts:
+        return [_failed(channel, attempt, error)]
+    retry_at = backoff.retry_at(attempt, now).isoformat()
+    return [DeliveryAttemptFailed(channel=channel, attempt=attempt, error=error, retry_at=retry_at)]
+
+
+def _delivered(channel: str, attempt: int) -> Event:
+    return Delivered(channel=channel, attempt=attempt)
+
+
+def _failed(channel: str, attempts: int, error: str) -> Event:
+    return DeliveryFailed(channel=channel, attempts=attempts, error=error)

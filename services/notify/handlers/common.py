@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from eventlog.model import NewEvent, StoredEvent
+from eventlog import Event, StoredEvent
 from services.common.actors import service_actor
 from services.common.handlers import EventStore, Outcome, commit, load
 
@@ -43,7 +43,7 @@ class Log:
     def commit(
         self,
         stream_id: str,
-        events: list[NewEvent],
+        events: list[Event],
         version: int | None,
         *,
         id: str,
@@ -67,7 +67,7 @@ class Log:
     def append(
         self,
         stream_id: str,
-        events: list[NewEvent],
+        events: list[Event],
         version: int | None,
         *,
         now: datetime,

@@ -1,6 +1,6 @@
 """The delivery worker: claim a due attempt in the log, send outside any transaction, record.
 
-See domain.delivery for why the claim comes first and what that guarantees.
+See domain.reminders for why the claim comes first and what that guarantees.
 """
 
 from __future__ import annotations
@@ -11,9 +11,16 @@ from typing import Any, Protocol
 
 from eventlog.model import ConcurrencyConflict, StoredEvent
 
+from .. import events as e
 from .. import metrics
-from ..domain.delivery import Backoff, decide_claim, decide_outcome
-from ..domain.reminders import ReminderState, evolve, stream_id
+from ..domain.reminders import (
+    Backoff,
+    ReminderState,
+    decide_claim,
+    decide_outcome,
+    evolve,
+    stream_id,
+)
 from ..queries.reminders import due_deliveries
 from .common import Log
 
@@ -45,10 +52,10 @@ def deliver(
         claimed = log.append(stream, claim, version, now=clock.now(), branch_id=_branch(state))
     except ConcurrencyConflict:
         return []
-    if not claimed or claimed[-1].type != "DeliveryAttempted":
+    if not claimed or claimed[-1].type != e.DeliveryAttempted.type:
         _count(claimed)
         return claimed
-    attempt = claimed[-1].data["attempt"]
+    attempt = e.DeliveryAttempted.of(claimed[-1]).attempt
     error = sender.send(channel, state.issued, attempt)  # no transaction is open here
     state = evolve(state, claimed[-1])
     outcome = decide_outcome(state, channel, attempt, error, clock.now(), backoff)
@@ -63,13 +70,13 @@ def _branch(state: ReminderState) -> str | None:
     return state.issued.get("branch_id")
 
 
-OUTCOMES = {"Delivered": "delivered", "DeliveryAttemptFailed": "retry", "DeliveryFailed": "failed"}
+OUTCOMES = {e.Delivered: "delivered", e.DeliveryAttemptFailed: "retry", e.DeliveryFailed: "failed"}
 
 
 def _count(events: list[StoredEvent]) -> None:
     for event in events:
-        if event.type in OUTCOMES:
-            channel = event.data["channel"]
-            metrics.DELIVERIES.labels(channel, OUTCOMES[event.type]).inc()
-            if event.type == "DeliveryFailed":
-                metrics.DELIVERY_FAILURES.labels(channel).inc()
+        match e.EVENTS.read(event):
+            case e.Delivered() | e.DeliveryAttemptFailed() | e.DeliveryFailed() as outcome:
+                metrics.DELIVERIES.labels(outcome.channel, OUTCOMES[type(outcome)]).inc()
+                if isinstance(outcome, e.DeliveryFailed):
+                    metrics.DELIVERY_FAILURES.labels(outcome.channel).inc()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, NamedTuple
 
+from services.common import roles
 from services.common.actors import is_service
 from services.common.errors import Forbidden, NotFound
 from services.common.periods import DEFAULT_TIMEZONE
@@ -15,9 +16,7 @@ from ..domain.inputs import People
 from ..domain.preferences import Preferences, Thresholds
 from ..domain.reminders import Route, route
 
-ADMIN_NEEDS = (
-    "this needs the role: secretary or committee_member of the branch, or institution_committee"
-)
+ADMIN_NEEDS = f"this needs the role: {roles.ADMIN_NEEDS}"
 
 
 class KnownBranch(NamedTuple):
@@ -62,7 +61,7 @@ def branch(db: ReadDatabase, branch_id: str) -> KnownBranch:
 
 
 def people(db: ReadDatabase, branch_id: str) -> People:
-    roles = db.fetch_all(
+    held = db.fetch_all(
         "SELECT r.member_id, r.role, r.group_id FROM notify.roles r JOIN notify.members m"
         " USING (branch_id, member_id) WHERE r.branch_id = %s AND m.active"
         " ORDER BY r.member_id",
@@ -80,19 +79,19 @@ def people(db: ReadDatabase, branch_id: str) -> People:
         (branch_id,),
     )
     holders = {
-        role: tuple(r["member_id"] for r in roles if r["role"] == role)
-        for role in ("secretary", "committee_member", "full_time_officer")
+        role: tuple(r["member_id"] for r in held if r["role"] == role)
+        for role in (roles.SECRETARY, roles.COMMITTEE_MEMBER, roles.FULL_TIME_OFFICER)
     }
     leaders: dict[str, tuple[str, ...]] = {}
-    for r in (r for r in roles if r["role"] == "group_leader"):
+    for r in (r for r in held if r["role"] == roles.GROUP_LEADER):
         leaders[r["group_id"]] = (*leaders.get(r["group_id"], ()), r["member_id"])
     return People(
-        secretaries=holders["secretary"],
+        secretaries=holders[roles.SECRETARY],
         urging={d["goal_id"]: tuple(d["urging"]) for d in duties},
         supervision={d["goal_id"]: tuple(d["supervision"]) for d in duties},
-        committee_members=holders["committee_member"],
+        committee_members=holders[roles.COMMITTEE_MEMBER],
         group_leaders=leaders,
-        officers=holders["full_time_officer"],
+        officers=holders[roles.FULL_TIME_OFFICER],
         names={row["member_id"]: row["name"] for row in names},
         groups={row["group_id"]: row["name"] for row in groups},
     )
@@ -101,7 +100,7 @@ def people(db: ReadDatabase, branch_id: str) -> People:
 _ADMIN = """
 SELECT EXISTS (SELECT 1 FROM notify.roles r JOIN notify.members m USING (branch_id, member_id)
                WHERE r.branch_id = b.branch_id AND r.member_id = %(actor)s AND m.active
-               AND r.role IN ('secretary', 'committee_member'))
+               AND r.role = ANY(%(admin_roles)s))
     OR EXISTS (SELECT 1 FROM notify.committee c
                WHERE c.institution_id = b.institution_id AND c.person_id = %(actor)s) AS admin
 FROM notify.branches b WHERE b.branch_id = %(branch)s
@@ -110,7 +109,8 @@ FROM notify.branches b WHERE b.branch_id = %(branch)s
 
 def is_branch_admin(db: ReadDatabase, branch_id: str, actor_id: str) -> bool:
     """Secretary or committee member of the branch, the institution committee, or a service."""
-    row = db.fetch_one(_ADMIN, {"actor": actor_id, "branch": branch_id})
+    params = {"actor": actor_id, "branch": branch_id, "admin_roles": list(roles.BRANCH_ADMIN)}
+    row = db.fetch_one(_ADMIN, params)
     if row is None:
         raise NotFound(f"branch {branch_id} is not known to notify")
     return row["admin"] or is_service(actor_id)

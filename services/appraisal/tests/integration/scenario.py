@@ -8,8 +8,8 @@ import uuid
 from datetime import UTC, date, datetime
 
 from services.ledger.domain import branch as b
-from services.ledger.domain import item_commands as c
-from services.ledger.domain import organisation as o
+from services.ledger.domain import institution as o
+from services.ledger.domain import items as c
 from services.ledger.domain import orglife, study
 from services.ledger.handlers import items, life
 from services.ledger.handlers import organisation as org

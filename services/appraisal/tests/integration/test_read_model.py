@@ -23,8 +23,8 @@ from services.appraisal.projection import TABLES
 from services.appraisal.queries import cycles, results
 from services.appraisal.queries.common import load_roster
 from services.ledger.domain import branch as b
-from services.ledger.domain import item_commands as ic
-from services.ledger.domain import organisation as o
+from services.ledger.domain import institution as o
+from services.ledger.domain import items as ic
 from services.ledger.handlers import items
 from services.ledger.handlers import organisation as org
 

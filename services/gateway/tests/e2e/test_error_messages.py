@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from eventlog import NewEvent
+from eventlog import new_event
 from services.common.labels import ERROR
 from services.gateway import idempotency
+from services.gateway.events import IdempotentRequestStarted
 from services.gateway.tests.error_codes import CJK, answered_codes
 from services.gateway.users.throttle import ACCOUNT
 
@@ -144,7 +145,7 @@ def _in_progress(cluster) -> Answer:
     person = cluster.world.people["secretary"]
     started = store.read_stream(idempotency.stream_id(person, first))[0]
     running = idempotency.stream_id(person, second := uuid.uuid4().hex)
-    store.append(running, [NewEvent(idempotency.STARTED, started.data)], 0)
+    store.append(running, [new_event(IdempotentRequestStarted.of(started))], 0)
     return answer(_report(cluster, second))
 
 

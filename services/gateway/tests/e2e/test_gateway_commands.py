@@ -11,9 +11,11 @@ import uuid
 import pytest
 from eventlet.greenpool import GreenPool
 
-from eventlog import NewEvent
-from services.common.keyed import RECORDED, record_stream
+from eventlog import new_event
+from services.common.events import CommandRecorded
+from services.common.keyed import record_stream
 from services.gateway import idempotency
+from services.gateway.events import IdempotentRequestAbandoned
 
 from .world import PASSWORD
 
@@ -25,7 +27,7 @@ def answer_lost(cluster, role: str, key: str) -> None:
     keeps no answer, and a retry runs the request again."""
     log = cluster.gateway_log
     stream = idempotency.stream_id(cluster.world.people[role], key)
-    abandoned = NewEvent(idempotency.ABANDONED, {"status": 503})
+    abandoned = new_event(IdempotentRequestAbandoned(status=503))
     log.append(stream, [abandoned], len(log.read_stream(stream)))
 
 
@@ -62,7 +64,7 @@ def test_a_registration_retried_after_its_answer_was_lost_is_answered_its_first_
     assert retried.status_code == 200, retried.text  # not 409: the user exists
     assert retried.json() == first.json() and "Idempotent-Replayed" not in retried.headers
     assert user_events(cluster, username) == ["UserRegistered"]
-    assert records(cluster, "committee", key) == [RECORDED]
+    assert records(cluster, "committee", key) == [CommandRecorded.type]
     assert sign_in(cluster, username, PASSWORD).status_code == 200
 
     other = register(cluster, username, key, password="another password")
@@ -108,7 +110,7 @@ def test_a_reset_retried_is_answered_the_same_one_time_password_and_resets_once(
     retried = reset(cluster, username, key)
     assert (retried.status_code, retried.json()) == (200, first.json()), retried.text
     assert user_events(cluster, username).count("PasswordReset") == 1
-    assert records(cluster, "committee", key) == [RECORDED]
+    assert records(cluster, "committee", key) == [CommandRecorded.type]
     one_time = first.json()["one_time_password"]
     held = sign_in(cluster, username, one_time)  # the password answered is the one stored
     assert held.status_code == 403 and held.json()["code"] == "password_change_required"

@@ -17,7 +17,7 @@ from services.common.schemas import load
 from services.gateway.roster import files, importing
 from services.gateway.users import domain, handlers
 from services.gateway.users.credentials import HASHER, hash_one_time
-from services.ledger.domain import organisation as o
+from services.ledger.domain import institution as o
 from services.ledger.handlers import organisation as org
 from services.ledger.handlers import roster as roster_handlers
 from services.ledger.schemas import roster as rs

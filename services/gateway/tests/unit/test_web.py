@@ -9,23 +9,23 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from services.appraisal.domain import cycle
-from services.common import labels, periods, written
+from services.common import labels, periods, roles, written
 from services.gateway.errors import MAPPED_ERRORS
 from services.gateway.web import app, render, session
 from services.gateway.web.pages import charts
-from services.ledger.domain import accountability, items, organisation, orglife
+from services.ledger.domain import items, orglife
 
 DOMAIN_CODES = {
     "level": items.LEVELS,
     "kind": items.KINDS,
-    "status": items.STATUSES,
+    "status": roles.STATUSES,
     "cadence": (*periods.CADENCES, *periods.RETIRED_CADENCES),
     "review": periods.REVIEW_PERIODS,
     "meeting_type": orglife.MEETING_TYPES,
     "attendance": orglife.ATTENDANCE,
     "report_kind": orglife.REPORT_KINDS,
-    "accountability_action": accountability.ACTIONS,
-    "role": organisation.BRANCH_ROLES,
+    "accountability_action": items.ACTIONS,
+    "role": roles.BRANCH_ROLES,
     "cycle_kind": cycle.KINDS,
     "peer_scope": cycle.PEER_SCOPES,
     "peer_mode": cycle.PEER_MODES,

@@ -5,32 +5,35 @@ from __future__ import annotations
 
 from datetime import date
 
+from eventlog import Event
 from services.common import labels
 from services.gateway.web import page, render
 from services.gateway.web.pages import appraisal, items, life
+from services.ledger import events as le
 from services.ledger.domain import orglife
-from services.ledger.projection_items import ITEM_HANDLERS
 
 NAMES = {"sec": "张书记", "m1": "赵党员", "gone": "周离任"}
 GROUPS = {"g1": "一组"}
 
 
-def event(version: int, type_: str, actor: str | None, **data) -> dict:
+def event(version: int, change: Event, actor: str | None) -> dict:
+    """The event as the ledger's item_history answers it."""
     at = f"2026-03-0{version}T01:30:00+00:00"
-    return {"version": version, "type": type_, "data": data, "actor_id": actor, "occurred_at": at}
+    return {"version": version, "type": change.type, "data": change.data, "actor_id": actor,
+            "occurred_at": at}  # fmt: skip
 
 
 def test_every_change_of_an_item_has_its_chinese_name():
-    assert set(labels.ITEM_EVENT) == set(ITEM_HANDLERS)
+    assert set(labels.ITEM_EVENT) == set(le.EVENTS.in_categories(["item"]))
     assert all(not text.isascii() for text in labels.ITEM_EVENT.values())
 
 
 def test_what_was_done_about_an_overdue_occurrence_shows_in_its_history():
     events = [
-        event(1, "AccountabilityRecorded", "sec", period="2026-03", action="talk",
-              note="已约谈，限期一周", taken_on="2026-04-03"),
-        event(2, "AccountabilityRecorded", "sec", period="once", action="reminder", note="",
-              taken_on="2026-04-05"),
+        event(1, le.AccountabilityRecorded(period="2026-03", action="talk", note="已约谈，限期一周",
+                                           taken_on="2026-04-03"), "sec"),
+        event(2, le.AccountabilityRecorded(period="once", action="reminder", note="",
+                                           taken_on="2026-04-05"), "sec"),
     ]  # fmt: skip
     rows = items.history(events, NAMES, GROUPS)
     assert [(r["what"], r["who"]) for r in rows] == [("追究问责", "张书记")] * 2
@@ -43,15 +46,16 @@ def test_what_was_done_about_an_overdue_occurrence_shows_in_its_history():
 
 
 def test_an_items_history_says_who_did_what_by_name_newest_first():
-    plan = {"title": "走访", "level": "member", "kind": "reform", "cadence": "monthly"}
-    plan |= {"due_day": 25, "owner_id": "gone", "group_id": "g1"}
+    given = {"title": "走访", "level": "member", "kind": "reform", "cadence": "monthly"}
+    given |= {"due_day": 25, "owner_id": "gone", "group_id": "g1", "description": ""}
+    plan = le.ItemPlanned(**{**dict.fromkeys(name for name, _ in le.ItemPlanned.fields), **given})
     events = [
-        event(1, "ItemPlanned", "sec", **plan),
-        event(2, "ProgressNoted", "gone", period="2026-03", note="已走访", evidence=["https://a"]),
-        event(3, "ItemReassigned", "sec", owner_id="m1", reason="周离任调离"),
-        event(4, "DueDateChanged", "sec", due_day=28, reason="月底集中"),
-        event(5, "ItemCancelled", "stranger", period=None, reason="暂缓"),
-        event(6, "ItemReopened", None, period="2026-04", reason=""),
+        event(1, plan, "sec"),
+        event(2, le.ProgressNoted(period="2026-03", note="已走访", evidence=["https://a"]), "gone"),
+        event(3, le.ItemReassigned(owner_id="m1", reason="周离任调离"), "sec"),
+        event(4, le.DueDateChanged(due_day=28, reason="月底集中"), "sec"),
+        event(5, le.ItemCancelled(period=None, reason="暂缓"), "stranger"),
+        event(6, le.ItemReopened(period="2026-04", reason=""), None),
     ]
     rows = items.history(events, NAMES, GROUPS)
     assert [(r["what"], r["who"]) for r in rows] == [
@@ -78,7 +82,8 @@ def test_an_items_history_says_who_did_what_by_name_newest_first():
 
 
 def test_a_one_off_items_due_date_is_a_day_in_chinese():
-    moved = items.history([event(1, "DueDateChanged", "sec", due_date="2026-12-31")], NAMES, {})
+    change = le.DueDateChanged(due_date="2026-12-31", reason="")
+    moved = items.history([event(1, change, "sec")], NAMES, {})
     assert moved[0]["details"] == ["完成时限改为2026年12月31日"]
 
 

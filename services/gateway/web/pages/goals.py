@@ -8,7 +8,7 @@ from datetime import date
 from werkzeug.wrappers import Response
 
 from services.common.labels import RESPONSIBILITY
-from services.ledger.domain.goals import RESPONSIBILITY_ROLES
+from services.common.roles import RESPONSIBILITY_ROLES
 
 from ..page import Page
 

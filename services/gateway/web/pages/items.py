@@ -15,17 +15,18 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
+from eventlog import Event
 from services.common.labels import ACCOUNTABILITY_ACTION, KIND, LEVEL, STATUS, label
+from services.common.roles import STATUSES
 from services.common.written import cadence, day, period
+from services.ledger import events as le
 
 from ..page import Page
 
 SHOWN = 50  # entries a page of the list shows
 LIST_ARGS = ("year", "level", "kind", "status", "group_id", "owner_id")  # the list's address
 # The list's status filter: the ledger's statuses, and overdue (which the ledger computes).
-STATUS_CHOICES = {
-    code: STATUS[code] for code in ("planned", "in_progress", "done", "cancelled", "overdue")
-}
+STATUS_CHOICES = {code: STATUS[code] for code in (*STATUSES, "overdue")}
 
 
 def chosen(page: Page, branch_id: str) -> dict[str, Any]:
@@ -132,36 +133,56 @@ def _owners(page: Page, found: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def history(events: list[dict], names: dict[str, str], groups: dict[str, str]) -> list[dict]:
-    """Each event of the item as a person reads it: when, who (by name), what, and its details."""
-    return [
-        {
-            "at": event["occurred_at"],
-            "who": names.get(event["actor_id"], "（已离开）") if event["actor_id"] else "系统",
-            "what": label("item_event", event["type"]),
-            "details": _details(event["type"], event["data"], names, groups),
-            "evidence": event["data"].get("evidence", []),
-        }
-        # the newest first: what a person asks about is the latest
-        for event in reversed(events)
-    ]
-
-
-def _details(kind: str, data: dict[str, Any], names, groups) -> list[str]:
-    when = _occurrence(data.get("period"))
-    if kind == "ItemPlanned":
-        return _planned(data, names, groups)
-    if kind == "ItemReassigned":
-        return [f"改由{names.get(data['owner_id'], '（已离开）')}负责", *_reason(data)]
-    if kind == "DueDateChanged":
-        moved = f"完成时限改为{day(data['due_date'])}" if data.get("due_date") else ""
-        return [moved or f"每期截止日改为{data['due_day']}日", *_reason(data)]
-    if kind == "AccountabilityRecorded":
-        measure = (
-            f"措施：{label('accountability_action', data['action'])}（{day(data['taken_on'])}）"
+    """Each event of the item as a person reads it: when, who (by name), what, and its details.
+    The item's history answers its events as the log holds them: each is read through the
+    ledger's definition of its type."""
+    rows = []
+    for event in reversed(events):  # the newest first: what a person asks about is the latest
+        change = le.EVENTS.typed(event["type"], event["data"])
+        rows.append(
+            {
+                "at": event["occurred_at"],
+                "who": names.get(event["actor_id"], "（已离开）") if event["actor_id"] else "系统",
+                "what": label("item_event", event["type"]),
+                "details": _details(change, names, groups),
+                "evidence": _evidence(change),
+            }
         )
-        return [text for text in (when, measure, data["note"] and f"说明：{data['note']}") if text]
-    note = data.get("note")
-    return [text for text in (when, note and f"说明：{note}", *_reason(data)) if text]
+    return rows
+
+
+def _details(change: Event | None, names: dict[str, str], groups: dict[str, str]) -> list[str]:
+    match change:
+        case le.ItemPlanned() as plan:
+            return _planned(plan, names, groups)
+        case le.ItemReassigned(owner_id=owner, reason=reason):
+            return [f"改由{names.get(owner, '（已离开）')}负责", *_reason(reason)]
+        case le.DueDateChanged(due_date=due_date, due_day=due_day, reason=reason):
+            moved = f"完成时限改为{day(due_date)}" if due_date else f"每期截止日改为{due_day}日"
+            return [moved, *_reason(reason)]
+        case le.ProgressNoted(period=key, note=note) | le.ItemCompleted(period=key, note=note):
+            return _lines(_occurrence(key), note and f"说明：{note}")
+        case (
+            le.ItemCancelled(period=key, reason=reason) | le.ItemReopened(period=key, reason=reason)
+        ):
+            return _lines(_occurrence(key), *_reason(reason))
+        case le.ItemStarted(period=key):
+            return _lines(_occurrence(key))
+        case le.AccountabilityRecorded(period=key, action=action, taken_on=taken_on, note=note):
+            measure = f"措施：{label('accountability_action', action)}（{day(taken_on)}）"
+            return _lines(_occurrence(key), measure, note and f"说明：{note}")
+    return []
+
+
+def _evidence(change: Event | None) -> list[str]:
+    match change:
+        case le.ProgressNoted(evidence=links) | le.ItemCompleted(evidence=links):
+            return links
+    return []
+
+
+def _lines(*texts: str) -> list[str]:
+    return [text for text in texts if text]
 
 
 def _occurrence(key: str | None) -> str:
@@ -171,21 +192,20 @@ def _occurrence(key: str | None) -> str:
     return period(key) and f"期次：{period(key)}"
 
 
-def _reason(data: dict[str, Any]) -> list[str]:
-    return [f"原因：{data['reason']}"] if data.get("reason") else []
+def _reason(reason: str) -> list[str]:
+    return [f"原因：{reason}"] if reason else []
 
 
-def _planned(data: dict[str, Any], names, groups) -> list[str]:
-    how_often = cadence(data["cadence"], data.get("review"))
-    kinds = " · ".join((label("level", data["level"]), label("kind", data["kind"]), how_often))
-    if data.get("due_date"):
-        due = f"完成时限：{day(data['due_date'])}"
+def _planned(plan: le.ItemPlanned, names: dict[str, str], groups: dict[str, str]) -> list[str]:
+    how_often = cadence(plan.cadence, plan.review)
+    kinds = " · ".join((label("level", plan.level), label("kind", plan.kind), how_often))
+    if plan.due_date:
+        due = f"完成时限：{day(plan.due_date)}"
     else:
-        due = f"每期截止日：{data['due_day']}日" if data.get("due_day") else "每期期末前完成"
-    who = names.get(data["owner_id"], "（已离开）") if data.get("owner_id") else ""
-    group = groups.get(data["group_id"], "") if data.get("group_id") else ""
-    parts = (data["title"], kinds, due, who and f"责任人：{who}", group and f"党小组：{group}")
-    return [text for text in parts if text]
+        due = f"每期截止日：{plan.due_day}日" if plan.due_day else "每期期末前完成"
+    who = names.get(plan.owner_id, "（已离开）") if plan.owner_id else ""
+    group = groups.get(plan.group_id, "") if plan.group_id else ""
+    return _lines(plan.title, kinds, due, who and f"责任人：{who}", group and f"党小组：{group}")
 
 
 def _if_match(page: Page) -> str:

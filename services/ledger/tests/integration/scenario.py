@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from services.ledger.domain import accountability as acc
 from services.ledger.domain import branch as b
-from services.ledger.domain import item_commands as c
-from services.ledger.domain import organisation as o
+from services.ledger.domain import institution as o
+from services.ledger.domain import items as c
 from services.ledger.handlers import items as h
 from services.ledger.handlers import organisation as org
 
@@ -67,7 +66,7 @@ def build(store) -> dict[str, str]:
     outcomes.append(h.complete_occurrence(done, store, datetime(2026, 1, 15, tzinfo=UTC)))
     late = c.CompleteOccurrence(ids["m1"], ids["item"], "2026-02", "late")
     outcomes.append(h.complete_occurrence(late, store, datetime(2026, 2, 25, tzinfo=UTC)))
-    talk = acc.RecordAccountability(ids["sec"], ids["item"], "2026-02", "talk", "已约谈")
+    talk = c.RecordAccountability(ids["sec"], ids["item"], "2026-02", "talk", "已约谈")
     outcomes.append(h.record_accountability(talk, store, datetime(2026, 2, 26, tzinfo=UTC)))
     ids["events"] = [e for outcome in outcomes for e in outcome.events]
     return ids

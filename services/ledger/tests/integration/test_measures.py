@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.ledger.domain import branch as b
-from services.ledger.domain import item_commands as c
+from services.ledger.domain import items as c
 from services.ledger.handlers import items as h
 from services.ledger.handlers import organisation as org
 from services.ledger.queries import completion, measures, summaries

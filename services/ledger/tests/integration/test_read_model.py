@@ -10,9 +10,9 @@ from eventlog import Metadata, NewEvent
 from services.common.actors import service_actor
 from services.common.schemas import load
 from services.ledger.domain import branch as b
-from services.ledger.domain import item_commands as c
+from services.ledger.domain import items as c
 from services.ledger.domain import orglife, study
-from services.ledger.domain.items import PLAN_FIELDS
+from services.ledger.events import ItemPlanned
 from services.ledger.handlers import items as h
 from services.ledger.handlers import life
 from services.ledger.handlers import organisation as org
@@ -268,7 +268,7 @@ def routine_and_daily(store, ids) -> list:
                          "party_building", "routine", "党费收缴", owner_id=ids["m1"],
                          starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))  # fmt: skip
     outcomes = [h.plan_item(routine, store, NOW)]
-    legacy = {name: None for name in PLAN_FIELDS if name != "review"}
+    legacy = {name: None for name, _ in ItemPlanned.fields if name != "review"}
     legacy |= {"item_id": f"dl{ids['item']}", "branch_id": ids["branch"], "level": "member",
                "kind": "reform", "cadence": "daily", "title": "值班", "description": "",
                "group_id": ids["group"], "owner_id": ids["m1"], "starts_on": "2026-03-01",

@@ -8,7 +8,7 @@ import pytest
 
 from eventlog.memory import InMemoryEventStore
 from services.ledger.domain import branch as b
-from services.ledger.domain import organisation as o
+from services.ledger.domain import institution as o
 from services.ledger.handlers import organisation as org
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai

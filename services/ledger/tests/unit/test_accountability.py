@@ -6,10 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.ledger.domain import accountability as acc
 from services.ledger.domain import branch as b
 from services.ledger.domain import goals as g
-from services.ledger.domain import item_commands as c
+from services.ledger.domain import items as c
 from services.ledger.exceptions import BadInput, Forbidden, InvalidTransition
 from services.ledger.handlers import items as h
 from services.ledger.handlers import life
@@ -20,7 +19,7 @@ from .test_items import plan
 
 
 def talk(store, actor="fto", period="2026-01", item_id="it1", **more):
-    cmd = acc.RecordAccountability(actor, item_id, period, "talk", "已约谈，限期一周", **more)
+    cmd = c.RecordAccountability(actor, item_id, period, "talk", "已约谈，限期一周", **more)
     return h.record_accountability(cmd, store, NOW)
 
 

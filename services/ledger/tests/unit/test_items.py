@@ -6,7 +6,7 @@ import pytest
 
 from eventlog import NewEvent
 from services.common.handlers import load
-from services.ledger.domain import item_commands as c
+from services.ledger.domain import items as c
 from services.ledger.domain.items import Item, evolve, is_overdue
 from services.ledger.exceptions import BadInput, Forbidden, InvalidTransition, NotFound
 from services.ledger.handlers import items as h

@@ -9,8 +9,9 @@ import pytest
 
 from services.common import keyed
 from services.common.errors import BadInput, PreconditionFailed
+from services.common.events import CommandRefused
 from services.common.handlers import commit, expecting
-from services.ledger.domain import item_commands as c
+from services.ledger.domain import items as c
 from services.ledger.exceptions import InvalidTransition
 from services.ledger.handlers import items as h
 
@@ -99,7 +100,7 @@ def test_under_a_stale_precondition_no_event_is_stored_and_the_key_keeps_the_ref
         keyed.run(store, "k1", "cancel_item", cancel, handle)
     assert store.stream_version(h.stream_id(item.id)) == item.version
     record = store.read_stream(keyed.record_stream("ledger", "k1"))
-    assert [e.type for e in record] == [keyed.REFUSED]
+    assert [e.type for e in record] == [CommandRefused.type]
     with pytest.raises(PreconditionFailed):  # the key's outcome, as the gateway keeps it too
         keyed.run(store, "k1", "cancel_item", cancel, current)
     assert keyed.run(store, "k2", "cancel_item", cancel, current).version == item.version + 1

@@ -8,8 +8,8 @@ from eventlog import UPCASTERS
 from services.common.handlers import load
 from services.ledger.domain import branch as b
 from services.ledger.domain import goals as g
-from services.ledger.domain import organisation as o
-from services.ledger.domain.organisation import Branch, evolve_branch
+from services.ledger.domain import institution as o
+from services.ledger.domain.branch import Branch, evolve
 from services.ledger.exceptions import BadInput, Forbidden, InvalidTransition, NotFound
 from services.ledger.handlers import life
 from services.ledger.handlers import organisation as org
@@ -21,7 +21,7 @@ EVERYONE = ["boss", "sec", "fto", "lead", "com", "gl1", "gl2", "m1", "m2", "stra
 
 
 def branch(store) -> Branch:
-    return load(store, "branch-b1", evolve_branch, Branch())[0]
+    return load(store, "branch-b1", evolve, Branch())[0]
 
 
 def test_a_founder_registers_the_institution_with_its_committee(store):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.common.labels import ROLE
-from services.ledger.domain import roster as r
-from services.ledger.domain.roster_rows import (
+from services.common.roster import (
     ROSTER_ROLES,
     MemberRow,
     RowReport,
@@ -14,6 +13,7 @@ from services.ledger.domain.roster_rows import (
     role_names,
     roles,
 )
+from services.ledger.domain import roster as r
 from services.ledger.exceptions import Forbidden
 from services.ledger.handlers import roster
 

@@ -7,10 +7,13 @@ from typing import Any
 import pytest
 from marshmallow import Schema
 
+from services.common.rpc import bound
 from services.common.schemas import ID_RULE, load
 from services.ledger.exceptions import BadInput
+from services.ledger.handlers import items, life, organisation
 from services.ledger.schemas import commands as cs
 from services.ledger.schemas import queries as qs
+from services.ledger.service import COMMANDS
 
 ONE_OFF = {
     "actor_id": "sec",
@@ -113,6 +116,22 @@ def test_a_roster_of_members_loads_with_its_window():
 def test_a_roster_query_refuses_what_it_cannot_answer(changes, messages):
     payload = {**ROSTER_WINDOW, "end": "2026-03-31", **changes}
     assert refused(qs.MembersMeasuresQuery(), payload) == messages
+
+
+def test_each_command_of_the_table_is_named_after_its_schema_and_bound_to_its_handler():
+    assert cs.COMMANDS["plan_item"] is cs.PlanItem
+    assert cs.COMMANDS["set_meeting_requirement"] is cs.SetMeetingRequirement
+    modules = (organisation, life, items)
+    assert list(COMMANDS) == list(cs.COMMANDS)
+    for name, (schema, handle) in COMMANDS.items():
+        assert schema is cs.COMMANDS[name]
+        assert [handle] == [getattr(m, name) for m in modules if hasattr(m, name)]
+
+
+def test_a_command_without_its_handler_stops_the_service_from_starting():
+    table = {"plan_item": cs.PlanItem, "plan_nothing": cs.PlanItem}
+    with pytest.raises(LookupError, match="plan_nothing: 0 handlers"):
+        bound(table, items)
 
 
 MEETING = {

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,14 @@ class SmtpServer:
         """(recipient address, reminder key) of every mail to this run's people, counted."""
         return Counter(
             (mail["To"], mail[signing.KEY_HEADER]) for mail in self.mails() if run in mail["To"]
+        )
+
+    def stored_at(self, key: str) -> list[datetime]:
+        """When the server stored each mail of the reminder `key` (its maildir file's time)."""
+        return sorted(
+            datetime.fromtimestamp(mail.get_date(), UTC)
+            for mail in self.mails()
+            if mail[signing.KEY_HEADER] == key
         )
 
     def stop(self) -> None:

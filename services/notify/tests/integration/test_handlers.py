@@ -10,9 +10,8 @@ import pytest
 from services.common.errors import Forbidden, NotFound
 from services.notify.adapters.sources import AppraisalSource, LedgerSource
 from services.notify.adapters.targets import WebhookTargets
-from services.notify.domain.delivery import Backoff
 from services.notify.domain.preferences import SetPreferences, SetThresholds
-from services.notify.domain.reminders import Reminder
+from services.notify.domain.reminders import Backoff, Reminder
 from services.notify.domain.targets import TargetPolicy
 from services.notify.handlers import commands
 from services.notify.handlers.delivery import deliver_due

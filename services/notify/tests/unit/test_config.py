@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.notify.config import NotifyConfig
-from services.notify.domain.delivery import DEFAULT_DELAYS
+from services.notify.domain.reminders import DEFAULT_DELAYS
 
 
 def test_backoff_from_a_list_or_a_string(monkeypatch):

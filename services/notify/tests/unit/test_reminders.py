@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from eventlog import InMemoryEventStore
-from services.notify.domain.delivery import Backoff, decide_claim, decide_outcome
+from eventlog import InMemoryEventStore, new_event
 from services.notify.domain.reminders import (
+    Backoff,
     Reminder,
     ReminderState,
+    decide_claim,
     decide_issue,
+    decide_outcome,
     decide_read,
     evolve,
     reminder_key,
@@ -58,7 +59,7 @@ class Stream:
         self.append(decide_issue(ReminderState(), REMINDER, to), NOW)
 
     def append(self, events, at):
-        stamped = [replace(e, occurred_at=at) for e in events]
+        stamped = [new_event(e, occurred_at=at) for e in events]
         return self.store.append("reminder-k", stamped, None)
 
     @property

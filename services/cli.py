@@ -1,6 +1,8 @@
 """`taizhang admin …` and `taizhang roster …`: the first administrator, password resets and roster
 imports from a shell, against the log directly (as the demo loads it), the services running or
-not: what they append reaches the services' read models as every event does.
+not: what they append reaches the services' read models as every event does. They act as the
+ledger and as the gateway at once (each writes its own streams, through its own handlers), so
+they belong to neither.
 
     taizhang admin create --institution org1 --institution-name 某机关 --username admin --name 王伟
     taizhang admin reset-password zhangsan
@@ -20,18 +22,18 @@ from eventlog import Database, PostgresEventStore, ProjectionRunner, Settings, u
 from services.common.actors import service_actor
 from services.common.errors import EXPECTED
 from services.common.handlers import load as load_stream
+from services.common.periods import DEFAULT_TIMEZONE
 from services.common.schemas import ID_RULE, load
-from services.ledger.domain import organisation as o
+from services.gateway.roster import files, importing
+from services.gateway.users import handlers as users
+from services.gateway.users.credentials import hash_one_time, one_time_password
+from services.gateway.users.domain import RegisterUser
+from services.ledger.domain import institution
 from services.ledger.handlers import organisation as org
 from services.ledger.handlers import roster as roster_handlers
 from services.ledger.projection import PROJECTION as LEDGER
 from services.ledger.schemas import commands as cs
 from services.ledger.schemas import roster as rs
-
-from .roster import files, importing
-from .users import handlers as users
-from .users.credentials import hash_one_time, one_time_password
-from .users.domain import RegisterUser
 
 # Who a reset from the shell is recorded as: the operator acts as the gateway would.
 OPERATOR = service_actor("gateway")
@@ -54,7 +56,10 @@ def admin_create(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(f"用户“{args.username}”已存在（重设密码：taizhang admin reset-password)")
     person = args.username
     state, _ = load_stream(
-        stores.ledger, f"institution-{args.institution}", o.evolve_institution, o.Institution()
+        stores.ledger,
+        f"institution-{args.institution}",
+        institution.evolve,
+        institution.Institution(),
     )
     if not state.institution_id:
         founding = {
@@ -158,7 +163,7 @@ def add_commands(sub: Any) -> dict[str, Any]:
     create.add_argument("--institution-name", required=True, help="its name, e.g. 某某机关党委")
     create.add_argument("--username", type=_id, required=True, help="the administrator's login")
     create.add_argument("--name", required=True, help="the administrator's name")
-    create.add_argument("--timezone", default=o.DEFAULT_TIMEZONE)
+    create.add_argument("--timezone", default=DEFAULT_TIMEZONE)
     create.set_defaults(run=admin_create)
     reset = admin_sub.add_parser("reset-password", help="a one-time password for a user")
     reset.add_argument("username", type=_id)

@@ -1,5 +1,7 @@
 """A roster's rows and what each cell may hold: the tables and their columns as a spreadsheet
-names them, the roles as a secretary writes them, and the report of one row. Pure."""
+names them, the roles as a secretary writes them, and the report of one row. Pure.
+
+The gateway reads rosters from files in these terms; the ledger checks and imports the rows."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from marshmallow import ValidationError, validate
 
 from services.common.labels import ROLE, role_code
+from services.common.roles import BRANCH_ROLES
 from services.common.schemas import ID_RULE, PHONE_RULE
 
 UNITS, MEMBERS = "支部与党小组", "党员"  # the two tables (sheets) of a roster
@@ -24,13 +27,7 @@ BRANCH, GROUP, NAME, LOGIN, EMAIL, PHONE, ROLES = (
 # The roles a roster may give (every person in it is a member already); 党小组长 leads the
 # member's own group. Written as the labels table names them, or as services.common.labels
 # knows them otherwise spelt (书记).
-ROSTER_ROLES = (
-    "secretary",
-    "full_time_officer",
-    "leadership_member",
-    "committee_member",
-    "group_leader",
-)
+ROSTER_ROLES = BRANCH_ROLES
 ROLE_SEPARATORS = ("、", ",", "，", ";", "；", "/", " ")
 _EMAIL = validate.Email()
 
