@@ -193,6 +193,11 @@ class ProjectionRunner:
             # One lock for every projection's DDL: two read models of one service may share a
             # schema, and concurrent CREATE ... IF NOT EXISTS can still collide.
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
+            # Idempotent DDL still locks its tables (ALTER TABLE ... IF NOT EXISTS takes them
+            # exclusively): were a live applier between two of them, each would wait for the
+            # other. Taking the appliers' lock alone first lets those running finish and keeps
+            # the next ones at their first statement, before any table.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (self.projection.lock_key,))
             cur.execute(self.projection.schema_sql)
             cur.execute(
                 "INSERT INTO eventlog.subscriptions (name, version) VALUES (%s, 0)"

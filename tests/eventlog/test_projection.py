@@ -151,6 +151,52 @@ def test_rebuild_from_the_log_equals_the_live_model(store, model):
     assert model.catch_up() == 0
 
 
+def test_a_rebuild_while_an_applier_is_between_its_tables_waits_for_it(db, store):
+    """A demo load rebuilds a running service's read model: the schema's idempotent DDL (an
+    ALTER TABLE ... IF NOT EXISTS locks its table) must not interleave with a live applier that
+    holds one of the tables and is about to take another."""
+    name = f"p{uuid.uuid4().hex[:10]}"
+    first, second = f"projtest.{name}_a", f"projtest.{name}_b"
+    inside, go_on = eventlet.Event(), eventlet.Event()
+
+    def both(cur, event: StoredEvent) -> None:
+        cur.execute(f"INSERT INTO {second} VALUES (%s)", (event.stream_id,))
+        if not inside.ready():
+            inside.send()
+            go_on.wait()
+        cur.execute(f"INSERT INTO {first} VALUES (%s)", (event.stream_id,))
+
+    projection = Projection(
+        name=name,
+        categories=(name,),
+        schema_sql=(
+            "CREATE SCHEMA IF NOT EXISTS projtest;"
+            f" CREATE TABLE IF NOT EXISTS {first} (stream_id text);"
+            f" CREATE TABLE IF NOT EXISTS {second} (stream_id text);"
+            f" ALTER TABLE {first} ADD COLUMN IF NOT EXISTS note text;"
+            f" ALTER TABLE {second} ADD COLUMN IF NOT EXISTS note text"
+        ),
+        tables=(first, second),
+        handlers={"Happened": both},
+    )
+    runner = ProjectionRunner(db, store, projection)
+    runner.setup()
+    events = store.append(f"{name}-1", [NewEvent("Happened", {"n": 0})], 0)
+    applier = eventlet.spawn(runner.apply, events)
+    inside.wait()  # the applier holds the second table
+    rebuild = eventlet.spawn(runner.rebuild)
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    while db.fetch_all(waiting)[0]["count"] == 0:
+        eventlet.sleep(0.01)  # the rebuild is blocked, on the applier's lock or on its table
+    go_on.send()
+    assert applier.wait() == 1  # without the lock first: deadlock detected, in one of the two
+    assert rebuild.wait() == 1
+    assert db.fetch_all(f"SELECT count(*) FROM {first}")[0]["count"] == 1
+
+
 def test_a_rebuild_replays_with_its_own_handlers_then_runs_rebuilt_once(db, store, model):
     """What a live applier keeps up event by event, a rebuild may fill once at the end."""
     table = model.projection.tables[0]
