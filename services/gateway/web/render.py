@@ -75,6 +75,7 @@ ENV.filters["percent"] = percent
 ENV.filters["moment"] = moment
 ENV.filters["day"] = written.day
 ENV.filters["period"] = written.period
+ENV.filters["size"] = written.size
 ENV.filters["cadence"] = lambda entry: written.cadence(entry["cadence"], entry.get("review"))
 ENV.filters["cycle"] = cycle
 ENV.filters["seg"] = lambda value: quote(str(value), safe="")  # one segment of a path

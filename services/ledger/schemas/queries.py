@@ -46,6 +46,12 @@ class ItemQuery(Strict):
     actor_id, item_id = Id(required=True), Id(required=True)
 
 
+class AttachmentQuery(Strict):
+    actor_id = Id(required=True)
+    record = Choice(("item", "meeting", "report"), required=True)
+    record_id, attachment_id = Id(required=True), Id(required=True)
+
+
 class YearQuery(BranchQuery):
     year = Integer(required=True, validate=YEAR)
 
