@@ -75,7 +75,7 @@ def received(request: Request) -> tuple[dict[str, Any], Upload | None]:
         part = request.files.get(FILE)
     except RequestEntityTooLarge:
         raise refused("file_too_large", f"larger than {limit} bytes") from None
-    if part is None:
+    if part is None or not part.filename:  # a form's file input left empty sends no name
         return fields, None
     content = part.read(limit + 1)
     try:

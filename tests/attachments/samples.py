@@ -4,7 +4,9 @@ carries the bytes its type is known by (what the gateway sniffs), and some text 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 
 from services.common import attachments as a
 
@@ -25,6 +27,23 @@ def _compound(stream: str) -> bytes:
     return header + (stream + "\x00").encode("utf-16-le") + bytes(64)
 
 
+def _png(width: int = 24, height: int = 16) -> bytes:
+    """A real picture (a red rectangle), as a browser shows it."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xb3\x12\x1b" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + (chunk(b"IEND", b""))
+    )
+
+
 def _zip_of(name: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -35,7 +54,7 @@ def _zip_of(name: str) -> bytes:
 ALLOWED = {
     "会议纪要.pdf": (b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n", a.PDF),
     "合影.jpg": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(32), a.JPEG),
-    "现场.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32), a.PNG),
+    "现场.png": (_png(), a.PNG),
     "动图.gif": (b"GIF89a\x01\x00\x01\x00" + bytes(16), a.GIF),
     "照片.webp": (b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(24), a.WEBP),
     "报告.docx": (_office("word/document.xml"), a.DOCX),

@@ -24,7 +24,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from werkzeug.wrappers import Response
 
-from services.common import written
+from services.common import attachments, written
 from services.common.labels import label
 from services.common.periods import DEFAULT_TIMEZONE
 
@@ -80,6 +80,7 @@ ENV.filters["cadence"] = lambda entry: written.cadence(entry["cadence"], entry.g
 ENV.filters["cycle"] = cycle
 ENV.filters["seg"] = lambda value: quote(str(value), safe="")  # one segment of a path
 ENV.globals["today"] = date.today
+ENV.globals["upload_limit"] = attachments.max_bytes
 
 
 def html(template: str, status: int = 200, **values: Any) -> Response:
