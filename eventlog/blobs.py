@@ -132,13 +132,13 @@ class S3BlobStore:
         client = boto3.client(
             "s3",
             endpoint_url=settings.get("TAIZHANG_S3_ENDPOINT") or None,
-            region_name=settings.get("TAIZHANG_S3_REGION", "us-east-1"),
+            region_name=settings.get("TAIZHANG_S3_REGION") or "us-east-1",
             aws_access_key_id=settings.get("TAIZHANG_S3_ACCESS_KEY"),
             aws_secret_access_key=settings.get("TAIZHANG_S3_SECRET_KEY"),
             # Path-style addresses (endpoint/bucket/key): what MinIO and Ceph serve by default.
             config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3}),
         )
-        prefix = settings.get("TAIZHANG_S3_PREFIX", "blobs/")
+        prefix = settings.get("TAIZHANG_S3_PREFIX") or "blobs/"
         return cls(client, settings["TAIZHANG_S3_BUCKET"], prefix)
 
     def _key(self, sha256: str) -> str:
@@ -185,7 +185,7 @@ def from_env(db: Database, environ: Mapping[str, str] | None = None) -> BlobStor
     """The store TAIZHANG_BLOB_STORE names: `postgresql` (the default: the log's database) or
     `s3` (TAIZHANG_S3_ENDPOINT, _BUCKET, _ACCESS_KEY, _SECRET_KEY, _REGION, _PREFIX)."""
     settings = os.environ if environ is None else environ
-    kind = settings.get("TAIZHANG_BLOB_STORE", "postgresql")
+    kind = settings.get("TAIZHANG_BLOB_STORE") or "postgresql"
     if kind == "postgresql":
         return PostgresBlobStore(db)
     if kind == "s3":

@@ -9,12 +9,17 @@ key), whatever happened between.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from werkzeug.wrappers import Response
 
+from eventlog.blobs import BlobMissing
+
 from .. import uploads
 from ..errors import not_found
+
+log = logging.getLogger(__name__)
 
 
 def attach_to_item(ctx, item_id: str, file: dict, note: str, period: str | None, actor_id: str):
@@ -65,4 +70,9 @@ def _served(ctx, actor_id: str, record: str, record_id: str, attachment_id: str,
     )
     if branch_id is not None and file["branch_id"] != branch_id:
         raise not_found("attachment")
-    return uploads.served(ctx.service.blobs.stream(file["sha256"]), file)
+    try:
+        chunks = ctx.service.blobs.stream(file["sha256"])
+    except BlobMissing:  # a store restored without its files (deploy/README.md, Backups)
+        log.error("attachment %s names a file the blob store lacks", file["sha256"])
+        raise not_found("file") from None
+    return uploads.served(chunks, file)
