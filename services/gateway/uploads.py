@@ -5,7 +5,7 @@ the part `file`, the command's other fields as parts of their own. Its limits ar
 on the server, before anything is stored: its size (TAIZHANG_ATTACHMENT_MAX_BYTES; a request
 larger than that is refused before its body is read) and its type, as its content tells it
 (services/common/attachments.py). A refusal names the field `file`: 413 file_too_large, 415
-file_type_not_allowed, 422 file_empty.
+file_type_not_allowed, 422 file_empty; the last two once the caller is known to be allowed.
 
 A file goes out as it was stored, with the type its content was found to be, never sniffed again
 by the browser (`nosniff`), under a policy that runs nothing (`sandbox`), and as a download for
@@ -28,7 +28,7 @@ from eventlog.blobs import sha256_of
 from services.common import attachments
 from services.common.schemas import is_storable
 
-from .errors import HttpError, bad_input
+from .errors import HttpError
 
 FILE = "file"  # the form part that holds the file
 FORM_ROOM = (
@@ -41,11 +41,13 @@ _ASCII_UNSAFE = re.compile(r'[^A-Za-z0-9._ -]|["\\]')
 
 @dataclass(frozen=True)
 class Upload:
-    """A file received and checked: its bytes and what the command says of them."""
+    """A file received: its bytes, what the command says of them, and why it may not be
+    attached (None: it may)."""
 
     content: bytes
     name: str
-    media_type: str
+    media_type: str  # "" for a file refused
+    refusal: HttpError | None = None
 
     def described(self) -> dict[str, Any]:
         return {
@@ -54,6 +56,11 @@ class Upload:
             "size": len(self.content),
             "media_type": self.media_type,
         }
+
+    def checked(self) -> Upload:
+        if self.refusal is not None:
+            raise self.refusal
+        return self
 
 
 def limit_request(request: Request) -> None:
@@ -64,12 +71,14 @@ def limit_request(request: Request) -> None:
 
 def received(request: Request) -> tuple[dict[str, Any], Upload | None]:
     """The form's fields, the file's description among them (`file`: name, sha256, size and
-    media type), and the file; (fields, None) when no file was sent (the schema then says the
-    file is missing)."""
+    media type), and the file; (fields, None) when no file was sent, or no form (the schema then
+    says the file is missing, once the caller is known to be allowed). A body larger than a file
+    may be is refused here, before it is read; a file of a type not allowed, or empty, is kept
+    with its refusal, which the upload raises once the caller is authorised (`checked`)."""
     limit = attachments.max_bytes()
     limit_request(request)
     if request.mimetype != "multipart/form-data":
-        raise bad_input({FILE: ["send multipart/form-data, the file as the part `file`"]})
+        return {}, None
     try:
         fields = {name: value for name, value in request.form.items() if name != FILE}
         part = request.files.get(FILE)
@@ -79,10 +88,11 @@ def received(request: Request) -> tuple[dict[str, Any], Upload | None]:
         return fields, None
     content = part.read(limit + 1)
     try:
-        media_type = attachments.checked(content, limit)
+        upload = Upload(content, file_name(part.filename), attachments.checked(content, limit))
     except attachments.FileRefused as refusal:
-        raise refused(refusal.code, str(refusal)) from None
-    upload = Upload(content, file_name(part.filename or ""), media_type)
+        if refusal.code == "file_too_large":
+            raise refused(refusal.code, str(refusal)) from None
+        upload = Upload(content, file_name(part.filename), "", refused(refusal.code, str(refusal)))
     return {**fields, FILE: upload.described()}, upload
 
 

@@ -215,7 +215,8 @@ CREATE TABLE IF NOT EXISTS ledger.reports (
     PRIMARY KEY (branch_id, report_id)
 );
 -- Files attached to an item (period: the occurrence whose evidence it is), a meeting or a report
--- (record: item, meeting, report); the bytes are in the blob store under sha256.
+-- (record: item, meeting, report; a meeting's or report's id is its branch's); the bytes are in
+-- the blob store under sha256.
 CREATE TABLE IF NOT EXISTS ledger.attachments (
     record        text NOT NULL,
     record_id     text NOT NULL,
@@ -229,9 +230,8 @@ CREATE TABLE IF NOT EXISTS ledger.attachments (
     note          text NOT NULL,
     attached_by   text,
     attached_at   timestamptz NOT NULL,
-    PRIMARY KEY (record, record_id, attachment_id)
+    PRIMARY KEY (branch_id, record, record_id, attachment_id)
 );
-CREATE INDEX IF NOT EXISTS attachments_branch ON ledger.attachments (branch_id, record);
 CREATE TABLE IF NOT EXISTS ledger.articles (
     member_id        text NOT NULL,
     article_id       text NOT NULL,

@@ -41,7 +41,7 @@ def attach_to_report(
 
 
 def _attach(ctx, command: str, file: dict, note: str, actor_id: str, **record: Any):
-    ctx.service.blobs.put(ctx.upload.content)  # under file["sha256"], made of these bytes
+    ctx.service.blobs.put(ctx.upload.checked().content)  # under file["sha256"]: these bytes
     method = getattr(ctx.rpc("ledger"), command)
     return method(actor_id=actor_id, command_key=ctx.command_key, note=note, **file, **record)
 
@@ -63,13 +63,15 @@ def report_file(
 
 
 def _served(ctx, actor_id: str, record: str, record_id: str, attachment_id: str, branch_id):
-    """The file, once the ledger has said it is the record's, and the record is the path's
-    branch's (the path's branch is one the caller may read: dispatch.resolve)."""
+    """The file, once the ledger has said it is the record's (a meeting's or report's: in the
+    path's branch, which is one the caller may read: dispatch.resolve)."""
     file = ctx.rpc("ledger").attachment(
-        actor_id=actor_id, record=record, record_id=record_id, attachment_id=attachment_id
+        actor_id=actor_id,
+        record=record,
+        record_id=record_id,
+        attachment_id=attachment_id,
+        branch_id=branch_id,
     )
-    if branch_id is not None and file["branch_id"] != branch_id:
-        raise not_found("attachment")
     try:
         chunks = ctx.service.blobs.stream(file["sha256"])
     except BlobMissing:  # a store restored without its files (deploy/README.md, Backups)

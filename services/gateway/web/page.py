@@ -90,7 +90,7 @@ class Page:
         _, upload = uploads.received(self.request)
         if upload is None:
             return {}
-        self.ctx.upload = upload
+        self.ctx.upload = upload.checked()
         return {"file": upload.described()}
 
     def sent_file(self) -> bool:

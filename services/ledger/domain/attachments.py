@@ -57,18 +57,21 @@ class AttachReportFile(AttachFile):
 
 @dataclass(frozen=True)
 class Attached:
-    """What a stream says of attaching: its attachments' ids, and on organisational life's, the
-    meetings (id → the group of a group meeting, else None) and reports it holds."""
+    """What a stream says of attaching: its attachments, each (record, record id, attachment id)
+    (an id is unique within its record: an item, a meeting, a report), and on organisational
+    life's, the meetings (id → the group of a group meeting, else None) and reports it holds."""
 
-    ids: frozenset[str] = frozenset()
+    ids: frozenset[tuple[str, str, str]] = frozenset()
     meetings: Mapping[str, str | None] = field(default_factory=dict)
     reports: frozenset[str] = frozenset()
 
 
 def evolve(state: Attached, event: Any) -> Attached:
     match EVENTS.read(event):
-        case ItemFileAttached(attachment_id=id) | LifeFileAttached(attachment_id=id):
-            return replace(state, ids=state.ids | {id})
+        case ItemFileAttached(attachment_id=id):
+            return replace(state, ids=state.ids | {("item", "", id)})
+        case LifeFileAttached(record=record, record_id=record_id, attachment_id=id):
+            return replace(state, ids=state.ids | {(record, record_id, id)})
         case MeetingHeld(meeting_id=meeting, group_id=group):
             return replace(state, meetings={**state.meetings, meeting: group})
         case ReportFiled(report_id=report):
@@ -77,7 +80,7 @@ def evolve(state: Attached, event: Any) -> Attached:
 
 
 def decide_item_file(item: Item, state: Attached, cmd: AttachItemFile, limit: int) -> list[Event]:
-    _check(state, cmd, limit)
+    _check(state, ("item", ""), cmd, limit)
     if cmd.period is not None and cmd.period not in item.occurrences:
         raise NotFound(f"item {cmd.item_id} has no occurrence {cmd.period}")
     return [ItemFileAttached.taking(cmd)]
@@ -85,14 +88,14 @@ def decide_item_file(item: Item, state: Attached, cmd: AttachItemFile, limit: in
 
 def decide_meeting_file(state: Attached, cmd: AttachMeetingFile, limit: int) -> list[Event]:
     require_meeting(state, cmd.meeting_id)
-    _check(state, cmd, limit)
+    _check(state, ("meeting", cmd.meeting_id), cmd, limit)
     return [LifeFileAttached.taking(cmd, record="meeting", record_id=cmd.meeting_id)]
 
 
 def decide_report_file(state: Attached, cmd: AttachReportFile, limit: int) -> list[Event]:
     if cmd.report_id not in state.reports:
         raise NotFound(f"report {cmd.report_id} is not filed in branch {cmd.branch_id}")
-    _check(state, cmd, limit)
+    _check(state, ("report", cmd.report_id), cmd, limit)
     return [LifeFileAttached.taking(cmd, record="report", record_id=cmd.report_id)]
 
 
@@ -103,8 +106,8 @@ def require_meeting(state: Attached, meeting_id: str) -> str | None:
     return state.meetings[meeting_id]
 
 
-def _check(state: Attached, cmd: AttachFile, limit: int) -> None:
-    if cmd.attachment_id in state.ids:
+def _check(state: Attached, record: tuple[str, str], cmd: AttachFile, limit: int) -> None:
+    if (*record, cmd.attachment_id) in state.ids:
         raise InvalidTransition(f"attachment {cmd.attachment_id} is already attached")
     refused = rules.refusal(cmd.media_type, cmd.size, limit)
     if refused:

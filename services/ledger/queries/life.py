@@ -71,7 +71,7 @@ def reports_of(db: ReadDatabase, branch_id: str, year: int) -> list[dict[str, An
         " ORDER BY filed_on DESC, report_id",
         (branch_id, year),
     )
-    files = of_records(db, "report", [row["report_id"] for row in rows])
+    files = of_records(db, "report", [row["report_id"] for row in rows], branch_id)
     return [{**iso(row), "attachments": files[row["report_id"]]} for row in rows]
 
 
@@ -86,7 +86,7 @@ def meeting(db: ReadDatabase, actor_id: str, branch_id: str, meeting_id: str) ->
         " ORDER BY member_id",
         (branch_id, meeting_id),
     )
-    files = of_records(db, "meeting", [meeting_id])[meeting_id] if found else []
+    files = of_records(db, "meeting", [meeting_id], branch_id)[meeting_id] if found else []
     answer = {a["member_id"]: a["status"] for a in attendance}
     return {**iso(found or {}), "attendance": answer, "attachments": files}
 

@@ -47,9 +47,12 @@ class ItemQuery(Strict):
 
 
 class AttachmentQuery(Strict):
+    """One attached file: an item's by its id; a meeting's or report's within its branch."""
+
     actor_id = Id(required=True)
     record = Choice(("item", "meeting", "report"), required=True)
     record_id, attachment_id = Id(required=True), Id(required=True)
+    branch_id = Id(load_default=None, allow_none=True)  # a meeting's or report's branch
 
 
 class YearQuery(BranchQuery):

@@ -40,7 +40,7 @@ def test_a_member_attaches_evidence_and_another_member_of_the_branch_downloads_i
     assert sent.status_code == 200, sent.text
     assert sent.json()["events"] == ["ItemFileAttached"]
     item = cluster.get(_item(cluster), "leader").json()
-    (listed,) = item["attachments"]
+    (listed,) = [f for f in item["attachments"] if f["attachment_id"] == sent.json()["id"]]
     assert listed["attachment_id"] == sent.json()["id"]
     assert (listed["name"], listed["media_type"], listed["size"]) == (
         name,
@@ -135,25 +135,26 @@ def test_a_meetings_minutes_and_a_reports_document_are_attached_and_downloaded(c
     sent = _upload(cluster, meeting + "/attachments", "leader", "纪要.html", page, note="纪要")
     assert sent.status_code == 200, sent.text
     assert _upload(cluster, meeting + "/attachments", "member", "x.txt", page).status_code == 403
-    (listed,) = cluster.get(meeting, "member").json()["attachments"]
+    files = cluster.get(meeting, "member").json()["attachments"]
+    (listed,) = [f for f in files if f["attachment_id"] == sent.json()["id"]]
     assert (listed["name"], listed["media_type"]) == ("纪要.html", a.TEXT)
     got = cluster.get(f"{meeting}/attachments/{listed['attachment_id']}", "leader")
     assert got.status_code == 200 and got.content == page
     assert got.headers["Content-Type"] == a.TEXT  # HTML kept as text, and downloaded
     assert got.headers["Content-Disposition"].startswith("attachment;")
     assert "sandbox" in got.headers["Content-Security-Policy"]
-    report = {"report_id": f"rp{w.run}", "title": "上半年工作总结", "kind": "summary",
+    report = {"report_id": f"rq{w.run}", "title": "上半年工作总结", "kind": "summary",
               "filed_on": f"{w.year}-07-01"}  # fmt: skip
     assert cluster.post(_branch(cluster) + "/reports", "secretary", json=report).ok
     document = ALLOWED["统计.xlsx"][0]
-    path = f"{_branch(cluster)}/reports/rp{w.run}/attachments"
+    path = f"{_branch(cluster)}/reports/rq{w.run}/attachments"
     assert _upload(cluster, path, "secretary", "统计表.xlsx", document).status_code == 200
     life = cluster.get(f"{_branch(cluster)}/org-life/{w.year}", "member").json()
-    (filed,) = [r for r in life["reports"] if r["report_id"] == f"rp{w.run}"]
+    (filed,) = [r for r in life["reports"] if r["report_id"] == f"rq{w.run}"]
     (file,) = filed["attachments"]
     got = cluster.get(f"{path}/{file['attachment_id']}", "member")
     assert got.content == document and got.headers["Content-Type"] == a.XLSX
-    foreign = f"/api/v1/branches/{w.branches['foreign']}/reports/rp{w.run}/attachments"
+    foreign = f"/api/v1/branches/{w.branches['foreign']}/reports/rq{w.run}/attachments"
     assert cluster.get(f"{foreign}/{file['attachment_id']}", "member").status_code == 404
     # The same report's file asked for under another meeting or report of the branch: not there.
     wrong = f"{_branch(cluster)}/meetings/mt{w.run}/attachments/{file['attachment_id']}"

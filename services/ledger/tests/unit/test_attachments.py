@@ -158,7 +158,9 @@ def test_what_a_stream_says_of_attaching():
     for event in events:
         state = a.evolve(state, event)
     assert state == a.Attached(
-        ids=frozenset({"f1"}), meetings={"mt1": "g1", "mt2": None}, reports=frozenset({"rp1"})
+        ids=frozenset({("report", "rp1", "f1")}),
+        meetings={"mt1": "g1", "mt2": None},
+        reports=frozenset({"rp1"}),
     )
 
 
