@@ -34,8 +34,13 @@ ITEM = "/items/{item_id}"
 MEETING = B + "/meetings/{meeting_id}"
 REPORT = B + "/reports/{report_id}"
 FILE = "/attachments/{attachment_id}"
-# An upload: multipart/form-data, the file as the part `file` (uploads.py).
-UPLOAD = {"upload": True, "tag": "attachments"}
+
+
+def upload(path: str, rule, summary: str, call, schema=files.FileUpload):
+    """An upload: multipart/form-data, the file as the part `file` (uploads.py), sent by a view
+    that stores it before the ledger's command names it."""
+    return route(path, rule, summary, call=call, schema=schema, upload=True, tag="attachments")
+
 
 # Where each of the ledger's commands (its command table) is reached, and who may send it.
 ROUTES = {
@@ -115,29 +120,24 @@ ROUTES = {
         "Record a meeting held, with minutes and attendance (group meetings: their leader)",
     ),
     "file_report": route(B + "/reports", branch_admin, "File a report"),
-    "attach_item_file": route(
+    "attach_item_file": upload(
         ITEM + "/attachments",
         item_owner,
         "Attach a file to the item, or to an occurrence as its evidence (multipart/form-data)",
-        call=attachments.attach_to_item,
-        schema=files.ItemFileUpload,
-        **UPLOAD,
+        attachments.attach_to_item,
+        files.ItemFileUpload,
     ),
-    "attach_meeting_file": route(
+    "attach_meeting_file": upload(
         MEETING + "/attachments",
         group_leader,
         "Attach a file to a meeting: its minutes, photos (group meetings: their leader)",
-        call=attachments.attach_to_meeting,
-        schema=files.FileUpload,
-        **UPLOAD,
+        attachments.attach_to_meeting,
     ),
-    "attach_report_file": route(
+    "attach_report_file": upload(
         REPORT + "/attachments",
         branch_admin,
         "Attach a file to a filed report: its document",
-        call=attachments.attach_to_report,
-        schema=files.FileUpload,
-        **UPLOAD,
+        attachments.attach_to_report,
     ),
     "post_article": route(M + "/articles", the_member, "Post a study article (1–5 a month)"),
     "recommend_article": route(

@@ -93,6 +93,10 @@ class Page:
         self.ctx.upload = upload.checked()
         return {"file": upload.described()}
 
+    def attach(self, name: str, fields: dict[str, Any], **path: Any) -> Response:
+        """An upload's form: its file checked and sent with `fields`, then back (`perform`)."""
+        return self.performed(lambda: self.act(name, {**fields, **self.received_file()}, **path))
+
     def sent_file(self) -> bool:
         part = self.request.files.get(uploads.FILE)
         return part is not None and bool(part.filename)

@@ -214,9 +214,7 @@ def _planned(plan: le.ItemPlanned, names: dict[str, str], groups: dict[str, str]
 def attach(page: Page, item_id: str) -> Response:
     """A file for the item, or for one occurrence as its evidence (the form's `period`)."""
     fields = {"period": _period(page), "note": page.form.get("note", "")}
-    return page.performed(
-        lambda: page.act("attach_item_file", {**fields, **page.received_file()}, item_id=item_id)
-    )
+    return page.attach("attach_item_file", fields, item_id=item_id)
 
 
 def file(page: Page, item_id: str, attachment_id: str) -> Response:

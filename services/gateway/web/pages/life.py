@@ -86,9 +86,8 @@ def meeting(page: Page, branch_id: str, meeting_id: str) -> Response:
 
 def attach_to_meeting(page: Page, branch_id: str, meeting_id: str) -> Response:
     """Minutes or photos for a meeting: who records it (its group's leader, who runs the branch)."""
-    fields = {"note": page.form.get("note", ""), **page.received_file()}
-    path = {"branch_id": branch_id, "meeting_id": meeting_id}
-    return page.performed(lambda: page.act("attach_meeting_file", fields, **path))
+    fields = {"note": page.form.get("note", "")}
+    return page.attach("attach_meeting_file", fields, branch_id=branch_id, meeting_id=meeting_id)
 
 
 def meeting_file(page: Page, branch_id: str, meeting_id: str, attachment_id: str) -> Response:
@@ -116,9 +115,8 @@ def file_report(page: Page, branch_id: str) -> Response:
 
 
 def attach_to_report(page: Page, branch_id: str, report_id: str) -> Response:
-    fields = {"note": page.form.get("note", ""), **page.received_file()}
-    path = {"branch_id": branch_id, "report_id": report_id}
-    return page.performed(lambda: page.act("attach_report_file", fields, **path))
+    fields = {"note": page.form.get("note", "")}
+    return page.attach("attach_report_file", fields, branch_id=branch_id, report_id=report_id)
 
 
 def report_file(page: Page, branch_id: str, report_id: str, attachment_id: str) -> Response:
