@@ -8,6 +8,15 @@ eventlet.monkey_patch()
 import inspect  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
+import ssl  # noqa: E402
+import sys  # noqa: E402
+
+# pytest's plugins import urllib3 (through requests) before this file patches: it then holds the
+# unpatched SSLContext, which the patched ssl module sends into endless recursion as soon as one
+# is made (botocore makes one for every client). `nameko run` patches before anything imports
+# urllib3, so urllib3 holds the green one there: the same here.
+if (_urllib3_ssl := sys.modules.get("urllib3.util.ssl_")) is not None:
+    _urllib3_ssl.SSLContext = _urllib3_ssl.orig_util_SSLContext = ssl.SSLContext
 
 # Test containers serve no metrics port unless a test asks: two sessions would collide on it.
 os.environ.setdefault("TAIZHANG_METRICS_PORT", "0")

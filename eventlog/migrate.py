@@ -10,11 +10,12 @@ from psycopg2.extensions import parse_dsn
 
 from eventlog.config import Settings
 
-# The service role reads and appends; it may never UPDATE, DELETE or TRUNCATE events or seals.
+# The service role reads and appends; it may never UPDATE, DELETE or TRUNCATE events, seals or
+# blobs.
 _GRANTS = """
 GRANT USAGE ON SCHEMA eventlog TO {role};
 REVOKE ALL ON ALL TABLES IN SCHEMA eventlog FROM {role};
-GRANT SELECT, INSERT ON eventlog.events, eventlog.seals TO {role};
+GRANT SELECT, INSERT ON eventlog.events, eventlog.seals, eventlog.blobs TO {role};
 GRANT SELECT, INSERT, UPDATE ON eventlog.relay_checkpoints TO {role};
 GRANT SELECT, INSERT, UPDATE, DELETE ON eventlog.subscriptions, eventlog.tracking TO {role};
 """

@@ -20,6 +20,7 @@ import eventlet
 import kombu
 from nameko.extensions import DependencyProvider
 
+from eventlog import blobs
 from eventlog.config import Settings
 from eventlog.db import Database
 from eventlog.model import NO_METADATA, Metadata
@@ -83,6 +84,17 @@ class EventLog(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> WorkerStore:
         return WorkerStore(self.store, worker_ctx)
+
+
+class Blobs(DependencyProvider):
+    """Gives each worker the blob store the environment names (eventlog/blobs.py): the log's
+    own database unless TAIZHANG_BLOB_STORE says otherwise."""
+
+    def setup(self) -> None:
+        self.store = blobs.from_env(_database(self.container))
+
+    def get_dependency(self, worker_ctx) -> blobs.BlobStore:
+        return self.store
 
 
 class ReadModel(DependencyProvider):

@@ -125,3 +125,28 @@ CREATE OR REPLACE TRIGGER seals_append_only
 CREATE OR REPLACE TRIGGER seals_no_truncate
     BEFORE TRUNCATE ON eventlog.seals
     FOR EACH STATEMENT EXECUTE FUNCTION eventlog.refuse_change();
+
+-- Files the events name by the SHA-256 of their content (eventlog/blobs.py): each stored once,
+-- under its own hash (checked here), and append-only as the events are. Kept uncompressed
+-- (EXTERNAL): attachments are mostly compressed already (images, PDF, office files), and a
+-- download then reads a slice at a time instead of the whole value for every slice.
+CREATE TABLE IF NOT EXISTS eventlog.blobs (
+    sha256     text        PRIMARY KEY CHECK (sha256 = encode(sha256(content), 'hex')),
+    size       bigint      NOT NULL CHECK (size = octet_length(content)),
+    content    bytea       NOT NULL,
+    stored_at  timestamptz NOT NULL DEFAULT now()
+);
+DO $$
+BEGIN
+    IF (SELECT attstorage FROM pg_attribute WHERE attrelid = 'eventlog.blobs'::regclass
+        AND attname = 'content') <> 'e' THEN
+        ALTER TABLE eventlog.blobs ALTER COLUMN content SET STORAGE EXTERNAL;
+    END IF;
+END
+$$;
+CREATE OR REPLACE TRIGGER blobs_append_only
+    BEFORE UPDATE OR DELETE ON eventlog.blobs
+    FOR EACH ROW EXECUTE FUNCTION eventlog.refuse_change();
+CREATE OR REPLACE TRIGGER blobs_no_truncate
+    BEFORE TRUNCATE ON eventlog.blobs
+    FOR EACH STATEMENT EXECUTE FUNCTION eventlog.refuse_change();

@@ -108,12 +108,13 @@ ITEM_HANDLERS: dict[type[Event], Handler] = {
     ),
 }
 # The ledger's events of those streams that change nothing the appraisal keeps: groups (a
-# member's group comes with them), goal templates, progress notes, owners, and what was done
-# about an overdue item.
+# member's group comes with them), goal templates, progress notes, owners, what was done about
+# an overdue item, and its files.
 ROSTER_IGNORED = (
     le.GoalTemplateSet,
     le.GroupFormed,
     le.ProgressNoted,
     le.ItemReassigned,
     le.AccountabilityRecorded,
+    le.ItemFileAttached,
 )

@@ -62,6 +62,7 @@ ITEM_EVENT = {
     "ItemReassigned": "改派责任人",
     "DueDateChanged": "调整完成时限",
     "AccountabilityRecorded": "追究问责",
+    "ItemFileAttached": "上传附件",
 }
 # What the supervision holder did about an overdue occurrence (the ledger's accountability).
 ACCOUNTABILITY_ACTION = {
@@ -181,6 +182,7 @@ FIELD = {
     "due_day": "每期截止日",
     "action": "追究措施",
     "taken_on": "采取措施日期",
+    "file": "附件",
     "_schema": "表单",
 }
 # The API's error codes (its `code` field), as a sentence a person can act on: the `message` of
@@ -212,6 +214,11 @@ ERROR = {
     "header_too_large": "请求头太长了（例如登录凭据），请重新登录后再试。",
     "uri_too_long": "网址太长了。",
     "csrf": "页面已过期，请刷新后重新提交。",
+    "file_too_large": "附件太大了，请上传不超过大小限制的文件。",
+    "file_type_not_allowed": (
+        "不支持这种文件，请上传PDF、图片（JPG、PNG、GIF、WebP）、Word、Excel、PowerPoint或纯文本文件。"
+    ),
+    "file_empty": "附件是空文件，请重新选择。",
 }
 
 TABLES: Mapping[str, Mapping[str, str]] = {

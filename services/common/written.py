@@ -57,3 +57,14 @@ def cycle_name(kind: str, key: str) -> str:
     when = period(key)
     said = {"quarterly": "季度", "half_year": "半年"}.get(kind)
     return f"{when}评议" if said and said in when else when + label("cycle_kind", kind)
+
+
+def size(count: int | None) -> str:
+    """A file's size as people read it: 312 字节, 45.3 KB, 2.4 MB."""
+    if count is None:
+        return ""
+    if count < 1024:
+        return f"{count} 字节"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} KB"
+    return f"{count / (1024 * 1024):.1f} MB"

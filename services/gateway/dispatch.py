@@ -18,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from eventlog import utcnow
 
-from . import idempotency, preconditions, storable
+from . import idempotency, preconditions, storable, uploads
 from .access import RULE_NAMES, Access, Target
 from .body import read_body
 from .clients import client_address
@@ -43,6 +43,7 @@ class Context:
     claims: Claims | None = None
     who: Access = field(default_factory=lambda: Access(person_id=""))
     command_key: str | None = None  # sent with the request's command (services/common/keyed.py)
+    upload: uploads.Upload | None = None  # an upload's file, received and checked (uploads.py)
 
     def rpc(self, name: str) -> Any:
         return getattr(self.service, name)
@@ -59,7 +60,10 @@ def handle(service: Any, endpoint: Endpoint, request: Request, path: dict[str, A
     ctx = Context(service, client_address(request, service.config))
     if endpoint.rule is not None:
         authenticate(ctx, bearer_token(request))
-    given = read_body(request) if endpoint.method == "POST" else request.args.to_dict()
+    if endpoint.upload:
+        given, ctx.upload = uploads.received(request)
+    else:
+        given = read_body(request) if endpoint.method == "POST" else request.args.to_dict()
     headers = request.headers
     key, if_match = headers.get("Idempotency-Key"), headers.get("If-Match")
     return run(ctx, endpoint, path, given, key, request.path, if_match)

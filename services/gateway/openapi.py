@@ -12,6 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from eventlet.wsgi import MAX_HEADER_LINE, MAX_REQUEST_LINE, MAX_TOTAL_HEADER_SIZE
 
+from services.common.attachments import MEGABYTE, max_bytes
 from services.common.schemas import ID_RULE
 
 from .access import RULE_NAMES
@@ -23,7 +24,9 @@ from .schemas import responses as r
 
 ERRORS = {
     400: "The body is not a JSON object",
-    413: f"The body is larger than {MAX_BYTES // (1024 * 1024)} MB",
+    413: f"The body is larger than {MAX_BYTES // (1024 * 1024)} MB (an upload's file: larger than"
+    " allowed, file_too_large)",
+    415: "The file's content is not of a type allowed (file_type_not_allowed)",
     401: "No valid bearer token",
     403: "In the branch, but without the role this needs",
     404: "No such resource, or not within your branches",
@@ -104,6 +107,7 @@ def _responses(endpoint: Endpoint) -> dict[Any, Any]:
     codes += [401, 403, 404] if endpoint.rule is not None else []
     codes += [429] if endpoint.throttled else []
     codes += [400, 409, 413] if endpoint.method == "POST" else []
+    codes += [415] if endpoint.upload else []
     codes += [412] if endpoint.preconditioned else []
     answers: dict[Any, Any] = {200: {"description": endpoint.summary or "OK", **ok}}
     answers.update({code: _error(ERRORS[code]) for code in sorted(codes)})
@@ -133,11 +137,25 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
             operation["parameters"].append(IDEMPOTENCY_KEY)
         if endpoint.preconditioned:
             operation["parameters"].append(IF_MATCH)
-        body = {"application/json": {"schema": schema}}
+        body = _multipart(endpoint) if endpoint.upload else {JSON: {"schema": schema}}
         operation["requestBody"] = {"required": True, "content": body}
     elif schema is not None and schema.fields:
         operation["parameters"].append({"in": "query", "schema": schema})
     return operation
+
+
+def _multipart(endpoint: Endpoint) -> dict[str, Any]:
+    """An upload's form: the file as the part `file`, each other field a text part."""
+    properties: dict[str, Any] = {
+        name: {"type": "string", **field.metadata}
+        for name, field in endpoint.fields().items()
+        if name not in ("file", "actor_id", *endpoint.params)
+    }
+    limit = f"at most {max_bytes() // MEGABYTE} MB (TAIZHANG_ATTACHMENT_MAX_BYTES)"
+    described = f"PDF, JPEG, PNG, GIF, WebP, docx, xlsx, pptx, doc, xls or plain text; {limit}"
+    properties["file"] = {"type": "string", "format": "binary", "description": described}
+    form = {"type": "object", "required": ["file"], "properties": properties}
+    return {"multipart/form-data": {"schema": form}}
 
 
 def _notes(endpoint: Endpoint) -> list[str]:

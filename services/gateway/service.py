@@ -13,7 +13,14 @@ from typing import Any
 from nameko.dependency_providers import Config
 from werkzeug.wrappers import Request, Response
 
-from eventlog.nameko import EventLog, LogRelay, ReadModel, RetiredQueues, RetiredReadModel
+from eventlog.nameko import (
+    Blobs,
+    EventLog,
+    LogRelay,
+    ReadModel,
+    RetiredQueues,
+    RetiredReadModel,
+)
 from services.common.messaging import event_handler
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 
@@ -52,6 +59,7 @@ class GatewayService:
 
     config = Config()
     log = EventLog()
+    blobs = Blobs()  # attached files, stored before the ledger's command names them
     read_model = ReadModel(PROJECTION)
     reach = ReadModel(REACH)  # who may act where (reach/): the ledger's and appraisal's events
     relay = LogRelay()

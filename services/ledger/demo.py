@@ -1,7 +1,8 @@
 """Loads a realistic demo institution into the database: `python -m services.ledger.demo`.
 
 Every command goes through the handlers (so permissions and rules apply), first into a staging
-log in memory (the store the unit tests use), dated in the past; the staged events are then
+log in memory (the store the unit tests use), dated in the past (the files it attaches go into
+the blob store at once: stored before the log names them); the staged events are then
 copied into PostgreSQL (services/common/demo.py) — keeping their versions, dates and actors — and
 the read model is rebuilt. The institution's stream goes last: once it exists, the whole demo is in
 the log. The log's schema must exist already: `make run` migrates before it runs this.
@@ -13,6 +14,7 @@ import sys
 import time
 
 from eventlog import Database, InMemoryEventStore, PostgresEventStore, ProjectionRunner, Settings
+from eventlog.blobs import PostgresBlobStore
 from services.common.demo import copy
 
 from .demo_world import INSTITUTION, World
@@ -29,7 +31,7 @@ def main() -> None:
         print(f"the demo institution {INSTITUTION} is already loaded", file=sys.stderr)
     else:
         staging = InMemoryEventStore(source="ledger")
-        world.build(staging)
+        world.build(staging, PostgresBlobStore(db))  # the files first: the log names them
         count = copy(list(staging.iterate()), store, last=f"institution-{INSTITUTION}")
         ProjectionRunner(db, store, PROJECTION).rebuild()
         print(f"loaded {count} events in {time.monotonic() - started:.1f}s", file=sys.stderr)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
+from eventlog.blobs import BlobStore
 from services.common.periods import months_between, period_bounds, period_key, periods
 
+from .demo_files import attach_files
 from .demo_items import at, item_actions
 from .domain import branch as b
 from .domain import goals as g
@@ -124,7 +126,8 @@ class World:
             (m, f"{self.names[m]}: {', '.join(self.roles[m]) or 'member'}") for m in self.names
         ]
 
-    def build(self, store) -> None:
+    def build(self, store, blobs: BlobStore | None = None) -> None:
+        """The demo into `store`; with `blobs`, attached files too (demo_files.py)."""
         self._organisation(store)
         for branch_id, groups in self.branches.items():
             self._goals(store, branch_id)
@@ -133,6 +136,8 @@ class World:
                     handler(cmd, store, when)
             self._org_life(store, branch_id, groups)
             self._study(store, branch_id, groups)
+            if blobs is not None:
+                attach_files(self, store, blobs, branch_id)
 
     def _organisation(self, store) -> None:
         jan = at(date(self.year, 1, 2), 9)

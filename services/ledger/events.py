@@ -228,6 +228,20 @@ class AccountabilityRecorded(Event, category="item"):
     taken_on: IsoDate
 
 
+class ItemFileAttached(Event, category="item"):
+    """A file attached to the item, or to one occurrence as its evidence (domain/attachments.py).
+    The bytes are in the blob store under `sha256`; who attached it and when are the event's
+    actor and time."""
+
+    attachment_id: str
+    period: str | None  # the occurrence it is evidence for; None: the item's own
+    sha256: str  # hex: the blob store's key
+    name: str  # the file's name as its sender gave it
+    media_type: str  # as its content tells it (services/common/attachments.py)
+    size: int  # bytes
+    note: str  # what it shows
+
+
 # Organisational life (`orglife-<branch_id>`) ------------------------------------------------
 
 
@@ -268,6 +282,20 @@ class ReportFiled(Event, category="orglife"):
     title: str
     kind: str
     filed_on: IsoDate
+
+
+class LifeFileAttached(Event, category="orglife"):
+    """A file attached to a meeting (its minutes, photos) or a filed report (its document), as
+    ItemFileAttached is to an item."""
+
+    attachment_id: str
+    record: str  # "meeting" or "report"
+    record_id: str  # the meeting's or the report's id
+    sha256: str
+    name: str
+    media_type: str
+    size: int
+    note: str
 
 
 # Study logs (`study-<member_id>`) -----------------------------------------------------------

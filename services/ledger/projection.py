@@ -18,6 +18,7 @@ from eventlog import Event, Projection, StoredEvent, category_of, owner_of, stat
 from eventlog.projection import Handler, by_type
 
 from . import events as e
+from .projection_files import life_file
 from .projection_items import ITEM_HANDLERS, REPLAYED_ITEM_HANDLERS, rebuilt
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
@@ -39,6 +40,7 @@ TABLES = (
     "ledger.attendance",
     "ledger.reports",
     "ledger.articles",
+    "ledger.attachments",
 )
 
 
@@ -190,6 +192,7 @@ HANDLERS: dict[type[Event], Handler] = {
         "INSERT INTO ledger.reports VALUES (%(owner)s, %(report_id)s, %(title)s, %(kind)s,"
         " %(filed_on)s) ON CONFLICT DO NOTHING",
     ),
+    e.LifeFileAttached: life_file,
     e.ArticlePosted: statement(
         e.ArticlePosted,
         "INSERT INTO ledger.articles VALUES (%(member_id)s, %(article_id)s, %(branch_id)s,"
@@ -213,6 +216,8 @@ _UNSUMMED = {
     e.ProgressNoted.type,
     e.ArticleRecommended.type,
     e.AccountabilityRecorded.type,
+    e.ItemFileAttached.type,
+    e.LifeFileAttached.type,
 }
 _STAMP = (
     "INSERT INTO ledger.branch_stamps AS s VALUES (%s, 1)"

@@ -15,6 +15,7 @@ from services.common.roles import status_after
 
 from . import events as e
 from .domain.items import rescheduled, schedule
+from .projection_files import item_file
 
 # The item row's plan columns: ItemPlanned's fields, by the same names.
 _PLAN = tuple(name for name, _ in e.ItemPlanned.fields)
@@ -209,6 +210,7 @@ REPLAYED_ITEM_HANDLERS: dict[type[Event], Handler] = {
     e.ItemReassigned: _reassigned,
     e.DueDateChanged: _due_changed,
     e.AccountabilityRecorded: _accountability,
+    e.ItemFileAttached: item_file,
 }
 # As the live model applies them, each counting what it changes.
 ITEM_HANDLERS: dict[type[Event], Handler] = {
@@ -217,10 +219,11 @@ ITEM_HANDLERS: dict[type[Event], Handler] = {
         whole_item_only=event in (e.ItemStarted, e.ProgressNoted),
     )
     for event, handler in REPLAYED_ITEM_HANDLERS.items()
-    if event is not e.AccountabilityRecorded
+    if event not in (e.AccountabilityRecorded, e.ItemFileAttached)
 }
-# It changes no count: what it records sits beside the occurrence's status.
+# They change no count: what they record sits beside the occurrence's status.
 ITEM_HANDLERS[e.AccountabilityRecorded] = _touched(_accountability)
+ITEM_HANDLERS[e.ItemFileAttached] = _touched(item_file)
 
 
 def rebuilt(cur: Cursor, subscription: str) -> None:

@@ -214,6 +214,24 @@ CREATE TABLE IF NOT EXISTS ledger.reports (
     filed_on  date NOT NULL,
     PRIMARY KEY (branch_id, report_id)
 );
+-- Files attached to an item (period: the occurrence whose evidence it is), a meeting or a report
+-- (record: item, meeting, report; a meeting's or report's id is its branch's); the bytes are in
+-- the blob store under sha256.
+CREATE TABLE IF NOT EXISTS ledger.attachments (
+    record        text NOT NULL,
+    record_id     text NOT NULL,
+    attachment_id text NOT NULL,
+    branch_id     text NOT NULL,
+    period        text,
+    sha256        text NOT NULL,
+    name          text NOT NULL,
+    media_type    text NOT NULL,
+    size          bigint NOT NULL,
+    note          text NOT NULL,
+    attached_by   text,
+    attached_at   timestamptz NOT NULL,
+    PRIMARY KEY (branch_id, record, record_id, attachment_id)
+);
 CREATE TABLE IF NOT EXISTS ledger.articles (
     member_id        text NOT NULL,
     article_id       text NOT NULL,

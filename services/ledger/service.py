@@ -11,14 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from eventlog import utcnow
-from eventlog.nameko import EventLog, LogRelay, ReadModel
+from eventlog.nameko import Blobs, EventLog, LogRelay, ReadModel
 from services.appraisal.events import RectificationRaised
+from services.common.attachments import max_bytes
 from services.common.messaging import event_handler, rpc
 from services.common.observability import CorrelationLogging, EntrypointMetrics
 from services.common.rpc import add_command_methods, bound
 from services.common.schemas import load
 
 from .exceptions import EXPECTED
+from .handlers import attachments as attaching
 from .handlers import items as item_handlers
 from .handlers import life as life_handlers
 from .handlers import organisation as org_handlers
@@ -27,6 +29,7 @@ from .projection import PROJECTION
 from .queries import (
     calendar,
     completion,
+    files,
     history,
     ledger,
     life,
@@ -40,13 +43,16 @@ from .schemas import queries as qs
 from .schemas import roster as rs
 
 # RPC name → (schema, handler): every command the service accepts.
-COMMANDS = bound(cs.COMMANDS, org_handlers, life_handlers, item_handlers)
+COMMANDS = bound(cs.COMMANDS, org_handlers, life_handlers, item_handlers, attaching)
+# Those that attach a file, which also work with the blob store (handlers/attachments.py).
+ATTACHING = {name: row for name, row in COMMANDS.items() if row[1].__module__ == attaching.__name__}
 
 
 class LedgerService:
     name = "ledger"
 
     log = EventLog()
+    blobs = Blobs()  # the files attachments name (eventlog/blobs.py)
     read_model = ReadModel(PROJECTION)
     rectifications = ReadModel(RECTIFICATIONS)  # plans the appraisal's rectification items
     relay = LogRelay()
@@ -100,6 +106,11 @@ class LedgerService:
     def item_history(self, **query: Any) -> dict[str, Any]:
         params = load(qs.ItemQuery(), query)
         return history.item_history(self.log, self.read_model.db, **params)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def attachment(self, **query: Any) -> dict[str, Any]:
+        """One attached file's description (its bytes: the blob store, by its sha256)."""
+        return files.attachment(self.read_model.db, **load(qs.AttachmentQuery(), query))
 
     @rpc(expected_exceptions=EXPECTED)
     def ledger_as_of(self, **query: Any) -> dict[str, Any]:
@@ -157,5 +168,15 @@ class LedgerService:
         return measures.members_measures(self.read_model.db, utcnow(), **params)
 
 
-# The ledger's handlers work with the log alone.
-add_command_methods(LedgerService, COMMANDS, lambda service, store: store)
+# The ledger's handlers work with the log alone; those attaching a file also with the blob store
+# (an event never names a file the store lacks) and the size limit.
+add_command_methods(
+    LedgerService,
+    {name: row for name, row in COMMANDS.items() if name not in ATTACHING},
+    lambda service, store: store,
+)
+add_command_methods(
+    LedgerService,
+    ATTACHING,
+    lambda service, store: attaching.Attaching(store, service.blobs, max_bytes()),
+)

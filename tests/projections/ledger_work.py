@@ -85,8 +85,13 @@ def items(ledger: Ledger) -> None:
                 "reassign_item",
                 "change_due_date",
                 "record_accountability",
+                "attach_item_file",
             ]
         )
+        if op == "attach_item_file":  # by its owner, or whoever the world picks
+            period = ledger.world.pick([*ledger.items[item][1], None])
+            ledger.attach(op, actor_id=ledger.member(), item_id=item, period=period, note="x")
+            continue
         if op == "reopen_item":  # what is reopened was cancelled (or done) first
             ledger.run("cancel_item", **_item_payload(ledger, item, "cancel_item"))
         ledger.run(op, **_item_payload(ledger, item, op))
@@ -129,8 +134,10 @@ def _item_payload(ledger: Ledger, item: str, op: str) -> dict[str, Any]:
 def life(ledger: Ledger) -> None:
     world, branch = ledger.world, ledger.branch
     for n in world.times(4):
-        op = world.pick(["set_meeting_requirement", "record_meeting", "file_report"])
-        if op == "set_meeting_requirement":
+        op = world.pick(["set_meeting_requirement", "record_meeting", "file_report", "attach"])
+        if op == "attach":
+            _attach(ledger)
+        elif op == "set_meeting_requirement":
             ledger.run(
                 op,
                 branch_id=branch,
@@ -139,16 +146,25 @@ def life(ledger: Ledger) -> None:
                 per_group=world.draw(st.booleans()),
             )
         elif op == "record_meeting":
-            _meeting(ledger, world.id(f"mt{n}"))
-        else:
-            ledger.run(
-                op,
-                branch_id=branch,
-                report_id=world.id(f"r{n}"),
-                title=world.draw(TEXT),
-                kind=world.pick(REPORT_KINDS),
-                filed_on=world.draw(DATES).isoformat(),
-            )
+            if _meeting(ledger, world.id(f"mt{n}")):
+                ledger.records.append(("meeting", world.id(f"mt{n}")))
+        elif ledger.run(
+            op,
+            branch_id=branch,
+            report_id=world.id(f"r{n}"),
+            title=world.draw(TEXT),
+            kind=world.pick(REPORT_KINDS),
+            filed_on=world.draw(DATES).isoformat(),
+        ):
+            ledger.records.append(("report", world.id(f"r{n}")))
+
+
+def _attach(ledger: Ledger) -> None:
+    """A file for a meeting or a report recorded (or one never recorded), by whoever is picked."""
+    record, record_id = ledger.world.pick([*ledger.records, ("meeting", "none")])
+    actor = ledger.world.pick([ledger.founder, ledger.member()])
+    fields = {"actor_id": actor, "branch_id": ledger.branch, f"{record}_id": record_id}
+    ledger.attach(f"attach_{record}_file", **fields)
 
 
 def _particulars(ledger: Ledger, kind: str) -> dict[str, Any]:
@@ -165,7 +181,7 @@ def _particulars(ledger: Ledger, kind: str) -> dict[str, Any]:
     return {}
 
 
-def _meeting(ledger: Ledger, meeting_id: str) -> None:
+def _meeting(ledger: Ledger, meeting_id: str) -> list:
     """Mostly as the default requirements have it: a group for group meetings only."""
     world = ledger.world
     kind = world.pick(MEETING_TYPES)
@@ -173,7 +189,7 @@ def _meeting(ledger: Ledger, meeting_id: str) -> None:
     attendance = world.draw(
         st.dictionaries(st.sampled_from(ledger.members), st.sampled_from(ATTENDANCE))
     )
-    ledger.run(
+    return ledger.run(
         "record_meeting",
         branch_id=ledger.branch,
         meeting_id=meeting_id,

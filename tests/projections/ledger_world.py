@@ -10,10 +10,13 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from eventlog.blobs import InMemoryBlobStore
+from services.common.attachments import DEFAULT_MAX_BYTES, sniff
 from services.common.handlers import load
 from services.common.roles import BRANCH_ROLES, RESPONSIBILITY_ROLES
 from services.ledger.domain.branch import Branch, evolve
 from services.ledger.domain.institution import STANDARD_GOALS
+from services.ledger.handlers.attachments import Attaching
 from services.ledger.service import COMMANDS
 
 from .world import TEXT, World
@@ -24,6 +27,7 @@ DAY = st.integers(1, 31)
 IN_YEAR = st.dates(date(YEAR, 1, 1), date(YEAR, 12, 31))
 ZONES = ("Asia/Shanghai", "UTC", "America/Los_Angeles", "Pacific/Kiritimati")
 URLS = st.sampled_from(["https://example.org/a", "http://intranet.example/b?c=1"])
+FILES = ("会议纪要\n".encode(), b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n....")
 
 
 @dataclass
@@ -36,6 +40,8 @@ class Ledger:
     goals: list[str] = field(default_factory=list)
     items: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # id → cadence, periods
     articles: list[tuple[str, str]] = field(default_factory=list)  # (member, article)
+    records: list[tuple[str, str]] = field(default_factory=list)  # (meeting or report, its id)
+    blobs: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)  # attached files
 
     def __post_init__(self) -> None:
         self.founder, self.institution = self.world.id("f"), self.world.id("i")
@@ -45,6 +51,21 @@ class Ledger:
         """The command `name`, by the institution committee unless the payload names an actor."""
         payload = {"actor_id": self.founder, **payload}
         return self.world.command(COMMANDS, command, payload, self.world.store)
+
+    def attach(self, command: str, /, **payload: Any) -> list:
+        """An attaching command: a file stored first (or, now and then, one never stored), and
+        the handler given the blob store too."""
+        content = self.world.pick(FILES)
+        stored = self.blobs.put(content) if self.world.pick(range(5)) else "0" * 64
+        file = {
+            "sha256": stored,
+            "name": "材料",
+            "media_type": sniff(content),
+            "size": len(content),
+        }
+        ports = Attaching(self.world.store, self.blobs, DEFAULT_MAX_BYTES)
+        payload = {"actor_id": self.founder, **file, **payload}
+        return self.world.command(COMMANDS, command, payload, ports)
 
     def member(self) -> str:
         return self.world.pick(self.members)

@@ -48,6 +48,8 @@ class Endpoint:
     secret: bool = False
     # Why the endpoint ignores an Idempotency-Key although it changes something (OpenAPI says so)
     unkeyed: str = ""
+    # True: the request is multipart/form-data with a file (uploads.py), not a JSON body
+    upload: bool = False
 
     @property
     def url(self) -> str:
@@ -115,15 +117,17 @@ def route(path: str, rule: Rule, summary: str, **more: Any) -> Route:
 
 def commands(table: Mapping[str, type[Schema]], routes: Mapping[str, Route], **more) -> list:
     """The endpoints of a service's commands, one a row of its command table (its schema
-    there), in the table's order. A command without a route, or a route to no command, stops
-    the gateway from starting: a command the service adds is a decision here too."""
+    there, unless the route names the request's own: an upload's), in the table's order. A
+    command without a route, or a route to no command, stops the gateway from starting: a
+    command the service adds is a decision here too."""
     if set(table) != set(routes):
         missing, unknown = sorted(set(table) - set(routes)), sorted(set(routes) - set(table))
         raise LookupError(f"commands without a route: {missing}; routes to none: {unknown}")
     return [
-        command(name, r.path, r.rule, table[name], r.summary, **{**more, **r.more})
+        command(name, r.path, r.rule, options.pop("schema", table[name]), r.summary, **options)
         for name in table
         for r in (routes[name],)
+        for options in ({**more, **r.more},)
     ]
 
 

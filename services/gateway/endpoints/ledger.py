@@ -21,13 +21,26 @@ from ..access import (
     supervisor,
     the_member,
 )
+from ..schemas import attachments as files
+from ..schemas import requests as q
 from ..schemas import responses as r
+from ..views import attachments
 from .base import commands, query, route
 
 B = "/branches/{branch_id}"
 I = "/institutions/{institution_id}"  # noqa: E741
 M = B + "/members/{member_id}"
 ITEM = "/items/{item_id}"
+MEETING = B + "/meetings/{meeting_id}"
+REPORT = B + "/reports/{report_id}"
+FILE = "/attachments/{attachment_id}"
+
+
+def upload(path: str, rule, summary: str, call, schema=files.FileUpload):
+    """An upload: multipart/form-data, the file as the part `file` (uploads.py), sent by a view
+    that stores it before the ledger's command names it."""
+    return route(path, rule, summary, call=call, schema=schema, upload=True, tag="attachments")
+
 
 # Where each of the ledger's commands (its command table) is reached, and who may send it.
 ROUTES = {
@@ -107,6 +120,25 @@ ROUTES = {
         "Record a meeting held, with minutes and attendance (group meetings: their leader)",
     ),
     "file_report": route(B + "/reports", branch_admin, "File a report"),
+    "attach_item_file": upload(
+        ITEM + "/attachments",
+        item_owner,
+        "Attach a file to the item, or to an occurrence as its evidence (multipart/form-data)",
+        attachments.attach_to_item,
+        files.ItemFileUpload,
+    ),
+    "attach_meeting_file": upload(
+        MEETING + "/attachments",
+        group_leader,
+        "Attach a file to a meeting: its minutes, photos (group meetings: their leader)",
+        attachments.attach_to_meeting,
+    ),
+    "attach_report_file": upload(
+        REPORT + "/attachments",
+        branch_admin,
+        "Attach a file to a filed report: its document",
+        attachments.attach_to_report,
+    ),
     "post_article": route(M + "/articles", the_member, "Post a study article (1–5 a month)"),
     "recommend_article": route(
         M + "/articles/{article_id}/recommend",
@@ -153,7 +185,7 @@ QUERIES = [
     ),
     query(
         "meeting",
-        B + "/meetings/{meeting_id}",
+        MEETING,
         reader,
         qs.MeetingQuery,
         r.Meeting(),
@@ -193,4 +225,19 @@ QUERIES = [
     ),
 ]
 
-ENDPOINTS = COMMANDS + QUERIES
+
+def download(name: str, path: str, call, summary: str):
+    """A file attached to a record, to anyone who may read the record."""
+    return query(
+        name, path, reader, q.NoQuery, None, summary, call=call, tag="attachments", content=BINARY
+    )
+
+
+BINARY = "application/octet-stream"  # for the description: each file goes with its own type
+DOWNLOADS = [
+    download("item_file", ITEM + FILE, attachments.item_file, "A file attached to the item"),
+    download("meeting_file", MEETING + FILE, attachments.meeting_file, "A meeting's file"),
+    download("report_file", REPORT + FILE, attachments.report_file, "A report's file"),
+]
+
+ENDPOINTS = COMMANDS + QUERIES + DOWNLOADS

@@ -86,7 +86,8 @@ PROJECTION = Projection(
     ),
     handlers=HANDLERS,
     # Who may act where changes with none of these: names of institutions and groups, goal
-    # templates, an item's work, dates and accountability, and a cycle's reviews and results.
+    # templates, an item's work, dates, accountability and files, and a cycle's reviews and
+    # results.
     ignored=(
         le.InstitutionRegistered,
         le.GoalTemplateSet,
@@ -98,6 +99,7 @@ PROJECTION = Projection(
         le.ItemReopened,
         le.DueDateChanged,
         le.AccountabilityRecorded,
+        le.ItemFileAttached,
         ae.SelfReviewSubmitted,
         ae.PeerReviewSubmitted,
         ae.LeaderCommentSubmitted,

@@ -150,6 +150,15 @@ class Page(Schema):
     entries = Many(Entry)
 
 
+class Attachment(Schema):
+    """A file attached to a record; its bytes at the record's …/attachments/{attachment_id}."""
+
+    attachment_id, sha256, name, media_type, note, attached_at = (Str() for _ in range(6))
+    size = Int()
+    period = Maybe(metadata={"description": "the occurrence it is evidence for (an item's)"})
+    attached_by = Maybe()
+
+
 class Item(Entry):
     description = Str()
     due_date = Maybe()
@@ -159,6 +168,7 @@ class Item(Entry):
     cancelled = Bool()
     version = Int()
     occurrences = Many(Entry)
+    attachments = Many(Attachment)
 
 
 class HistoryEvent(Schema):
@@ -201,18 +211,25 @@ class MeetingRow(Particulars):
     present, on_leave, absent = Int(), Int(), Int()
 
 
+class ReportRow(Schema):
+    report_id, title, kind, filed_on = Str(), Str(), Str(), Str()
+    attachments = Many(Attachment)
+
+
 class OrgLife(Schema):
     branch_id, today = Str(), Str()
     year, due_but_not_held = Int(), Int()
     requirements = fields.Dict(keys=Str(), values=fields.Dict())
     slots = Many(Slot)
     meetings = Many(MeetingRow)
+    reports = Many(ReportRow)
 
 
 class Meeting(Particulars):
     branch_id, meeting_id, meeting_type, held_on, title, minutes = (Str() for _ in range(6))
     group_id, recorded_by = Maybe(), Maybe()
     attendance = fields.Dict(keys=Str(), values=Str())
+    attachments = Many(Attachment)
 
 
 class ReportYear(Schema):

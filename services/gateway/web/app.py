@@ -17,7 +17,7 @@ from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from .. import dispatch
+from .. import dispatch, uploads
 from ..clients import client_address
 from ..entrypoint import EXPECTED, HttpEntrypoint
 from ..errors import to_http
@@ -58,6 +58,7 @@ def serve(service: Any, route: Route, request: Request, path: dict[str, Any]) ->
     key = service.tokens.key
     seed, new_seed = session.csrf_seed(request)
     page = Page(ctx, request, session.csrf_token(key, seed))
+    uploads.limit_request(request)  # before the form is read: its CSRF token among it
     if route.method == "POST" and not session.csrf_ok(key, request):
         response = render.error_page(400, "csrf", signed_in=False)
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +21,7 @@ from services.common.labels import ERROR, FIELD
 from services.common.periods import DEFAULT_TIMEZONE
 from services.common.roles import FULL_TIME_OFFICER, INSTITUTION_COMMITTEE, runs_branch
 
-from .. import dispatch
+from .. import dispatch, uploads
 from ..endpoints import ENDPOINTS
 from ..errors import HttpError, to_http
 from . import render
@@ -58,8 +59,11 @@ class Page:
     ) -> dict[str, Any]:
         """A command, under the form's idempotency key: a form sent twice acts once.
         `if_match`: the ETag the form's page was read at (the command is refused with 412 if
-        what it changes has changed since)."""
+        what it changes has changed since). An upload's key is the form's with `:file`: a form
+        that records a note and attaches its file sends two commands, each once."""
         key = self.form.get(KEY_FIELD) or None
+        if key and BY_NAME[name].upload:
+            key += ":file"
         response = self._run(BY_NAME[name], path, fields, key, if_match)
         answer = json.loads(response.data)
         if response.status_code >= 400:  # the first attempt's refusal, replayed
@@ -77,9 +81,31 @@ class Page:
     ) -> Response:
         """A form's command, then back to the page it came from: with `ok`, or the error's code
         and the fields to correct (their names only: what the page shows is its own Chinese)."""
+        return self.performed(lambda: self.act(name, fields, if_match, **path))
+
+    def received_file(self) -> dict[str, Any]:
+        """The form's file, received and checked (uploads.py), as an upload's `file` field ({}
+        for none: the command then says it is missing). Read before any command of the form is
+        sent: a file refused changes nothing."""
+        _, upload = uploads.received(self.request)
+        if upload is None:
+            return {}
+        self.ctx.upload = upload.checked()
+        return {"file": upload.described()}
+
+    def attach(self, name: str, fields: dict[str, Any], **path: Any) -> Response:
+        """An upload's form: its file checked and sent with `fields`, then back (`perform`)."""
+        return self.performed(lambda: self.act(name, {**fields, **self.received_file()}, **path))
+
+    def sent_file(self) -> bool:
+        part = self.request.files.get(uploads.FILE)
+        return part is not None and bool(part.filename)
+
+    def performed(self, action: Callable[[], Any]) -> Response:
+        """`action` (the form's commands), then back as `perform` goes back."""
         back = self.back()
         try:
-            self.act(name, fields, if_match, **path)
+            action()
         except Exception as exc:
             error = to_http(exc)
             # A page's own failures are the error page; a refusal of what the form asked (a

@@ -24,7 +24,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from werkzeug.wrappers import Response
 
-from services.common import written
+from services.common import attachments, written
 from services.common.labels import label
 from services.common.periods import DEFAULT_TIMEZONE
 
@@ -75,10 +75,12 @@ ENV.filters["percent"] = percent
 ENV.filters["moment"] = moment
 ENV.filters["day"] = written.day
 ENV.filters["period"] = written.period
+ENV.filters["size"] = written.size
 ENV.filters["cadence"] = lambda entry: written.cadence(entry["cadence"], entry.get("review"))
 ENV.filters["cycle"] = cycle
 ENV.filters["seg"] = lambda value: quote(str(value), safe="")  # one segment of a path
 ENV.globals["today"] = date.today
+ENV.globals["upload_limit"] = attachments.max_bytes
 
 
 def html(template: str, status: int = 200, **values: Any) -> Response:

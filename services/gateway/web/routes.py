@@ -53,6 +53,8 @@ ROUTES = [
     Route("reassign", "POST", "/items/<item_id>/reassign", items.reassign),
     Route("due_date", "POST", "/items/<item_id>/due-date", items.change_due),
     Route("accountability", "POST", "/items/<item_id>/accountability", items.accountability),
+    Route("attach_item", "POST", "/items/<item_id>/files", items.attach),
+    Route("item_file", "GET", "/items/<item_id>/files/<attachment_id>", items.file),
     # the branch and its groups
     Route("dashboard", "GET", B + "/dashboard", branch.dashboard),
     Route("plan_form", "GET", B + "/plan", branch.plan_form),
@@ -60,6 +62,13 @@ ROUTES = [
     Route("meeting_form", "GET", B + "/meetings", branch.meeting_form),
     Route("meeting", "POST", B + "/meetings", branch.record_meeting),
     Route("meeting_record", "GET", B + "/meetings/<meeting_id>", life.meeting),
+    Route("attach_meeting", "POST", B + "/meetings/<meeting_id>/files", life.attach_to_meeting),
+    Route(
+        "meeting_file", "GET", B + "/meetings/<meeting_id>/files/<attachment_id>", life.meeting_file
+    ),
+    Route("file_report", "POST", B + "/reports", life.file_report),
+    Route("attach_report", "POST", B + "/reports/<report_id>/files", life.attach_to_report),
+    Route("report_file", "GET", B + "/reports/<report_id>/files/<attachment_id>", life.report_file),
     Route("org_life", "GET", B + "/org-life", life.org_life),
     Route("meetings_export", "GET", B + "/meetings.<fmt>", branch.export_meetings),
     Route("export", "GET", B + "/ledger.<fmt>", branch.export),

@@ -10,6 +10,7 @@ from services.common.queries import ReadDatabase, iso
 from ..domain import measures
 from .common import Reader, item_row, reader
 from .completion import cells
+from .files import of_records
 
 # Each filter a caller may pass, as a condition on ledger.entries (`today` is the branch's date).
 FILTERS = {
@@ -72,7 +73,8 @@ def item(db: ReadDatabase, now: datetime, actor_id: str, item_id: str) -> dict[s
         " WHERE item_id = %(item)s ORDER BY due_date, period",
         {"item": item_id, "today": today},
     )
-    return {**iso(found), "occurrences": [iso(row) for row in occurrences]}
+    files = of_records(db, "item", [item_id])[item_id]
+    return {**iso(found), "occurrences": [iso(row) for row in occurrences], "attachments": files}
 
 
 _GOALS = """

@@ -10,6 +10,7 @@ from services.common.queries import ReadDatabase, iso
 
 from ..domain import measures, orglife, study
 from .common import Reader, reader
+from .files import of_records
 
 
 def requirements(db: ReadDatabase, branch_id: str) -> dict[str, orglife.Requirement]:
@@ -58,7 +59,20 @@ def org_life_of(db: ReadDatabase, branch: Reader, now: datetime, year: int) -> d
         "slots": slots,
         "due_but_not_held": sum(s["due_but_not_held"] for s in slots),
         "meetings": [iso(m) for m in meetings],
+        "reports": reports_of(db, branch_id, year),
     }
+
+
+def reports_of(db: ReadDatabase, branch_id: str, year: int) -> list[dict[str, Any]]:
+    """The reports filed in the year, newest first, each with its files."""
+    rows = db.fetch_all(
+        "SELECT report_id, title, kind, filed_on FROM ledger.reports"
+        " WHERE branch_id = %s AND extract(year FROM filed_on) = %s"
+        " ORDER BY filed_on DESC, report_id",
+        (branch_id, year),
+    )
+    files = of_records(db, "report", [row["report_id"] for row in rows], branch_id)
+    return [{**iso(row), "attachments": files[row["report_id"]]} for row in rows]
 
 
 def meeting(db: ReadDatabase, actor_id: str, branch_id: str, meeting_id: str) -> dict[str, Any]:
@@ -72,7 +86,9 @@ def meeting(db: ReadDatabase, actor_id: str, branch_id: str, meeting_id: str) ->
         " ORDER BY member_id",
         (branch_id, meeting_id),
     )
-    return {**iso(found or {}), "attendance": {a["member_id"]: a["status"] for a in attendance}}
+    files = of_records(db, "meeting", [meeting_id], branch_id)[meeting_id] if found else []
+    answer = {a["member_id"]: a["status"] for a in attendance}
+    return {**iso(found or {}), "attendance": answer, "attachments": files}
 
 
 def reports_count(db: ReadDatabase, actor_id: str, branch_id: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import fields, post_load, validate, validates_schema
 
 from services.common import periods
+from services.common.attachments import MEDIA_TYPES
 from services.common.roles import BRANCH_ROLES
 from services.common.schemas import (
     ID_RULE,
@@ -26,10 +27,10 @@ from services.common.schemas import (
     storable,
 )
 
+from ..domain import attachments, items, orglife, study
 from ..domain import branch as b
 from ..domain import goals as g
 from ..domain import institution as o
-from ..domain import items, orglife, study
 from ..exceptions import BadInput
 
 ACTOR = {"required": True}
@@ -351,6 +352,41 @@ class RecommendArticle(Command):
     note = Text(required=False)
 
 
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="a SHA-256, 64 lowercase hex digits")
+
+
+class AttachFile(Command):
+    """A file stored in the blob store, named by its hash, as the gateway received it."""
+
+    actor_id, attachment_id = Id(**ACTOR), NewId()
+    sha256 = fields.Str(required=True, validate=SHA256)
+    name = fields.Str(required=True, validate=[validate.Length(min=1, max=255), storable])
+    media_type = Choice(MEDIA_TYPES, required=True)
+    size = Integer(required=True, validate=validate.Range(min=1))
+    note = Text(required=False)
+
+
+class AttachItemFile(AttachFile):
+    command = attachments.AttachItemFile
+    item_id = Id(required=True)
+    period = fields.Str(
+        load_default=None,
+        allow_none=True,
+        validate=ID_RULE,
+        metadata={"description": "the occurrence it is evidence for (none: the item's own)"},
+    )
+
+
+class AttachMeetingFile(AttachFile):
+    command = attachments.AttachMeetingFile
+    branch_id, meeting_id = Id(required=True), Id(required=True)
+
+
+class AttachReportFile(AttachFile):
+    command = attachments.AttachReportFile
+    branch_id, report_id = Id(required=True), Id(required=True)
+
+
 # Every command of the ledger, by its RPC name (services/common/rpc.py): the service's methods and
 # the gateway's routes to it are made from this table.
 COMMANDS = command_table(
@@ -380,6 +416,9 @@ COMMANDS = command_table(
     SetMeetingRequirement,
     RecordMeeting,
     FileReport,
+    AttachItemFile,
+    AttachMeetingFile,
+    AttachReportFile,
     PostArticle,
     RecommendArticle,
 )

@@ -46,6 +46,15 @@ class ItemQuery(Strict):
     actor_id, item_id = Id(required=True), Id(required=True)
 
 
+class AttachmentQuery(Strict):
+    """One attached file: an item's by its id; a meeting's or report's within its branch."""
+
+    actor_id = Id(required=True)
+    record = Choice(("item", "meeting", "report"), required=True)
+    record_id, attachment_id = Id(required=True), Id(required=True)
+    branch_id = Id(load_default=None, allow_none=True)  # a meeting's or report's branch
+
+
 class YearQuery(BranchQuery):
     year = Integer(required=True, validate=YEAR)
 

@@ -27,7 +27,7 @@ from .addresses import client, loopback
 from .browser import Browser, chromium
 from .web_world import BROWSER_RPC_TIMEOUT, chinese_world
 from .world import PASSWORD, World, register_users, seed
-from .world_services import open_cycles, scan
+from .world_services import attach_files, open_cycles, scan
 
 # The deadline the gateway is deployed with. The four services share this process with the
 # tests, and on a loaded host running the whole suite a call now and then takes over 2 s: the
@@ -60,6 +60,7 @@ class Cluster:
             open_cycles(self.call, self.world)
             scan(self.call, self.world)
             register_users(db, self.world)
+            attach_files(self.call, db, self.world)
             # The gateway's own streams (users, idempotency keys), as the tests read and write them.
             self.gateway_log = PostgresEventStore(db, source="gateway")
         except BaseException:

@@ -62,6 +62,8 @@ def _values(world, side: str) -> dict[str, str]:
         "person_id": world.people["committee"],
         "year": str(world.year),
         "meeting_id": f"mt{world.run}",
+        "report_id": f"rp{world.run}",
+        "attachment_id": f"f{world.run}",  # a file of each record above (world_services.py)
         "article_id": f"ar{world.run}",
         "goal_id": f"goal{world.run}",
         "cycle_id": world.cycles["own" if own else "foreign"],

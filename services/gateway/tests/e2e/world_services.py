@@ -1,5 +1,6 @@
 """The world's appraisal cycles and reminders: a cycle open now in each branch, opened through
-the appraisal's RPC, and one scan by notify (the member's overdue item reminds them)."""
+the appraisal's RPC, and one scan by notify (the member's overdue item reminds them); and a file
+attached to each kind of record in each branch, all named `f<run>`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from eventlog import utcnow
+from eventlog.blobs import PostgresBlobStore
+from services.common.attachments import PDF
 from services.common.periods import period_key
 from tests.support import NOT_YET, wait_for
 
@@ -58,3 +61,37 @@ def scan(call, world: World) -> None:
         return world.reminder() in {item["reminder_key"] for item in inbox["items"]}
 
     wait_for(reminded, 20, "the member's overdue reminder", retrying=NOT_YET)
+
+
+def attach_files(call, db, world: World) -> None:
+    """A meeting `mt<run>` and a report `rp<run>` in each branch (the own branch's meeting is the
+    seed's), each with a file `f<run>`, and one on each branch's item: what the paths of the
+    endpoint matrix name."""
+    content = b"%PDF-1.4\n" + world.run.encode()
+    file = {"sha256": PostgresBlobStore(db).put(content), "media_type": PDF, "size": len(content)}
+    file |= {"attachment_id": f"f{world.run}", "name": "材料.pdf"}
+    for side, actor in (("own", "secretary"), ("foreign", "foreign")):
+        at = {"actor_id": world.people[actor], "branch_id": world.branches[side]}
+        if side == "foreign":
+            call(
+                "ledger",
+                "record_meeting",
+                **at,
+                meeting_id=f"mt{world.run}",
+                meeting_type="committee_meeting",
+                held_on=f"{world.year}-01-20",
+                title="支委会",
+            )
+        call(
+            "ledger",
+            "file_report",
+            **at,
+            report_id=f"rp{world.run}",
+            title="工作总结",
+            kind="summary",
+            filed_on=f"{world.year}-01-31",
+        )
+        call("ledger", "attach_meeting_file", **at, meeting_id=f"mt{world.run}", **file)
+        call("ledger", "attach_report_file", **at, report_id=f"rp{world.run}", **file)
+        item = {"actor_id": at["actor_id"], "item_id": world.items[side]}
+        call("ledger", "attach_item_file", **item, **file)

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from eventlog import Event
 from services.common.labels import ACCOUNTABILITY_ACTION, KIND, LEVEL, STATUS, label
 from services.common.roles import STATUSES
-from services.common.written import cadence, day, period
+from services.common.written import cadence, day, period, size
 from services.ledger import events as le
 
 from ..page import Page
@@ -171,6 +171,9 @@ def _details(change: Event | None, names: dict[str, str], groups: dict[str, str]
         case le.AccountabilityRecorded(period=key, action=action, taken_on=taken_on, note=note):
             measure = f"措施：{label('accountability_action', action)}（{day(taken_on)}）"
             return _lines(_occurrence(key), measure, note and f"说明：{note}")
+        case le.ItemFileAttached(period=key, name=name, size=count, note=note):
+            where = _occurrence(key) if key else ""
+            return _lines(where, f"附件：{name}（{size(count)}）", note and f"说明：{note}")
     return []
 
 
@@ -206,6 +209,16 @@ def _planned(plan: le.ItemPlanned, names: dict[str, str], groups: dict[str, str]
     who = names.get(plan.owner_id, "（已离开）") if plan.owner_id else ""
     group = groups.get(plan.group_id, "") if plan.group_id else ""
     return _lines(plan.title, kinds, due, who and f"责任人：{who}", group and f"党小组：{group}")
+
+
+def attach(page: Page, item_id: str) -> Response:
+    """A file for the item, or for one occurrence as its evidence (the form's `period`)."""
+    fields = {"period": _period(page), "note": page.form.get("note", "")}
+    return page.attach("attach_item_file", fields, item_id=item_id)
+
+
+def file(page: Page, item_id: str, attachment_id: str) -> Response:
+    return page.api("item_file", item_id=item_id, attachment_id=attachment_id)
 
 
 def _if_match(page: Page) -> str:

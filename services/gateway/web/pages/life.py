@@ -10,9 +10,11 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from services.common import written
+from services.common.labels import REPORT_KIND
+from services.common.schemas import new_id
 
 from ...errors import HttpError
-from ..page import Page
+from ..page import KEY_FIELD, Page
 
 
 def org_life(page: Page, branch_id: str) -> Response:
@@ -34,6 +36,9 @@ def org_life(page: Page, branch_id: str) -> Response:
         rows=calendar(slots, year),
         missing=[s for s in slots if s["due_but_not_held"]],
         meetings=sorted(held, key=lambda m: (m["held_on"], m["meeting_id"]), reverse=True),
+        reports=found["reports"],
+        report_kinds=REPORT_KIND,
+        runs=page.runs(branch_id),
         names=page.names(branch_id),
         groups=groups,
     )
@@ -64,6 +69,10 @@ def meeting(page: Page, branch_id: str, meeting_id: str) -> Response:
         raise HttpError(404, "not_found", "no such meeting")
     names = page.names(branch_id)
     attendance = [(names.get(p, "（已离开）"), s) for p, s in found["attendance"].items()]
+    group_id = found["group_id"]
+    records = page.runs(branch_id) or (
+        group_id is not None and group_id in page.led_groups(branch_id)
+    )
     return page.render(
         "meeting_record.html",
         branch_id=branch_id,
@@ -71,4 +80,45 @@ def meeting(page: Page, branch_id: str, meeting_id: str) -> Response:
         attendance=sorted(attendance),
         names=names,
         groups=page.groups(branch_id),
+        records=records,
     )
+
+
+def attach_to_meeting(page: Page, branch_id: str, meeting_id: str) -> Response:
+    """Minutes or photos for a meeting: who records it (its group's leader, who runs the branch)."""
+    fields = {"note": page.form.get("note", "")}
+    return page.attach("attach_meeting_file", fields, branch_id=branch_id, meeting_id=meeting_id)
+
+
+def meeting_file(page: Page, branch_id: str, meeting_id: str, attachment_id: str) -> Response:
+    path = {"branch_id": branch_id, "meeting_id": meeting_id, "attachment_id": attachment_id}
+    return page.api("meeting_file", **path)
+
+
+def file_report(page: Page, branch_id: str) -> Response:
+    """A report filed (报送), and its document attached when the form sends one: the file is
+    checked before the report is filed, so a file refused files nothing."""
+    form = page.form
+    report = {name: form.get(name, "") for name in ("title", "kind", "filed_on")}
+    # The form's key names the report: the form sent again files it (and attaches to it) once.
+    report["report_id"] = form.get(KEY_FIELD) or new_id()
+
+    def filed() -> None:
+        file = page.received_file() if page.sent_file() else {}
+        page.act("file_report", report, branch_id=branch_id)
+        if file:
+            fields = {"note": form.get("note", ""), **file}
+            path = {"branch_id": branch_id, "report_id": report["report_id"]}
+            page.act("attach_report_file", fields, **path)
+
+    return page.performed(filed)
+
+
+def attach_to_report(page: Page, branch_id: str, report_id: str) -> Response:
+    fields = {"note": page.form.get("note", "")}
+    return page.attach("attach_report_file", fields, branch_id=branch_id, report_id=report_id)
+
+
+def report_file(page: Page, branch_id: str, report_id: str, attachment_id: str) -> Response:
+    path = {"branch_id": branch_id, "report_id": report_id, "attachment_id": attachment_id}
+    return page.api("report_file", **path)

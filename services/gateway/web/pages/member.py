@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from urllib.parse import quote
 
 from werkzeug.wrappers import Response
@@ -45,14 +46,30 @@ def _evidence(page: Page) -> list[str]:
 
 def progress(page: Page, item_id: str) -> Response:
     fields = {"period": page.form.get("period", ""), "note": page.form.get("note", "")}
-    return page.perform("note_progress", {**fields, "evidence": _evidence(page)}, item_id=item_id)
+    fields["evidence"] = _evidence(page)
+    return _with_file(page, "note_progress", fields, item_id)
 
 
 def complete(page: Page, item_id: str) -> Response:
     fields = {"period": page.form.get("period", ""), "evidence": _evidence(page)}
     if page.form.get("note", "").strip():
         fields["note"] = page.form["note"]
-    return page.perform("complete_occurrence", fields, item_id=item_id)
+    return _with_file(page, "complete_occurrence", fields, item_id)
+
+
+def _with_file(page: Page, command: str, fields: dict[str, Any], item_id: str) -> Response:
+    """An occurrence's note, and the file sent with it attached as its evidence, with the same
+    note: the file is checked before the note is recorded, so a file refused records nothing."""
+    if not page.sent_file():
+        return page.perform(command, fields, item_id=item_id)
+
+    def both() -> None:
+        file = page.received_file()
+        page.act(command, fields, item_id=item_id)
+        attached = {"period": fields["period"], "note": fields.get("note", ""), **file}
+        page.act("attach_item_file", attached, item_id=item_id)
+
+    return page.performed(both)
 
 
 def study(page: Page, branch_id: str) -> Response:

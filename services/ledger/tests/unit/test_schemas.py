@@ -10,7 +10,7 @@ from marshmallow import Schema
 from services.common.rpc import bound
 from services.common.schemas import ID_RULE, load
 from services.ledger.exceptions import BadInput
-from services.ledger.handlers import items, life, organisation
+from services.ledger.handlers import attachments, items, life, organisation
 from services.ledger.schemas import commands as cs
 from services.ledger.schemas import queries as qs
 from services.ledger.service import COMMANDS
@@ -121,7 +121,7 @@ def test_a_roster_query_refuses_what_it_cannot_answer(changes, messages):
 def test_each_command_of_the_table_is_named_after_its_schema_and_bound_to_its_handler():
     assert cs.COMMANDS["plan_item"] is cs.PlanItem
     assert cs.COMMANDS["set_meeting_requirement"] is cs.SetMeetingRequirement
-    modules = (organisation, life, items)
+    modules = (organisation, life, items, attachments)
     assert list(COMMANDS) == list(cs.COMMANDS)
     for name, (schema, handle) in COMMANDS.items():
         assert schema is cs.COMMANDS[name]
